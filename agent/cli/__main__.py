@@ -1,0 +1,7 @@
+"""`python -m agent.cli`: the terminal client."""
+
+import sys
+
+from agent.cli import main
+
+sys.exit(main())

@@ -1,0 +1,97 @@
+"""What the agent can ask of the editor: notifications, log lines, opening a URL,
+and progress. Services talk to this, never to pygls directly."""
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from protocol.converter import unstructure
+
+log = logging.getLogger("issuebridge.client")
+
+_LOG_LEVELS = {
+    logging.ERROR: lsp.MessageType.Error,
+    logging.WARNING: lsp.MessageType.Warning,
+    logging.INFO: lsp.MessageType.Info,
+}
+
+
+class EditorClient:
+    def __init__(self, server: LanguageServer) -> None:
+        self._server = server
+
+    def _capabilities(self) -> lsp.ClientCapabilities | None:
+        return getattr(self._server.protocol, "client_capabilities", None)
+
+    def notify(self, method: str, params: Any) -> None:
+        self._server.protocol.notify(method, unstructure(params))
+
+    def log_message(self, level: int, text: str) -> None:
+        message_type = next(
+            (t for lvl, t in _LOG_LEVELS.items() if level >= lvl), lsp.MessageType.Log
+        )
+        self._server.protocol.notify(
+            lsp.WINDOW_LOG_MESSAGE, {"type": int(message_type), "message": text}
+        )
+
+    @property
+    def can_show_document(self) -> bool:
+        caps = self._capabilities()
+        window = caps.window if caps else None
+        return bool(window and window.show_document and window.show_document.support)
+
+    async def show_document(self, url: str) -> bool:
+        """Ask the editor to open `url` in the user's browser; True if it did."""
+        result = await self._server.window_show_document_async(
+            lsp.ShowDocumentParams(uri=url, external=True)
+        )
+        return bool(getattr(result, "success", False))
+
+    @contextmanager
+    def progress(self, token: lsp.ProgressToken | None, title: str) -> Iterator["Progress"]:
+        """Work-done progress under the client's token; silent when there is none."""
+        reporter = Progress(self._server, token, title)
+        reporter.begin()
+        try:
+            yield reporter
+        finally:
+            reporter.end()
+
+
+class Progress:
+    def __init__(self, server: LanguageServer, token: lsp.ProgressToken | None, title: str) -> None:
+        self._server = server
+        self._token = token
+        self._title = title
+        self._last_percent = -1
+
+    def begin(self) -> None:
+        if self._token is not None:
+            self._server.work_done_progress.begin(
+                self._token,
+                lsp.WorkDoneProgressBegin(title=self._title, cancellable=True, percentage=0),
+            )
+
+    def report(self, message: str, percentage: int | None = None) -> None:
+        if self._token is None or percentage == self._last_percent:
+            return
+        self._last_percent = percentage if percentage is not None else self._last_percent
+        self._server.work_done_progress.report(
+            self._token, lsp.WorkDoneProgressReport(message=message, percentage=percentage)
+        )
+
+    def end(self, message: str | None = None) -> None:
+        if self._token is not None:
+            self._server.work_done_progress.end(
+                self._token, lsp.WorkDoneProgressEnd(message=message)
+            )
+            self._server.work_done_progress.tokens.pop(self._token, None)
+
+
+def new_token() -> str:
+    return f"issuebridge-{uuid.uuid4()}"

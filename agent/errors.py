@@ -1,0 +1,59 @@
+"""Failures as values: a kind, a message a person can act on, a hint, and extra data.
+
+Errors are made where the fault is understood (a provider knows what an
+`oauth_problem` means) and turned into JSON-RPC errors in one place,
+`agent.rpc.errors`. Messages never carry secrets: callers pass `Secret` values
+around, and a `Secret` cannot be formatted into a string by accident.
+"""
+
+from typing import Any
+
+from protocol.errors import ErrorKind
+
+
+class AgentError(Exception):
+    kind: ErrorKind = ErrorKind.INTERNAL_ERROR
+
+    def __init__(self, message: str, *, hint: str | None = None, **data: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.data = {k: v for k, v in data.items() if v is not None}
+
+
+class InvalidParams(AgentError):
+    kind = ErrorKind.INVALID_PARAMS
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint, field=field)
+        self.field = field
+
+
+class NotImplementedYet(AgentError):
+    """A contract method whose implementation has not landed in this version."""
+
+    kind = ErrorKind.METHOD_NOT_FOUND
+
+
+class AuthenticationFailed(AgentError):
+    kind = ErrorKind.AUTHENTICATION_FAILED
+
+
+class NotConnected(AgentError):
+    kind = ErrorKind.NOT_CONNECTED
+
+
+class Unreachable(AgentError):
+    kind = ErrorKind.UNREACHABLE
+
+
+class RemoteError(AgentError):
+    kind = ErrorKind.REMOTE_ERROR
+
+
+class UnsupportedServer(AgentError):
+    kind = ErrorKind.UNSUPPORTED_SERVER
+
+
+class RateLimited(AgentError):
+    kind = ErrorKind.RATE_LIMITED

@@ -1,0 +1,74 @@
+"""Logging: to stderr always, and to the editor as `window/logMessage`.
+
+Nothing logs to stdout (that is the protocol stream). Every record passes a filter
+that scrubs known secret values, behind the first line of defence that secrets are
+`Secret` objects which never format as their value. pygls' own loggers are held at
+WARNING: at INFO they print every message body, tokens included.
+"""
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from agent.secret import scrub
+
+LOGGER_NAME = "issuebridge"
+log = logging.getLogger(LOGGER_NAME)
+
+
+class _ScrubSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+            record.exc_text = None
+        record.msg = scrub(message)
+        record.args = None
+        return True
+
+
+class EditorLogHandler(logging.Handler):
+    """Forwards log records to the editor; `send(level, text)` does the sending."""
+
+    def __init__(self, send: Callable[[int, str], None], level: int = logging.INFO) -> None:
+        super().__init__(level)
+        self._send = send
+        self._busy = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._busy:  # a failure while sending must not log its way back in here
+            return
+        self._busy = True
+        try:
+            self._send(record.levelno, self.format(record))
+        except Exception:
+            pass
+        finally:
+            self._busy = False
+
+
+def configure(level_name: str | None = None) -> None:
+    """Send agent logs to stderr; `ISSUEBRIDGE_LOG` (debug, info, ...) sets the level."""
+    level = getattr(
+        logging, (level_name or os.environ.get("ISSUEBRIDGE_LOG", "info")).upper(), logging.INFO
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_ScrubSecrets())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("pygls").setLevel(max(level, logging.WARNING))
+    # httpx logs each request URL at INFO; query strings may carry oauth_token.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
+
+
+def attach_editor(send: Callable[[int, str], None]) -> EditorLogHandler:
+    handler = EditorLogHandler(send)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.addFilter(_ScrubSecrets())
+    logging.getLogger(LOGGER_NAME).addHandler(handler)
+    return handler

@@ -1,0 +1,1 @@
+"""Trackers: one subpackage each, found by `agent.providers.registry`."""

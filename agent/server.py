@@ -1,0 +1,36 @@
+"""pygls wiring, and nothing else: method names to the agent's services."""
+
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from agent import __version__, testing_hooks
+from agent.app import Agent
+from agent.client import EditorClient
+from agent.rpc.protocol import AgentProtocol
+from agent.rpc.requests import bind
+
+
+def build_server() -> tuple[LanguageServer, Agent]:
+    server = LanguageServer(
+        "issuebridge",
+        __version__,
+        text_document_sync_kind=lsp.TextDocumentSyncKind.None_,
+        protocol_cls=AgentProtocol,
+    )
+    agent = Agent(EditorClient(server))
+
+    @server.feature(lsp.INITIALIZE)
+    def on_initialize(params: lsp.InitializeParams) -> None:
+        agent.initialize(params.initialization_options)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def on_configuration(params: lsp.DidChangeConfigurationParams) -> Any:
+        agent.change_configuration(params.settings)
+
+    for method, service in agent.services().items():
+        bind(server, method, service)
+    if testing_hooks.enabled():
+        testing_hooks.register(server)
+    return server, agent

@@ -1,0 +1,1 @@
+"""What each contract method means, independent of the wire."""

@@ -1,0 +1,59 @@
+"""The agent's settings: where it stores things and how it reaches trackers.
+
+They come from `initialize.params.initializationOptions` and later
+`workspace/didChangeConfiguration`; `ISSUEBRIDGE_HOME` overrides the storage dir.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from protocol.converter import ParamsError, structure
+from protocol.types import HttpSettings, InitializationOptions
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+@attrs.frozen
+class Settings:
+    storage_dir: Path
+    http: HttpSettings = attrs.Factory(HttpSettings)
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self.http.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+
+
+def default_storage_dir() -> Path:
+    import platformdirs  # only needed when no dir was given
+
+    return Path(platformdirs.user_config_dir("issuebridge", appauthor=False))
+
+
+def resolve_storage_dir(option: str | None) -> Path:
+    """`ISSUEBRIDGE_HOME`, else the `storageDir` option, else the platform's config dir."""
+    home = os.environ.get("ISSUEBRIDGE_HOME")
+    chosen = home or option
+    return Path(chosen).expanduser() if chosen else default_storage_dir()
+
+
+def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Settings:
+    """Settings from client options; a bad value raises ParamsError naming its path."""
+    if isinstance(raw, dict) and isinstance(raw.get("issuebridge"), dict):
+        raw = raw["issuebridge"]  # VS Code style: settings under the extension's section
+    try:
+        options = structure(raw or {}, InitializationOptions)
+    except ParamsError as exc:
+        raise ParamsError(f"{field_prefix}.{exc.field}", exc.problem) from None
+    if (
+        options.http
+        and options.http.timeout_seconds is not None
+        and options.http.timeout_seconds <= 0
+    ):
+        raise ParamsError(f"{field_prefix}.http.timeoutSeconds", "must be a positive number")
+    return Settings(
+        storage_dir=resolve_storage_dir(options.storage_dir),
+        http=options.http or HttpSettings(),
+    )

@@ -1,0 +1,33 @@
+"""Every JSON-RPC method name of the editor contract, in one place."""
+
+from typing import Final
+
+PROVIDERS_LIST: Final = "issuebridge/providers/list"
+PROVIDERS_CONFIGURE: Final = "issuebridge/providers/configure"
+PROVIDERS_AUTHORIZE: Final = "issuebridge/providers/authorize"
+PROVIDERS_COMPLETE_AUTHORIZATION: Final = "issuebridge/providers/completeAuthorization"
+PROVIDERS_DISCONNECT: Final = "issuebridge/providers/disconnect"
+KEYS_GENERATE: Final = "issuebridge/keys/generate"
+ISSUES_FETCH: Final = "issuebridge/issues/fetch"
+
+# agent -> client notifications
+PROVIDERS_DID_CHANGE: Final = "issuebridge/providers/didChange"
+
+
+# The shape of each method: what its params structure into and what it answers.
+# Imported late so that this module stays the single list of names.
+from protocol import types as _t  # noqa: E402
+
+REQUESTS: Final[dict[str, tuple[type, type]]] = {
+    PROVIDERS_LIST: (_t.EmptyParams, _t.ProvidersListResult),
+    PROVIDERS_CONFIGURE: (_t.ConfigureParams, _t.InstanceResult),
+    PROVIDERS_AUTHORIZE: (_t.AuthorizeParams, _t.AuthorizeResult),
+    PROVIDERS_COMPLETE_AUTHORIZATION: (_t.CompleteAuthorizationParams, _t.InstanceResult),
+    PROVIDERS_DISCONNECT: (_t.DisconnectParams, _t.EmptyResult),
+    KEYS_GENERATE: (_t.KeysGenerateParams, _t.KeysGenerateResult),
+    ISSUES_FETCH: (_t.IssuesFetchParams, _t.IssuesFetchResult),
+}
+
+NOTIFICATIONS: Final[dict[str, type]] = {
+    PROVIDERS_DID_CHANGE: _t.ProvidersDidChangeParams,
+}

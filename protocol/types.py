@@ -1,0 +1,241 @@
+"""The params, results and notifications of the editor contract as attrs classes.
+
+Python names are snake_case; the converter in `protocol.converter` renames them to
+camelCase on the wire. Fields that default to ``None`` are optional and left out of
+the JSON when empty. Class docstrings become the descriptions in the generated JSON
+Schema and TypeScript declarations, so they are written for editor developers.
+"""
+
+from typing import Literal
+
+import attrs
+
+FieldKind = Literal["url", "text", "secret", "multilineSecret", "keyRef"]
+InstanceState = Literal["needsAuthorization", "connected", "error"]
+InstanceScope = Literal["user", "team"]
+StatusCategory = Literal["todo", "inProgress", "done"]
+CallbackMode = Literal["loopback", "oob"]
+KeyBits = Literal[2048, 3072, 4096]
+
+
+# --- shared shapes -----------------------------------------------------------
+
+
+@attrs.frozen
+class Field:
+    """One input of a configuration form; an editor renders the form from these alone."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool
+    help: str | None = None
+
+
+@attrs.frozen
+class AuthMethod:
+    """A way to connect to a provider, with the form that configures it."""
+
+    id: str
+    label: str
+    description: str
+    fields: list[Field]
+
+
+@attrs.frozen
+class User:
+    """A tracker user as the tracker names them."""
+
+    name: str
+    display_name: str
+
+
+@attrs.frozen
+class Instance:
+    """One configured server of a provider and the state of its connection."""
+
+    instance_id: str
+    provider_id: str
+    base_url: str
+    auth_method: str
+    scope: InstanceScope
+    state: InstanceState
+    user: User | None = None
+    server_version: str | None = None
+    error: str | None = None
+
+
+@attrs.frozen
+class Provider:
+    """An issue tracker the agent knows, its auth methods and its configured instances."""
+
+    id: str
+    name: str
+    kind: Literal["issues"]
+    auth_methods: list[AuthMethod]
+    instances: list[Instance]
+
+
+@attrs.frozen
+class IssueStatus:
+    """The issue's workflow status and the category it belongs to."""
+
+    name: str
+    category: StatusCategory
+
+
+@attrs.frozen
+class Project:
+    """The project an issue belongs to."""
+
+    key: str
+    name: str
+
+
+@attrs.frozen
+class Issue:
+    """An issue, in the tracker-neutral shape every editor shows."""
+
+    id: str
+    key: str
+    title: str
+    url: str
+    status: IssueStatus
+    project: Project
+    updated_at: str
+    type: str | None = None
+    priority: str | None = None
+    assignee: User | None = None
+
+
+# --- initialization ----------------------------------------------------------
+
+
+@attrs.frozen
+class HttpSettings:
+    """How the agent reaches trackers: CA bundle, proxy, timeout, client certificate."""
+
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    timeout_seconds: float | None = None
+    client_certificate: str | None = None
+
+
+@attrs.frozen
+class InitializationOptions:
+    """Settings in `initialize.params.initializationOptions` and in configuration changes."""
+
+    http: HttpSettings | None = None
+    storage_dir: str | None = None
+
+
+# --- requests ----------------------------------------------------------------
+
+
+@attrs.frozen
+class EmptyParams:
+    """A request that takes no params."""
+
+
+@attrs.frozen
+class EmptyResult:
+    """A request that answers nothing but success."""
+
+
+@attrs.frozen
+class ProvidersListResult:
+    providers: list[Provider]
+
+
+@attrs.frozen
+class ConfigureParams:
+    """Configure (or reconfigure) an instance of a provider with one auth method's fields."""
+
+    provider_id: str
+    auth_method: str
+    fields: dict[str, str]
+
+
+@attrs.frozen
+class InstanceResult:
+    instance: Instance
+
+
+@attrs.frozen
+class AuthorizeParams:
+    """Run the authorization of an instance, through a loopback callback or out of band."""
+
+    instance_id: str
+    callback: CallbackMode = "loopback"
+
+
+@attrs.frozen
+class AuthorizeResult:
+    instance: Instance
+    authorize_url: str | None = None
+
+
+@attrs.frozen
+class CompleteAuthorizationParams:
+    """Finish an out-of-band authorization with the code the tracker showed the user."""
+
+    instance_id: str
+    verifier: str
+
+
+@attrs.frozen
+class DisconnectParams:
+    """Remove the user's credentials for an instance; with `forget`, the instance too."""
+
+    instance_id: str
+    forget: bool = False
+
+
+@attrs.frozen
+class KeysGenerateParams:
+    """Generate an RSA key pair; the private key stays in the agent's secret store."""
+
+    bits: KeyBits = 2048
+
+
+@attrs.frozen
+class KeysGenerateResult:
+    key_id: str
+    public_key_pem: str
+
+
+@attrs.frozen
+class IssuesFetchParams:
+    """Fetch issues: the user's open issues by default, or those a JQL query matches."""
+
+    instance_id: str
+    jql: str | None = None
+    limit: int = attrs.field(default=1000, metadata={"minimum": 1, "maximum": 10000})
+
+
+@attrs.frozen
+class IssuesFetchResult:
+    issues: list[Issue]
+    total: int
+
+
+# --- notifications -----------------------------------------------------------
+
+
+@attrs.frozen
+class ProvidersDidChangeParams:
+    """Sent after any change of configuration or connection state."""
+
+    providers: list[Provider]
+
+
+# --- errors ------------------------------------------------------------------
+
+
+@attrs.frozen
+class ErrorData:
+    """The `data` of every error: what kind of failure, and what the user can do."""
+
+    kind: str
+    hint: str | None = None
+    field: str | None = None

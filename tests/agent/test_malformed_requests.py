@@ -1,0 +1,167 @@
+"""Bad input gets exactly one clear answer, and the agent stays up.
+
+Each case here is one of pygls 2.1's traps: left alone it answers nothing, or
+answers with a traceback.
+"""
+
+from typing import Any
+
+import pytest
+from wire import RawAgent
+
+CONFIGURE = "issuebridge/providers/configure"
+
+
+def _error(reply: dict[str, Any]) -> dict[str, Any]:
+    assert "error" in reply, reply
+    assert "result" not in reply
+    return reply["error"]
+
+
+def _still_serving(agent: RawAgent) -> None:
+    assert "result" in agent.call("issuebridge/providers/list", {})
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        (None, "providerId"),  # `params` left out entirely
+        ([], "params"),
+        ("configure", "params"),
+        ({"authMethod": "token", "fields": {}}, "providerId"),
+        ({"providerId": 7, "authMethod": "token", "fields": {}}, "providerId"),
+        ({"providerId": "jira-server", "authMethod": "token", "fields": []}, "fields"),
+        (
+            {"providerId": "jira-server", "authMethod": "token", "fields": {"baseUrl": 1}},
+            "fields.baseUrl",
+        ),
+    ],
+)
+def test_malformed_params_get_invalid_params_naming_the_field(
+    raw_agent: RawAgent, params: Any, field: str
+) -> None:
+    raw_agent.initialize()
+    msg_id = raw_agent.request(CONFIGURE, params, omit_params=params is None)
+    error = _error(raw_agent.response(msg_id))
+    assert error["code"] == -32602
+    assert error["data"]["kind"] == "invalidParams"
+    assert error["data"]["field"] == field
+    assert field in error["message"]
+    _still_serving(raw_agent)
+    assert len(raw_agent.responses_to(msg_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "field"),
+    [
+        ("issuebridge/issues/fetch", {"instanceId": "x", "limit": 0}, "limit"),
+        ("issuebridge/issues/fetch", {"instanceId": "x", "limit": 10001}, "limit"),
+        ("issuebridge/issues/fetch", {"instanceId": "x", "limit": True}, "limit"),
+        ("issuebridge/issues/fetch", {"instanceId": "x", "jql": 3}, "jql"),
+        ("issuebridge/keys/generate", {"bits": 1024}, "bits"),
+        ("issuebridge/providers/authorize", {"instanceId": "x", "callback": "email"}, "callback"),
+        ("issuebridge/providers/disconnect", {"instanceId": "x", "forget": "yes"}, "forget"),
+        ("issuebridge/providers/completeAuthorization", {"instanceId": "x"}, "verifier"),
+    ],
+)
+def test_every_method_validates_its_params(
+    raw_agent: RawAgent, method: str, params: Any, field: str
+) -> None:
+    raw_agent.initialize()
+    error = _error(raw_agent.call(method, params))
+    assert (error["code"], error["data"]["field"]) == (-32602, field)
+
+
+def test_initialize_with_malformed_params_is_answered(raw_agent: RawAgent) -> None:
+    msg_id = raw_agent.request("initialize", {"processId": "not a number", "capabilities": {}})
+    error = _error(raw_agent.response(msg_id))
+    assert error["code"] == -32602
+    assert error["data"]["field"] == "processId"
+    # The client may try again with good params.
+    assert "result" in raw_agent.initialize()
+
+
+def test_initialize_with_bad_initialization_options_names_the_setting(raw_agent: RawAgent) -> None:
+    reply = raw_agent.call(
+        "initialize",
+        {"capabilities": {}, "initializationOptions": {"http": {"timeoutSeconds": "soon"}}},
+    )
+    error = _error(reply)
+    assert error["code"] == -32602
+    assert error["data"]["field"] == "initializationOptions.http.timeoutSeconds"
+
+
+def test_unknown_method_gets_method_not_found(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    error = _error(raw_agent.call("issuebridge/nothing/here", {}))
+    assert error["code"] == -32601
+    assert error["data"]["kind"] == "methodNotFound"
+    assert "issuebridge/nothing/here" in error["message"]
+
+
+def test_invalid_json_gets_parse_error_and_the_agent_goes_on(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    raw_agent.send(b'{"jsonrpc": "2.0", "id": 99, "method": ')
+    error = raw_agent.wait_for(lambda m: m.get("error", {}).get("code") == -32700)
+    assert error["id"] is None
+    _still_serving(raw_agent)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"id": 5, "method": "issuebridge/providers/list", "params": {}},  # no "jsonrpc"
+        {"jsonrpc": "1.0", "id": 5, "method": "issuebridge/providers/list"},
+        {"jsonrpc": "2.0", "id": 5, "method": 42},
+        [{"jsonrpc": "2.0", "id": 5, "method": "issuebridge/providers/list"}],  # a batch
+    ],
+)
+def test_invalid_requests_get_invalid_request(raw_agent: RawAgent, message: Any) -> None:
+    raw_agent.initialize()
+    raw_agent.send(message)
+    error = raw_agent.wait_for(lambda m: m.get("error", {}).get("code") == -32600)
+    assert error["error"]["data"]["kind"] == "invalidRequest"
+    _still_serving(raw_agent)
+
+
+def test_unexpected_exception_is_internal_error_without_traceback(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    error = _error(raw_agent.call("issuebridge/test/crash", {}))
+    assert error["code"] == -32603
+    assert error["data"] == {"kind": "internalError", "hint": error["data"]["hint"]}
+    text = repr(error)
+    assert "Traceback" not in text and "boom" not in text and ".py" not in text
+    # The details go to the log instead.
+    _still_serving(raw_agent)
+    assert "Traceback" in raw_agent.stderr_text() and "boom" in raw_agent.stderr_text()
+
+
+def test_notifications_are_never_answered(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    raw_agent.notify("issuebridge/unknown/notification", {"x": 1})
+    raw_agent.notify("$/cancelRequest", {"id": 12345})
+    raw_agent.notify("workspace/didChangeConfiguration", {"settings": {"http": {"proxy": 5}}})
+    before = len(raw_agent.messages)
+    _still_serving(raw_agent)
+    answers = [m for m in raw_agent.messages[before:] if "id" in m and "method" not in m]
+    assert len(answers) == 1
+
+
+def test_every_request_in_a_burst_gets_exactly_one_answer(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    ids = []
+    for params in [
+        None,
+        {},
+        [],
+        {"providerId": 1},
+        {"providerId": "nope", "authMethod": "x", "fields": {}},
+    ]:
+        ids.append(raw_agent.request(CONFIGURE, params, omit_params=params is None))
+        ids.append(raw_agent.request("issuebridge/providers/list", params or {}))
+        ids.append(raw_agent.request("no/such/method", params))
+    last = raw_agent.request("issuebridge/providers/list", {})
+    raw_agent.response(last)
+    for msg_id in ids:
+        raw_agent.response(msg_id)
+        assert len(raw_agent.responses_to(msg_id)) == 1, msg_id

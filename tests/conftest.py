@@ -1,0 +1,49 @@
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from wire import AGENT_COMMAND, RawAgent, agent_env
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def raw_agent(home: Path) -> Iterator[RawAgent]:
+    agent = RawAgent(agent_env(home))
+    try:
+        yield agent
+    finally:
+        agent.kill()
+
+
+@pytest_asyncio.fixture
+async def client(home: Path) -> AsyncIterator[LanguageClient]:
+    """The agent as a subprocess, driven by pytest-lsp's client, initialized."""
+    config = ClientServerConfig(server_command=AGENT_COMMAND, server_env=agent_env(home))
+    lsp_client = await config.start()
+    assert isinstance(lsp_client, LanguageClient)
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(
+                window=lsp.WindowClientCapabilities(
+                    work_done_progress=True,
+                    show_document=lsp.ShowDocumentClientCapabilities(support=True),
+                )
+            )
+        )
+    )
+    yield lsp_client
+    await lsp_client.shutdown_session()
+    await lsp_client.stop()
