@@ -1,0 +1,8 @@
+"""A Jira Server / Data Center simulator on loopback (see docs/simulator.md)."""
+
+from .config import SimulatorConfig
+from .data import Issue, User
+from .faults import Faults
+from .server import JiraSimulator, RecordedRequest
+
+__all__ = ["Faults", "Issue", "JiraSimulator", "RecordedRequest", "SimulatorConfig", "User"]
