@@ -26,8 +26,8 @@ def build_server() -> tuple[LanguageServer, Agent]:
         agent.initialize(params.initialization_options)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    def on_configuration(params: lsp.DidChangeConfigurationParams) -> Any:
-        agent.change_configuration(params.settings)
+    async def on_configuration(params: lsp.DidChangeConfigurationParams) -> Any:
+        await agent.change_configuration(params.settings)
 
     for method, service in agent.services().items():
         bind(server, method, service)

@@ -30,7 +30,7 @@ class ParamsError(ValueError):
         self.problem = problem
 
 
-def _strict(expected: type, name: str) -> Any:
+def _strict(expected: type | tuple[type, ...], name: str) -> Any:
     def structure(value: Any, _type: Any) -> Any:
         # bool is an int subclass, and JSON true must never pass as a number.
         if isinstance(value, bool) and expected is not bool:
@@ -50,14 +50,19 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict(int, "an integer"))
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    # LSP progress tokens are `integer | string`.
+    token = _strict((str, int), "a string or an integer")
+    conv.register_structure_hook(int | str, token)
+    conv.register_structure_hook(int | str | None, lambda v, t: None if v is None else token(v, t))
 
     def renames(cls: type) -> dict[str, Any]:
         return {a.name: override(rename=camel_case(a.name)) for a in attrs.fields(cls)}
 
     conv.register_unstructure_hook_factory(
         attrs.has,
+        # Optional fields default to None: leaving defaults out leaves out the Nones.
         lambda cls: make_dict_unstructure_fn(
-            cls, conv, _cattrs_omit_if_default=False, **renames(cls)
+            cls, conv, _cattrs_omit_if_default=True, **renames(cls)
         ),
     )
     conv.register_structure_hook_factory(
@@ -70,16 +75,8 @@ converter = _make_converter()
 
 
 def unstructure(value: Any) -> Any:
-    """Protocol value -> JSON-ready data, leaving out optional fields that are None."""
-    return _drop_none(converter.unstructure(value))
-
-
-def _drop_none(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _drop_none(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list):
-        return [_drop_none(v) for v in data]
-    return data
+    """Protocol value -> JSON-ready data, leaving out optional fields left at default."""
+    return converter.unstructure(value)
 
 
 def structure(data: Any, cls: type[T]) -> T:

@@ -16,6 +16,8 @@ InstanceScope = Literal["user", "team"]
 StatusCategory = Literal["todo", "inProgress", "done"]
 CallbackMode = Literal["loopback", "oob"]
 KeyBits = Literal[2048, 3072, 4096]
+# LSP's ProgressToken: the client's `workDoneToken` for `$/progress` reports.
+ProgressToken = int | str
 
 
 # --- shared shapes -----------------------------------------------------------
@@ -154,6 +156,7 @@ class ConfigureParams:
     provider_id: str
     auth_method: str
     fields: dict[str, str]
+    work_done_token: ProgressToken | None = None
 
 
 @attrs.frozen
@@ -167,6 +170,7 @@ class AuthorizeParams:
 
     instance_id: str
     callback: CallbackMode = "loopback"
+    work_done_token: ProgressToken | None = None
 
 
 @attrs.frozen
@@ -211,6 +215,7 @@ class IssuesFetchParams:
     instance_id: str
     jql: str | None = None
     limit: int = attrs.field(default=1000, metadata={"minimum": 1, "maximum": 10000})
+    work_done_token: ProgressToken | None = None
 
 
 @attrs.frozen

@@ -1,6 +1,7 @@
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
@@ -10,6 +11,9 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 sys.path.insert(0, str(Path(__file__).parent))
 
 from wire import AGENT_COMMAND, RawAgent, agent_env
+
+if TYPE_CHECKING:
+    from simulators.jira_server import JiraSimulator
 
 
 @pytest.fixture
@@ -47,3 +51,19 @@ async def client(home: Path) -> AsyncIterator[LanguageClient]:
     yield lsp_client
     await lsp_client.shutdown_session()
     await lsp_client.stop()
+
+
+@pytest.fixture
+def jira() -> Iterator["JiraSimulator"]:
+    """A Jira Server simulator on loopback with a 50-issue page cap."""
+    from simulators.jira_server import JiraSimulator, SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig(max_results_cap=50)) as sim:
+        yield sim
+
+
+@pytest.fixture
+def agent(raw_agent: RawAgent) -> RawAgent:
+    """An initialized agent over raw stdio (fast, and every byte checked)."""
+    raw_agent.initialize(options={"http": {"timeoutSeconds": 5}})
+    return raw_agent

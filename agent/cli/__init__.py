@@ -5,15 +5,11 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from agent.cli import commands as cli_commands
 from agent.cli import render
 from agent.cli.connection import AgentCallError, AgentConnection
 
 Command = Callable[[argparse.Namespace, AgentConnection], Awaitable[int]]
-
-
-async def cmd_providers(args: argparse.Namespace, agent: AgentConnection) -> int:
-    render.providers(await agent.request("issuebridge/providers/list"))
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +20,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="show the agent's log")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     providers = commands.add_parser("providers", help="list providers, auth methods and instances")
-    providers.set_defaults(run=cmd_providers)
+    providers.set_defaults(run=cli_commands.providers)
+
+    configure = commands.add_parser(
+        "configure",
+        help="configure a server with a personal access token",
+        description="The token is read from --token-stdin, $ISSUEBRIDGE_TOKEN, or a hidden "
+        "prompt; --token works too but leaves it in your shell history.",
+    )
+    configure.add_argument("provider", choices=["jira-server"])
+    configure.add_argument("--base-url", required=True, help="e.g. https://jira.example.com/jira")
+    configure.add_argument("--token", help=argparse.SUPPRESS)
+    configure.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
+    configure.set_defaults(run=cli_commands.configure)
+
+    issues = commands.add_parser("issues", help="list issues (yours and open, or a JQL query)")
+    issues.add_argument("--instance", help="instance id or base URL (when several)")
+    issues.add_argument("--jql", help="a JQL query instead of your open issues")
+    issues.add_argument("--limit", type=int, default=1000, help="at most this many (1-10000)")
+    issues.set_defaults(run=cli_commands.issues)
+
+    disconnect = commands.add_parser("disconnect", help="remove your credentials for an instance")
+    disconnect.add_argument("--instance", help="instance id or base URL (when several)")
+    disconnect.add_argument("--forget", action="store_true", help="remove the instance too")
+    disconnect.set_defaults(run=cli_commands.disconnect)
+
+    demo = commands.add_parser(
+        "demo", help="run a Jira simulator and show configure, authorize and issues against it"
+    )
+    demo.set_defaults(run=None)
     return parser
 
 
@@ -44,6 +68,10 @@ async def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "demo":
+            from agent.cli.demo import run_demo
+
+            return asyncio.run(run_demo(verbose=args.verbose))
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
         return 130

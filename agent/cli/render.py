@@ -22,18 +22,52 @@ def providers(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
         if not instances:
             out.write("  instances: none configured\n")
         for instance in instances:
-            who = instance.get("user", {}).get("displayName")
-            line = (
-                f"  instance {instance['instanceId']}: {instance['baseUrl']}"
-                f" [{instance['authMethod']}] {instance['state']}"
-            )
-            if who:
-                line += f" as {who}"
-            if instance.get("scope") == "team":
-                line += " (team)"
-            out.write(line + "\n")
-            if instance.get("error"):
-                out.write(f"    error: {instance['error']}\n")
+            instance_line(instance, out, indent="  instance ")
+
+
+def instance_line(instance: dict[str, Any], out: TextIO = sys.stdout, indent: str = "") -> None:
+    who = (instance.get("user") or {}).get("displayName")
+    line = (
+        f"{indent}{instance['instanceId']}: {instance['baseUrl']}"
+        f" [{instance['authMethod']}] {instance['state']}"
+    )
+    if who:
+        line += f" as {who}"
+    if instance.get("serverVersion"):
+        line += f" (Jira {instance['serverVersion']})"
+    if instance.get("scope") == "team":
+        line += " (team)"
+    out.write(line + "\n")
+    if instance.get("error"):
+        out.write(f"    error: {instance['error']}\n")
+
+
+_CATEGORY = {"todo": "To Do", "inProgress": "In Progress", "done": "Done"}
+
+
+def issues_table(
+    issues: list[dict[str, Any]], total: int, out: TextIO = sys.stdout, rows: int | None = None
+) -> None:
+    if not issues:
+        out.write("No issues.\n")
+        return
+    shown = issues if rows is None else issues[:rows]
+    key_w = max(len(i["key"]) for i in shown)
+    status_w = max(len(i["status"]["name"]) for i in shown)
+    type_w = max(len(i.get("type") or "") for i in shown)
+    title_w = max(20, terminal_width() - key_w - status_w - type_w - 8)
+    for issue in shown:
+        title = issue["title"]
+        if len(title) > title_w:
+            title = title[: title_w - 1] + "…"
+        out.write(
+            f"{issue['key']:<{key_w}}  {issue['status']['name']:<{status_w}}  "
+            f"{issue.get('type') or '':<{type_w}}  {title}\n"
+        )
+    if rows is not None and len(issues) > rows:
+        out.write(f"… and {len(issues) - rows} more\n")
+    note = f" of {total} matching" if total != len(issues) else ""
+    out.write(f"{len(issues)} issues{note}\n")
 
 
 def error(exc: AgentCallError, out: TextIO = sys.stderr) -> None:

@@ -1,15 +1,71 @@
 """The interface every tracker implements.
 
 A provider describes itself (id, name, auth methods and the fields of their
-forms) so editors can render configuration forms from data alone. Later it
-validates configurations, authorizes, and fetches issues; callers never branch
-on which tracker they talk to.
+forms) so editors render configuration forms from data alone; it turns a form
+into a configuration, checks a configuration against the server, and opens
+sessions that fetch issues. Services never branch on which tracker they serve.
 """
 
 import abc
+from collections.abc import Callable
 from typing import ClassVar
 
-from protocol.types import AuthMethod
+import attrs
+
+from agent.secret import Secret
+from agent.settings import Settings
+from protocol.types import AuthMethod, Issue, User
+
+# A progress callback: (issues fetched so far, issues expected in all).
+ProgressCallback = Callable[[int, int], None]
+
+
+@attrs.frozen
+class ParsedConfiguration:
+    """A validated form: what goes in the config file, and what is secret."""
+
+    base_url: str
+    auth_method: str
+    settings: dict[str, str] = attrs.Factory(dict)
+    secrets: dict[str, Secret] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class ServerCheck:
+    """What configure learned from the server."""
+
+    connected: bool
+    user: User | None = None
+    server_version: str | None = None
+
+
+@attrs.frozen
+class FetchResult:
+    issues: list[Issue]
+    total: int
+
+
+@attrs.frozen
+class Credentials:
+    """The secrets of an instance, looked up by name (e.g. "token")."""
+
+    values: dict[str, Secret] = attrs.Factory(dict)
+
+    def get(self, name: str) -> Secret | None:
+        return self.values.get(name)
+
+
+class TrackerSession(abc.ABC):
+    """A live connection to one instance (one HTTP client, its auth)."""
+
+    @abc.abstractmethod
+    async def fetch_issues(
+        self, jql: str | None, limit: int, on_progress: ProgressCallback
+    ) -> FetchResult:
+        """The user's open issues (jql None) or those jql matches, up to `limit`."""
+
+    @abc.abstractmethod
+    async def aclose(self) -> None: ...
 
 
 class TrackerProvider(abc.ABC):
@@ -23,3 +79,24 @@ class TrackerProvider(abc.ABC):
 
     def auth_method(self, method_id: str) -> AuthMethod | None:
         return next((m for m in self.auth_methods() if m.id == method_id), None)
+
+    @abc.abstractmethod
+    def parse_configuration(self, auth_method: str, fields: dict[str, str]) -> ParsedConfiguration:
+        """Validate a form; raise InvalidParams naming `fields.<name>`."""
+
+    @abc.abstractmethod
+    async def check(
+        self, parsed: ParsedConfiguration, credentials: Credentials, settings: Settings
+    ) -> ServerCheck:
+        """Check the server and credentials before anything is stored."""
+
+    @abc.abstractmethod
+    def open_session(
+        self,
+        base_url: str,
+        auth_method: str,
+        config: dict[str, str],
+        credentials: Credentials,
+        settings: Settings,
+    ) -> TrackerSession:
+        """A session for fetching; it makes no request until used."""

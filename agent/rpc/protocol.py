@@ -196,6 +196,21 @@ class AgentProtocol(LanguageServerProtocol):
             return
         self._send_response(msg_id, result=future.result())
 
+    def _send_response(
+        self, msg_id: MsgId, result: Any | None = None, error: Any | None = None
+    ) -> None:
+        # Results of the contract's methods are plain JSON already: wrapping them in
+        # pygls' attrs message made cattrs walk every issue once more for nothing.
+        self._result_types.pop(msg_id, None)
+        if error is not None:
+            self._send_data(
+                {"jsonrpc": "2.0", "id": msg_id, "error": self._converter.unstructure(error)}
+            )
+            return
+        if attrs.has(type(result)):
+            result = self._converter.unstructure(result)
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": result})
+
     def _send_error(self, msg_id: MsgId | None, error: dict[str, Any]) -> None:
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
 

@@ -1,7 +1,10 @@
-"""`issuebridge/providers/*`: describe providers and their configured instances."""
+"""`issuebridge/providers/*`: describe providers, configure and disconnect instances."""
 
+from agent.providers.base import Credentials
 from agent.providers.registry import ProviderRegistry
-from protocol.types import Instance, Provider, ProvidersListResult
+from agent.services.instances import Instances
+from agent.settings import Settings
+from protocol.types import ConfigureParams, Instance, InstanceResult, Provider
 
 
 def describe(registry: ProviderRegistry, instances: list[Instance]) -> list[Provider]:
@@ -17,5 +20,11 @@ def describe(registry: ProviderRegistry, instances: list[Instance]) -> list[Prov
     ]
 
 
-def list_providers(registry: ProviderRegistry, instances: list[Instance]) -> ProvidersListResult:
-    return ProvidersListResult(providers=describe(registry, instances))
+async def configure(
+    registry: ProviderRegistry, instances: Instances, settings: Settings, params: ConfigureParams
+) -> InstanceResult:
+    """Check the form against the server, then store it; a failure stores nothing."""
+    provider = registry.get(params.provider_id)
+    parsed = provider.parse_configuration(params.auth_method, params.fields)
+    check = await provider.check(parsed, Credentials(parsed.secrets), settings)
+    return InstanceResult(await instances.save_configuration(provider.id, parsed, check))

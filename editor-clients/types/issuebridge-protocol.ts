@@ -6,6 +6,7 @@ export type InstanceScope = "user" | "team";
 export type StatusCategory = "todo" | "inProgress" | "done";
 export type CallbackMode = "loopback" | "oob";
 export type KeyBits = 2048 | 3072 | 4096;
+export type ProgressToken = number | string;
 
 /** One input of a configuration form; an editor renders the form from these alone. */
 export interface Field {
@@ -109,6 +110,7 @@ export interface ConfigureParams {
   providerId: string;
   authMethod: string;
   fields: Record<string, string>;
+  workDoneToken?: ProgressToken;
 }
 
 export interface InstanceResult {
@@ -119,6 +121,7 @@ export interface InstanceResult {
 export interface AuthorizeParams {
   instanceId: string;
   callback?: CallbackMode;
+  workDoneToken?: ProgressToken;
 }
 
 export interface AuthorizeResult {
@@ -153,6 +156,7 @@ export interface IssuesFetchParams {
   instanceId: string;
   jql?: string;
   limit?: number;
+  workDoneToken?: ProgressToken;
 }
 
 export interface IssuesFetchResult {

@@ -1,22 +1,106 @@
 """The terminal client spawns the agent and speaks the same protocol."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from jira_flows import expected_open_issues
 from wire import agent_env
+
+from simulators.jira_server import JiraSimulator
+
+
+def issuebridge(
+    home: Path, *args: str, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=agent_env(home, **env),
+        timeout=60,
+    )
 
 
 def test_providers_lists_jira_server_and_its_forms(home: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "providers"],
-        capture_output=True,
-        text=True,
-        env=agent_env(home),
-        timeout=30,
-    )
+    run = issuebridge(home, "providers")
     assert run.returncode == 0, run.stderr
     assert "Jira Server / Data Center (jira-server)" in run.stdout
     assert "token (secret, required)" in run.stdout
     assert "consumerKey (text, required)" in run.stdout
     assert "instances: none configured" in run.stdout
+
+
+def test_configure_from_stdin_then_list_issues(home: Path, jira: JiraSimulator) -> None:
+    token = jira.user("alice").pat
+    run = issuebridge(
+        home,
+        "configure",
+        "jira-server",
+        "--base-url",
+        jira.base_url,
+        "--token-stdin",
+        stdin=token + "\n",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "connected as Alice Anderson" in run.stdout
+    assert token not in run.stdout + run.stderr
+
+    run = issuebridge(home, "issues")
+    assert run.returncode == 0, run.stderr
+    expected = expected_open_issues(jira, "alice")
+    assert f"{len(expected)} issues" in run.stdout
+    listed = re.findall(r"^([A-Z]+-\d+) ", run.stdout, re.M)
+    assert listed == expected
+
+    run = issuebridge(home, "issues", "--jql", "project = OPS ORDER BY key ASC", "--limit", "7")
+    assert run.returncode == 0, run.stderr
+    assert re.findall(r"^(OPS-\d+) ", run.stdout, re.M) == [f"OPS-{n}" for n in range(1, 8)]
+
+
+def test_token_from_the_environment_and_errors_with_hints(home: Path, jira: JiraSimulator) -> None:
+    run = issuebridge(
+        home,
+        "configure",
+        "jira-server",
+        "--base-url",
+        jira.base_url,
+        ISSUEBRIDGE_TOKEN="bad-token-000000000000000000000",
+    )
+    assert run.returncode == 1
+    assert "error: Jira rejected the personal access token" in run.stderr
+    assert "hint:" in run.stderr
+    run = issuebridge(home, "issues")
+    assert run.returncode != 0 and "nothing configured yet" in run.stderr
+
+
+def test_disconnect_forget(home: Path, jira: JiraSimulator) -> None:
+    issuebridge(
+        home,
+        "configure",
+        "jira-server",
+        "--base-url",
+        jira.base_url,
+        ISSUEBRIDGE_TOKEN=jira.user("bob").pat,
+    )
+    run = issuebridge(home, "disconnect", "--forget")
+    assert run.returncode == 0 and "Forgot" in run.stdout
+    assert "instances: none configured" in issuebridge(home, "providers").stdout
+
+
+def test_demo_shows_configure_and_every_issue(home: Path) -> None:
+    run = issuebridge(home, "demo")
+    assert run.returncode == 0, run.stderr
+    for marker in (
+        "[1] A Jira Server simulator",
+        "[3] Configure",
+        "connected as Alice Anderson",
+        "[4] Fetch",
+    ):
+        assert marker in run.stdout
+    with JiraSimulator() as same_seed:
+        expected = len(expected_open_issues(same_seed, "alice"))
+    assert f"{expected} issues" in run.stdout
+    assert not any(home.iterdir())  # the demo keeps its own throw-away storage

@@ -1,7 +1,31 @@
-"""Jira Server / Data Center: personal access tokens (8.14+) or OAuth 1.0a."""
+"""Jira Server / Data Center: personal access tokens (8.14+) or OAuth 1.0a.
 
-from agent.providers.base import TrackerProvider
+httpx and the REST modules are imported inside the methods that use them, so
+listing providers at start-up stays cheap.
+"""
+
+from typing import TYPE_CHECKING
+
+from agent.errors import InvalidParams, UnsupportedServer
+from agent.providers.base import (
+    Credentials,
+    ParsedConfiguration,
+    ServerCheck,
+    TrackerProvider,
+    TrackerSession,
+)
+from agent.secret import Secret
+from agent.settings import Settings
+from agent.urls import normalize_base_url
 from protocol.types import AuthMethod, Field
+
+if TYPE_CHECKING:
+    import httpx
+
+    from agent.providers.jira_server.api import JiraApi
+
+# Personal access tokens arrived in Jira 8.14.
+PAT_MINIMUM_VERSION = (8, 14)
 
 BASE_URL = Field(
     name="baseUrl",
@@ -68,3 +92,86 @@ class JiraServerProvider(TrackerProvider):
 
     def auth_methods(self) -> list[AuthMethod]:
         return [TOKEN_METHOD, OAUTH1_METHOD]
+
+    def parse_configuration(self, auth_method: str, fields: dict[str, str]) -> ParsedConfiguration:
+        method = self.auth_method(auth_method)
+        if method is None:
+            raise InvalidParams(
+                "authMethod",
+                f"Jira Server has no auth method {auth_method!r}; use token or oauth1.",
+            )
+        for field in method.fields:
+            if field.required and not fields.get(field.name, "").strip():
+                raise InvalidParams(
+                    f"fields.{field.name}", f"{field.label} is required.", hint=field.help
+                )
+        base_url = normalize_base_url(fields["baseUrl"])
+        if auth_method == "token":
+            token = fields["token"].strip()
+            if any(c.isspace() for c in token):
+                raise InvalidParams(
+                    "fields.token",
+                    "The token contains spaces or line breaks; paste only the token itself.",
+                )
+            return ParsedConfiguration(base_url, auth_method, secrets={"token": Secret(token)})
+        raise InvalidParams("authMethod", "OAuth 1.0a configuration is not available yet.")
+
+    async def check(
+        self, parsed: ParsedConfiguration, credentials: Credentials, settings: Settings
+    ) -> ServerCheck:
+        api = self._api(parsed.base_url, parsed.auth_method, credentials, settings)
+        try:
+            info = await api.server_info()
+            version = str(info.get("version") or "")
+            if str(info.get("deploymentType", "")).lower() == "cloud":
+                raise UnsupportedServer(
+                    f"{parsed.base_url} is Jira Cloud; this provider is for Jira Server and "
+                    "Data Center.",
+                    serverVersion=version,
+                )
+            if parsed.auth_method == "token":
+                numbers = tuple(int(n) for n in info.get("versionNumbers", [])[:2])
+                if numbers < PAT_MINIMUM_VERSION:
+                    raise UnsupportedServer(
+                        f"Jira {version} does not support personal access tokens "
+                        "(they need Jira 8.14 or later).",
+                        hint="Use the OAuth 1.0a (Application Link) method with this server.",
+                        serverVersion=version,
+                    )
+            from agent.providers.jira_server.issues import to_user
+
+            user = to_user(await api.myself())
+            return ServerCheck(connected=True, user=user, server_version=version)
+        finally:
+            await api.client.aclose()
+
+    def open_session(
+        self,
+        base_url: str,
+        auth_method: str,
+        config: dict[str, str],
+        credentials: Credentials,
+        settings: Settings,
+    ) -> TrackerSession:
+        from agent.providers.jira_server.session import JiraSession
+
+        return JiraSession(self._api(base_url, auth_method, credentials, settings))
+
+    def _api(
+        self, base_url: str, auth_method: str, credentials: Credentials, settings: Settings
+    ) -> "JiraApi":
+        from agent.net import make_client
+        from agent.providers.jira_server.api import JiraApi
+
+        client = make_client(
+            settings.http, settings.timeout_seconds, self._auth(auth_method, credentials)
+        )
+        return JiraApi(client, base_url, auth_method, settings.timeout_seconds)
+
+    def _auth(self, auth_method: str, credentials: Credentials) -> "httpx.Auth | None":
+        from agent.providers.jira_server.auth import BearerAuth
+
+        token = credentials.get("token")
+        if auth_method == "token" and token is not None:
+            return BearerAuth(token)
+        return None

@@ -1,0 +1,152 @@
+"""A thin Jira REST v2 client: one request, Jira's failures read the Jira way.
+
+Transport failures become `unreachable`; 401s become `authenticationFailed`
+(never retried: repeated failed logins lock the account behind a CAPTCHA);
+429s are retried after `Retry-After` a bounded number of times; other errors and
+non-JSON answers become `remoteError` carrying Jira's messages.
+"""
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from time import time
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import AuthenticationFailed, RateLimited, RemoteError, UnsupportedServer
+from agent.net import redact_url, transport_failure
+from agent.providers.jira_server import failures
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger("issuebridge.jira")
+
+MAX_RATE_LIMIT_RETRIES = 3
+MAX_RETRY_WAIT_SECONDS = 30.0
+
+
+class JiraApi:
+    def __init__(
+        self, client: "httpx.AsyncClient", base_url: str, auth_method: str, timeout_seconds: float
+    ) -> None:
+        self.client = client
+        self.base_url = base_url
+        self.auth_method = auth_method
+        self.timeout_seconds = timeout_seconds
+
+    async def request(
+        self, method: str, path: str, *, what: str, authenticated: bool = True, **kwargs: Any
+    ) -> Any:
+        """Send one request and return its JSON body, or raise the error it means."""
+        import httpx
+
+        url = f"{self.base_url}{path}"
+        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
+            try:
+                response = await self.client.request(method, url, **kwargs)
+            except httpx.TransportError as exc:
+                log.info("%s %s failed: %s", method, redact_url(url), exc.__class__.__name__)
+                raise transport_failure(exc, url, self.timeout_seconds) from None
+            log.debug("%s %s -> %s", method, redact_url(url), response.status_code)
+            if response.status_code != 429:
+                break
+            wait = retry_after_seconds(response)
+            if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RETRY_WAIT_SECONDS:
+                raise RateLimited(
+                    f"Jira is rate-limiting requests and asked to wait {wait:g} seconds.",
+                    hint="Wait a little and try again; a smaller `limit` sends fewer requests.",
+                    retryAfterSeconds=wait,
+                )
+            log.info("Jira answered 429; retrying in %.1f s", wait)
+            await asyncio.sleep(wait)
+        return self._read(response, what, authenticated)
+
+    def _read(self, response: "httpx.Response", what: str, authenticated: bool) -> Any:
+        status = response.status_code
+        denied = response.headers.get("X-Seraph-LoginReason") == "AUTHENTICATION_DENIED"
+        if status == 401 or (status == 403 and denied):
+            raise failures.authentication_failure(response, self.auth_method)
+        if authenticated and response.headers.get("X-AUSERNAME") == "anonymous":
+            # An anonymous-readable resource can answer 200 to a failed login.
+            raise failures.authentication_failure(response, self.auth_method)
+        if 300 <= status < 400:
+            target = response.headers.get("Location", "somewhere else")
+            raise UnsupportedServer(
+                f"{response.request.url.host} redirected {what} to {target}.",
+                hint="Use the address Jira redirects to as the base URL (for example https:// "
+                "instead of http://, or with the right context path).",
+            )
+        if status >= 400:
+            raise failures.remote_error(response, what)
+        try:
+            return response.json()
+        except (ValueError, UnicodeDecodeError):
+            messages = failures.error_messages(response)
+            raise RemoteError(
+                f"Jira answered {what} with something that is not JSON ({messages[0]}).",
+                hint="A proxy or login page may be in front of Jira; check the base URL.",
+                httpStatus=status,
+                messages=messages,
+            ) from None
+
+    # --- resources ---------------------------------------------------------------
+
+    async def server_info(self) -> dict[str, Any]:
+        try:
+            # Anonymous, as Jira allows: the version decides which auth can work at all.
+            info = await self.request(
+                "GET",
+                "/rest/api/2/serverInfo",
+                what="the server info request",
+                authenticated=False,
+                auth=None,
+            )
+        except RemoteError as exc:
+            raise UnsupportedServer(
+                f"No Jira REST API answered at {self.base_url}/rest/api/2/serverInfo "
+                f"({exc.message}).",
+                hint="Check the base URL, including the context path Jira runs under "
+                "(for example https://example.com/jira).",
+            ) from None
+        except AuthenticationFailed:
+            raise UnsupportedServer(
+                f"{self.base_url} asked for a login before showing its server info.",
+                hint="Check the base URL; a single sign-on page may be in front of Jira.",
+            ) from None
+        if not isinstance(info, dict) or "versionNumbers" not in info:
+            raise UnsupportedServer(
+                f"{self.base_url} answered, but not like a Jira server.",
+                hint="Check the base URL, including the context path.",
+            )
+        return info
+
+    async def myself(self) -> dict[str, Any]:
+        result = await self.request("GET", "/rest/api/2/myself", what="the current user request")
+        return result if isinstance(result, dict) else {}
+
+    async def search(
+        self, jql: str, start_at: int, max_results: int, fields: list[str]
+    ) -> dict[str, Any]:
+        body = {"jql": jql, "startAt": start_at, "maxResults": max_results, "fields": fields}
+        result = await self.request("POST", "/rest/api/2/search", what="the search", json=body)
+        if not isinstance(result, dict) or not isinstance(result.get("issues"), list):
+            raise RemoteError(
+                "Jira's search answer has no issue list.",
+                httpStatus=200,
+                messages=["unexpected search response"],
+            )
+        return result
+
+
+def retry_after_seconds(response: "httpx.Response") -> float:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return 1.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
+    except (TypeError, ValueError):
+        return 1.0

@@ -1,0 +1,160 @@
+"""What Jira's error answers mean, as errors a person can act on.
+
+Jira says why it refused in headers (`X-Seraph-LoginReason`,
+`X-Authentication-Denied-Reason`, `WWW-Authenticate: OAuth … oauth_problem=…`)
+and in bodies (`{"errorMessages": [...], "errors": {...}}`, or a form-encoded
+`oauth_problem=…`). This module reads them all in one place.
+"""
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from agent.errors import AgentError, AuthenticationFailed, RemoteError
+
+if TYPE_CHECKING:
+    import httpx
+
+# What each OAuth problem means for the user, and what to do about it.
+OAUTH_HINTS: dict[str, str] = {
+    "consumer_key_unknown": "No incoming Application Link in Jira has this consumer key. Ask "
+    "the Jira admin to check the link's consumer key, or fix the consumer key here.",
+    "signature_invalid": "The public key in Jira's Application Link does not match this "
+    "private key. Give the admin this key's public key (see the fingerprints), or configure "
+    "the private key that belongs to the link.",
+    "timestamp_refused": "This computer's clock and the Jira server's clock differ by more "
+    "than 5 minutes. Fix the clock (enable NTP), then try again.",
+    "token_rejected": "Jira no longer accepts this authorization. Authorize again.",
+    "token_expired": "The authorization expired. Authorize again.",
+    "token_used": "This authorization was already used. Authorize again.",
+    "permission_denied": "Access was denied in the browser (Deny was clicked). Authorize "
+    "again and click Allow.",
+    "permission_unknown": "The authorization was not approved in the browser yet. Finish it "
+    "in the browser, then try again.",
+    "nonce_used": "Jira saw this request twice (a replay). Try again.",
+    "signature_method_rejected": "Jira refused the RSA-SHA1 signature method. The "
+    "Application Link must be configured with a public key (not a shared secret).",
+    "consumer_key_refused": "Jira refuses this consumer. Ask the Jira admin to check the "
+    "Application Link.",
+    "user_refused": "Jira refuses access for this user. Ask the Jira admin.",
+    "parameter_absent": "Jira says a required OAuth parameter is missing. This is a bug in "
+    "issuebridge; please report it.",
+    "parameter_rejected": "Jira rejected an OAuth parameter. This is a bug in issuebridge; "
+    "please report it.",
+    "version_rejected": "Jira rejected the OAuth version. This is a bug in issuebridge.",
+}
+
+_OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
+
+
+def oauth_parameters(response: "httpx.Response") -> dict[str, str]:
+    """OAuth problem parameters from `WWW-Authenticate` or a form-encoded body."""
+    found: dict[str, str] = {}
+    header = response.headers.get("WWW-Authenticate", "")
+    if header.lower().startswith("oauth"):
+        found.update({k: v for k, v in _OAUTH_PARAM.findall(header) if k != "realm"})
+    if "oauth_problem" not in found and "oauth_problem=" in response.text[:4000]:
+        body = parse_qs(response.text.strip(), keep_blank_values=True)
+        found.update({k: v[0] for k, v in body.items() if k.startswith("oauth_")})
+    return found
+
+
+def error_messages(response: "httpx.Response") -> list[str]:
+    """Jira's own words from an error body, or a description of a non-JSON one."""
+    try:
+        body: Any = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return [_describe_non_json(response)]
+    messages: list[str] = []
+    if isinstance(body, dict):
+        messages += [str(m) for m in body.get("errorMessages") or [] if m]
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            messages += [f"{field}: {text}" for field, text in errors.items()]
+        if not messages and isinstance(body.get("message"), str):
+            messages.append(body["message"])
+    return messages or [f"HTTP {response.status_code} with no message"]
+
+
+def _describe_non_json(response: "httpx.Response") -> str:
+    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+    title = re.search(r"<title>(.*?)</title>", response.text[:20000], re.I | re.S)
+    if title:
+        return f"HTTP {response.status_code}: an {kind} page titled {title.group(1).strip()!r}"
+    return f"HTTP {response.status_code}: a {kind} body, not JSON"
+
+
+def authentication_failure(response: "httpx.Response", auth_method: str) -> AuthenticationFailed:
+    """The error for a 401 (or a login Jira silently treated as anonymous)."""
+    reason = response.headers.get("X-Seraph-LoginReason")
+    denied = response.headers.get("X-Authentication-Denied-Reason", "")
+    oauth = oauth_parameters(response)
+    problem = oauth.get("oauth_problem")
+    status = response.status_code
+    if "CAPTCHA_CHALLENGE" in denied:
+        login_url = denied.partition("login-url=")[2].strip() or None
+        where = f" at {login_url}" if login_url else ""
+        return AuthenticationFailed(
+            "Jira wants a CAPTCHA for this account after failed logins, so it refuses API "
+            "logins until you log in once in the browser.",
+            hint=f"Log in to Jira in your browser{where}, solve the CAPTCHA, then try again.",
+            httpStatus=status,
+            loginReason=reason,
+        )
+    if problem:
+        return AuthenticationFailed(
+            f"Jira refused the OAuth request: {problem}.",
+            hint=OAUTH_HINTS.get(
+                problem, "Authorize again; if it keeps failing, ask the Jira admin."
+            ),
+            httpStatus=status,
+            oauthProblem=problem,
+            loginReason=reason,
+        )
+    if auth_method == "token":
+        return AuthenticationFailed(
+            "Jira rejected the personal access token: it is wrong, expired or revoked.",
+            hint="Create a new token in Jira (avatar > Profile > Personal Access Tokens) and "
+            "configure it again.",
+            httpStatus=status,
+            loginReason=reason,
+        )
+    return AuthenticationFailed(
+        "Jira rejected the credentials.",
+        hint="Authorize again.",
+        httpStatus=status,
+        loginReason=reason,
+    )
+
+
+def remote_error(response: "httpx.Response", what: str) -> AgentError:
+    messages = error_messages(response)
+    status = response.status_code
+    if status == 400:
+        return RemoteError(
+            f"Jira refused {what}: {'; '.join(messages)}",
+            hint="Check the query; Jira's message says what it did not accept.",
+            httpStatus=status,
+            messages=messages,
+        )
+    if status == 403:
+        hint = "Your Jira account lacks the permission for this; ask the Jira admin."
+    elif status >= 500 or not _is_json(response):
+        hint = "Jira, or a proxy in front of it, is failing; try again later."
+    else:
+        hint = None
+    return RemoteError(
+        f"Jira answered {what} with HTTP {status}: {'; '.join(messages)}",
+        hint=hint,
+        httpStatus=status,
+        messages=messages,
+    )
+
+
+def _is_json(response: "httpx.Response") -> bool:
+    try:
+        json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True

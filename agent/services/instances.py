@@ -1,0 +1,212 @@
+"""Configured instances: their stored configuration, secrets, state and sessions.
+
+This is the one place that changes what is stored about an instance, and it
+tells the editor (`providers/didChange`) after every change.
+"""
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from agent.errors import AgentError, NotConnected
+from agent.providers.base import Credentials, ParsedConfiguration, ServerCheck, TrackerSession
+from agent.providers.registry import ProviderRegistry
+from agent.settings import Settings
+from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
+from agent.store.secrets import FileSecretStore, SecretStore
+from protocol.types import Instance, User
+
+log = logging.getLogger("issuebridge.instances")
+
+
+def instance_id_for(provider_id: str, base_url: str) -> str:
+    """Stable for a provider and base URL, on every machine (teammates share it)."""
+    digest = hashlib.sha256(f"{provider_id}\n{base_url}".encode()).hexdigest()[:12]
+    return f"{provider_id}-{digest}"
+
+
+def secret_prefix(instance_id: str) -> str:
+    return f"instance/{instance_id}/"
+
+
+class Instances:
+    def __init__(
+        self,
+        registry: ProviderRegistry,
+        settings: Callable[[], Settings],
+        on_change: Callable[[], Awaitable[None]],
+    ) -> None:
+        self._registry = registry
+        self._settings = settings
+        self._on_change = on_change
+        self._sessions: dict[str, TrackerSession] = {}
+        self._stores_for: Path | None = None
+        self._config: ConfigStore | None = None
+        self._secrets: SecretStore | None = None
+
+    # --- stores (they follow the storage dir setting) ----------------------------
+
+    def _stores(self) -> tuple[ConfigStore, SecretStore]:
+        directory = self._settings().storage_dir
+        if self._config is None or self._secrets is None or directory != self._stores_for:
+            self._config, self._secrets = ConfigStore(directory), FileSecretStore(directory)
+            self._stores_for = directory
+        return self._config, self._secrets
+
+    async def _read(self) -> StoredConfig:
+        config, _ = self._stores()
+        return await asyncio.to_thread(config.read)
+
+    # --- reading -------------------------------------------------------------------
+
+    async def all(self) -> list[Instance]:
+        config = await self._read()
+        return [to_instance(i, stored) for i, stored in sorted(config.instances.items())]
+
+    async def get(self, instance_id: str) -> StoredInstance:
+        stored = (await self._read()).instances.get(instance_id)
+        if stored is None:
+            raise NotConnected(
+                f"There is no configured instance {instance_id!r}.",
+                hint="Configure the server first (issuebridge/providers/configure).",
+                instanceId=instance_id,
+            )
+        return stored
+
+    async def credentials(self, instance_id: str) -> Credentials:
+        _, secrets = self._stores()
+        prefix = secret_prefix(instance_id)
+        names = ("token",)
+        found = {}
+        for name in names:
+            value = await asyncio.to_thread(secrets.get, prefix + name)
+            if value is not None:
+                found[name] = value
+        return Credentials(found)
+
+    # --- changing ----------------------------------------------------------------
+
+    async def save_configuration(
+        self, provider_id: str, parsed: ParsedConfiguration, check: ServerCheck
+    ) -> Instance:
+        """Store a configuration that passed its check, replacing any for the same URL."""
+        instance_id = instance_id_for(provider_id, parsed.base_url)
+        config, secrets = self._stores()
+        prefix = secret_prefix(instance_id)
+
+        def write_secrets() -> None:
+            secrets.delete_prefix(prefix)
+            for name, value in parsed.secrets.items():
+                secrets.set(prefix + name, value)
+
+        stored = StoredInstance(
+            provider_id=provider_id,
+            base_url=parsed.base_url,
+            auth_method=parsed.auth_method,
+            consumer_key=parsed.settings.get("consumerKey"),
+            key_id=parsed.settings.get("keyId"),
+            state="connected" if check.connected else "needsAuthorization",
+            user=StoredUser(check.user.name, check.user.display_name) if check.user else None,
+            server_version=check.server_version,
+        )
+
+        def write_config() -> None:
+            config.update(lambda c: c.instances.__setitem__(instance_id, stored))
+
+        await asyncio.to_thread(write_secrets)
+        await asyncio.to_thread(write_config)
+        await self.drop_session(instance_id)
+        await self._on_change()
+        return to_instance(instance_id, stored)
+
+    async def mark_failed(self, instance_id: str, error: AgentError) -> None:
+        """After a rejected login: state `error`, and no more calls until reconfigured."""
+        config, _ = self._stores()
+
+        def change(c: StoredConfig) -> None:
+            if instance_id in c.instances:
+                c.instances[instance_id].state = "error"
+                c.instances[instance_id].error = error.message
+
+        await asyncio.to_thread(config.update, change)
+        await self.drop_session(instance_id)
+        await self._on_change()
+
+    async def disconnect(self, instance_id: str, forget: bool) -> None:
+        stored = await self.get(instance_id)
+        config, secrets = self._stores()
+        prefix = secret_prefix(instance_id)
+
+        def change(c: StoredConfig) -> None:
+            if forget:
+                c.instances.pop(instance_id, None)
+            elif instance_id in c.instances:
+                current = c.instances[instance_id]
+                current.state, current.error, current.user = "needsAuthorization", None, None
+
+        await asyncio.to_thread(secrets.delete_prefix, prefix)
+        await asyncio.to_thread(config.update, change)
+        await self.drop_session(instance_id)
+        log.info(
+            "Disconnected %s (%s)%s", instance_id, stored.base_url, ", forgotten" if forget else ""
+        )
+        await self._on_change()
+
+    # --- sessions --------------------------------------------------------------
+
+    async def session(self, instance_id: str) -> tuple[StoredInstance, TrackerSession]:
+        stored = await self.get(instance_id)
+        if stored.state == "error":
+            raise NotConnected(
+                f"{stored.base_url} rejected this instance's credentials earlier "
+                f"({stored.error or 'authentication failed'}); it makes no more requests until "
+                "it is configured or authorized again.",
+                hint="Configure the instance again with valid credentials.",
+                instanceId=instance_id,
+            )
+        if stored.state != "connected":
+            raise NotConnected(
+                f"{stored.base_url} is not authorized yet.",
+                hint="Authorize the instance first (issuebridge/providers/authorize).",
+                instanceId=instance_id,
+            )
+        session = self._sessions.get(instance_id)
+        if session is None:
+            provider = self._registry.get(stored.provider_id)
+            session = provider.open_session(
+                stored.base_url,
+                stored.auth_method,
+                {},
+                await self.credentials(instance_id),
+                self._settings(),
+            )
+            self._sessions[instance_id] = session
+        return stored, session
+
+    async def drop_session(self, instance_id: str) -> None:
+        session = self._sessions.pop(instance_id, None)
+        if session is not None:
+            await session.aclose()
+
+    async def drop_all_sessions(self) -> None:
+        for instance_id in list(self._sessions):
+            await self.drop_session(instance_id)
+
+
+def to_instance(instance_id: str, stored: StoredInstance) -> Instance:
+    state = (
+        stored.state if stored.state in ("connected", "needsAuthorization", "error") else "error"
+    )
+    return Instance(
+        instance_id=instance_id,
+        provider_id=stored.provider_id,
+        base_url=stored.base_url,
+        auth_method=stored.auth_method,
+        scope="user",
+        state=state,  # type: ignore[arg-type]
+        user=User(stored.user.name, stored.user.display_name) if stored.user else None,
+        server_version=stored.server_version,
+        error=stored.error if state == "error" else None,
+    )

@@ -1,0 +1,1 @@
+"""What the agent keeps between runs: configuration (`config`) and secrets (`secrets`)."""

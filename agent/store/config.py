@@ -1,0 +1,124 @@
+"""The configuration file: instances and their non-secret settings.
+
+One JSON file in the storage dir, `config.json`, with a schema version. Every
+change is a read-modify-write under an inter-process lock, written atomically,
+so two agents (two editor windows and the terminal client) never lose each
+other's updates. Reads re-read the file when it changed on disk. A file that
+cannot be parsed is moved aside (never overwritten) and reported.
+"""
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+from agent.store.files import atomic_write, ensure_private_dir, locked
+
+log = logging.getLogger("issuebridge.store")
+
+SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+
+@attrs.define
+class StoredUser:
+    name: str
+    display_name: str
+
+
+@attrs.define
+class StoredInstance:
+    provider_id: str
+    base_url: str
+    auth_method: str
+    consumer_key: str | None = None
+    key_id: str | None = None
+    # Connection state as last seen; `error` stops calls until reconfigured.
+    state: str = "needsAuthorization"
+    user: StoredUser | None = None
+    server_version: str | None = None
+    error: str | None = None
+
+
+@attrs.define
+class StoredConfig:
+    version: int = SCHEMA_VERSION
+    instances: dict[str, StoredInstance] = attrs.Factory(dict)
+
+
+_converter = cattrs.Converter(omit_if_default=True)
+
+
+class CorruptConfig(Exception):
+    def __init__(self, path: Path, moved_to: Path, problem: str) -> None:
+        super().__init__(f"{path} could not be read ({problem}); it was kept as {moved_to}")
+        self.path = path
+        self.moved_to = moved_to
+
+
+class ConfigStore:
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "config.json"
+        self._cached: StoredConfig | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self.problems: list[CorruptConfig] = []
+
+    def read(self) -> StoredConfig:
+        """The current configuration (re-read if the file changed since last time)."""
+        stamp = self._file_stamp()
+        if self._cached is None or stamp != self._stamp:
+            self._cached, self._stamp = self._load(), stamp
+        return self._cached
+
+    def update(self, change: Callable[[StoredConfig], T]) -> T:
+        """Apply `change` to the freshest configuration and write it, under the lock."""
+        ensure_private_dir(self.path.parent)
+        with locked(self.path):
+            config = self._load()
+            result = change(config)
+            data = json.dumps(_converter.unstructure(config), indent=2, sort_keys=True)
+            atomic_write(self.path, data.encode("utf-8") + b"\n", mode=0o600)
+            self._cached, self._stamp = config, self._file_stamp()
+        return result
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _load(self) -> StoredConfig:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return StoredConfig()
+        try:
+            data = json.loads(raw)
+            return _converter.structure(migrate(data), StoredConfig)
+        except Exception as exc:  # any unreadable content: keep it aside, start clean
+            problem = exc.__class__.__name__
+            moved_to = self.path.with_name(f"config.json.corrupt-{int(time.time())}")
+            os.replace(self.path, moved_to)
+            report = CorruptConfig(self.path, moved_to, problem)
+            self.problems.append(report)
+            log.error("%s", report)
+            return StoredConfig()
+
+
+def migrate(data: Any) -> Any:
+    """Bring an older file up to SCHEMA_VERSION; refuse a newer one."""
+    if not isinstance(data, dict):
+        raise ValueError("the configuration is not a JSON object")
+    version = data.get("version", 0)
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"written by a newer issuebridge (schema {version})")
+    if version == 0:  # before versioning: the same shape without the field
+        data = {**data, "version": 1}
+    return data
