@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agent.client import EditorClient
-from agent.errors import NotImplementedYet
 from agent.providers.registry import ProviderRegistry, discover
-from agent.services import issues, providers
+from agent.services import issues, keys, providers
+from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
 from agent.settings import Settings, parse_options
 from protocol import methods
@@ -25,6 +25,9 @@ class Agent:
         self.registry = registry or discover()
         self.settings: Settings = parse_options(None)
         self.instances = Instances(self.registry, lambda: self.settings, self._providers_changed)
+        self.authorizations = Authorizations(
+            self.registry, self.instances, self.client, lambda: self.settings
+        )
 
     # --- lifecycle --------------------------------------------------------------
 
@@ -51,11 +54,25 @@ class Agent:
         )
 
     async def configure(self, params: t.ConfigureParams) -> t.InstanceResult:
-        return await providers.configure(self.registry, self.instances, self.settings, params)
+        return await providers.configure(
+            self.registry, self.instances, self.client, self.settings, params
+        )
+
+    async def authorize(self, params: t.AuthorizeParams) -> t.AuthorizeResult:
+        return await self.authorizations.authorize(params)
+
+    async def complete_authorization(
+        self, params: t.CompleteAuthorizationParams
+    ) -> t.InstanceResult:
+        return await self.authorizations.complete(params)
 
     async def disconnect(self, params: t.DisconnectParams) -> t.EmptyResult:
+        self.authorizations.forget(params.instance_id)
         await self.instances.disconnect(params.instance_id, params.forget)
         return t.EmptyResult()
+
+    async def generate_key(self, params: t.KeysGenerateParams) -> t.KeysGenerateResult:
+        return await keys.generate(self.instances, params)
 
     async def fetch_issues(self, params: t.IssuesFetchParams) -> t.IssuesFetchResult:
         return await issues.fetch(self.instances, self.client, params)
@@ -64,19 +81,10 @@ class Agent:
         implemented: dict[str, Service] = {
             methods.PROVIDERS_LIST: self.providers_list,
             methods.PROVIDERS_CONFIGURE: self.configure,
+            methods.PROVIDERS_AUTHORIZE: self.authorize,
+            methods.PROVIDERS_COMPLETE_AUTHORIZATION: self.complete_authorization,
             methods.PROVIDERS_DISCONNECT: self.disconnect,
+            methods.KEYS_GENERATE: self.generate_key,
             methods.ISSUES_FETCH: self.fetch_issues,
         }
-        for method in methods.REQUESTS:
-            implemented.setdefault(method, _not_yet(method))
         return implemented
-
-
-def _not_yet(method: str) -> Service:
-    async def service(_params: Any) -> Any:
-        raise NotImplementedYet(
-            f"{method} is not available in this version of the issuebridge agent.",
-            hint="Update issuebridge; this method arrives in a later release.",
-        )
-
-    return service

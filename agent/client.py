@@ -39,6 +39,11 @@ class EditorClient:
             lsp.WINDOW_LOG_MESSAGE, {"type": int(message_type), "message": text}
         )
 
+    def show_warning(self, text: str) -> None:
+        self._server.protocol.notify(
+            lsp.WINDOW_SHOW_MESSAGE, {"type": int(lsp.MessageType.Warning), "message": text}
+        )
+
     @property
     def can_show_document(self) -> bool:
         caps = self._capabilities()

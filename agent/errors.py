@@ -29,12 +29,6 @@ class InvalidParams(AgentError):
         self.field = field
 
 
-class NotImplementedYet(AgentError):
-    """A contract method whose implementation has not landed in this version."""
-
-    kind = ErrorKind.METHOD_NOT_FOUND
-
-
 class AuthenticationFailed(AgentError):
     kind = ErrorKind.AUTHENTICATION_FAILED
 

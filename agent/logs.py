@@ -17,16 +17,19 @@ LOGGER_NAME = "issuebridge"
 log = logging.getLogger(LOGGER_NAME)
 
 
-class _ScrubSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-            record.exc_text = None
-        record.msg = scrub(message)
-        record.args = None
-        return True
+class ScrubbingFormatter(logging.Formatter):
+    """Formats a record, then removes every known secret value from the text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
+class EditorFormatter(ScrubbingFormatter):
+    """For `window/logMessage`: the message only. Tracebacks and their file paths
+    stay in the stderr log; the editor's output panel gets what a user can read."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(f"{record.name}: {record.getMessage()}")
 
 
 class EditorLogHandler(logging.Handler):
@@ -55,8 +58,7 @@ def configure(level_name: str | None = None) -> None:
         logging, (level_name or os.environ.get("ISSUEBRIDGE_LOG", "info")).upper(), logging.INFO
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_ScrubSecrets())
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -68,7 +70,6 @@ def configure(level_name: str | None = None) -> None:
 
 def attach_editor(send: Callable[[int, str], None]) -> EditorLogHandler:
     handler = EditorLogHandler(send)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-    handler.addFilter(_ScrubSecrets())
+    handler.setFormatter(EditorFormatter())
     logging.getLogger(LOGGER_NAME).addHandler(handler)
     return handler

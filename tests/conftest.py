@@ -65,5 +65,8 @@ def jira() -> Iterator["JiraSimulator"]:
 @pytest.fixture
 def agent(raw_agent: RawAgent) -> RawAgent:
     """An initialized agent over raw stdio (fast, and every byte checked)."""
-    raw_agent.initialize(options={"http": {"timeoutSeconds": 5}})
+    raw_agent.initialize(
+        options={"http": {"timeoutSeconds": 5}},
+        capabilities={"window": {"showDocument": {"support": True}, "workDoneProgress": True}},
+    )
     return raw_agent

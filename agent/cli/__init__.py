@@ -24,15 +24,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure = commands.add_parser(
         "configure",
-        help="configure a server with a personal access token",
-        description="The token is read from --token-stdin, $ISSUEBRIDGE_TOKEN, or a hidden "
-        "prompt; --token works too but leaves it in your shell history.",
+        help="configure a server (personal access token, or OAuth 1.0a with --oauth)",
+        description="With a token: it is read from --token-stdin, $ISSUEBRIDGE_TOKEN, or a "
+        "hidden prompt (--token works too but leaves it in your shell history). With --oauth: "
+        "the Application Link's consumer key and a generated key (--key-id) or a PEM file.",
     )
     configure.add_argument("provider", choices=["jira-server"])
     configure.add_argument("--base-url", required=True, help="e.g. https://jira.example.com/jira")
     configure.add_argument("--token", help=argparse.SUPPRESS)
     configure.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
+    configure.add_argument("--oauth", action="store_true", help="OAuth 1.0a (Application Link)")
+    configure.add_argument("--consumer-key", help="the Application Link's consumer key")
+    configure.add_argument("--key-id", help="a key from `issuebridge keys generate`")
+    configure.add_argument("--private-key-file", help="an RSA private key (PEM) instead")
     configure.set_defaults(run=cli_commands.configure)
+
+    keys = commands.add_parser("keys", help="RSA key pairs for OAuth 1.0a")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
+    generate = keys_commands.add_parser(
+        "generate", help="generate a key pair; prints the public key"
+    )
+    generate.add_argument("--bits", type=int, default=2048, choices=[2048, 3072, 4096])
+    generate.set_defaults(run=cli_commands.generate_key)
+
+    authorize = commands.add_parser("authorize", help="allow access in the browser (OAuth 1.0a)")
+    authorize.add_argument("--instance", help="instance id or base URL (when several)")
+    authorize.add_argument(
+        "--oob", action="store_true", help="no browser callback: paste the code Jira shows"
+    )
+    authorize.set_defaults(run=cli_commands.authorize)
 
     issues = commands.add_parser("issues", help="list issues (yours and open, or a JQL query)")
     issues.add_argument("--instance", help="instance id or base URL (when several)")

@@ -5,6 +5,8 @@ import getpass
 import os
 import sys
 import uuid
+import webbrowser
+from pathlib import Path
 from typing import Any
 
 from agent.cli import render
@@ -35,11 +37,76 @@ def read_token(args: argparse.Namespace) -> str:
 
 
 async def configure(args: argparse.Namespace, agent: AgentConnection) -> int:
+    if args.oauth:
+        return await configure_oauth(args, agent)
     fields = {"baseUrl": args.base_url, "token": read_token(args)}
     result = await agent.request(
         "issuebridge/providers/configure",
         {"providerId": args.provider, "authMethod": "token", "fields": fields},
     )
+    render.instance_line(result["instance"])
+    return 0
+
+
+async def configure_oauth(args: argparse.Namespace, agent: AgentConnection) -> int:
+    if not args.consumer_key:
+        raise SystemExit("error: --oauth needs --consumer-key (from the Application Link)")
+    fields = {"baseUrl": args.base_url, "consumerKey": args.consumer_key}
+    if args.key_id:
+        fields["keyId"] = args.key_id
+    elif args.private_key_file:
+        fields["privateKey"] = Path(args.private_key_file).read_text(encoding="utf-8")
+    else:
+        raise SystemExit(
+            "error: --oauth needs --key-id (from `issuebridge keys generate`) or --private-key-file"
+        )
+    result = await agent.request(
+        "issuebridge/providers/configure",
+        {"providerId": args.provider, "authMethod": "oauth1", "fields": fields},
+    )
+    render.instance_line(result["instance"])
+    print("Next: `issuebridge authorize` to allow access in the browser.")
+    return 0
+
+
+async def generate_key(args: argparse.Namespace, agent: AgentConnection) -> int:
+    from agent.auth.keys import fingerprints
+
+    result = await agent.request("issuebridge/keys/generate", {"bits": args.bits})
+    prints = fingerprints(result["publicKeyPem"])
+    print(f"Key id: {result['keyId']}  (the private key stays in issuebridge's secret store)")
+    print(f"Fingerprints: {prints['sha256']}  MD5 {prints['md5']}")
+    print("Public key for the Jira admin (Application Link > Incoming Authentication):\n")
+    print(result["publicKeyPem"])
+    print(
+        "Then: issuebridge configure jira-server --oauth --base-url URL "
+        f"--consumer-key KEY --key-id {result['keyId']}"
+    )
+    return 0
+
+
+async def authorize(args: argparse.Namespace, agent: AgentConnection) -> int:
+    instance = await choose_instance(agent, args.instance)
+
+    async def open_in_browser(params: Any) -> dict[str, bool]:
+        url = params["uri"]
+        print(f"Opening {url}\nAllow access there; waiting for Jira to send you back…")
+        opened = webbrowser.open(url)
+        if not opened:
+            print("Could not open a browser: open the address above yourself.")
+        return {"success": True}
+
+    agent.on_request("window/showDocument", open_in_browser)
+    params = {"instanceId": instance["instanceId"], "callback": "oob" if args.oob else "loopback"}
+    result = await agent.request("issuebridge/providers/authorize", params)
+    if result.get("authorizeUrl"):
+        print("Open this address, allow access, and copy the code Jira shows:")
+        print(f"  {result['authorizeUrl']}")
+        code = input("Verification code: ").strip()
+        result = await agent.request(
+            "issuebridge/providers/completeAuthorization",
+            {"instanceId": instance["instanceId"], "verifier": code},
+        )
     render.instance_line(result["instance"])
     return 0
 

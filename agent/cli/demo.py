@@ -2,16 +2,20 @@
 
 It starts the simulator on 127.0.0.1, spawns the agent with a throw-away storage
 dir (your real configuration is never touched), and walks through what an editor
-does: list providers, configure, authorize, fetch issues.
+does: list providers, configure with a token, fetch issues; then the OAuth 1.0a
+path: generate a key, configure, authorize through the loopback callback, fetch.
 """
 
 import os
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.cli import render
 from agent.cli.commands import fetch_with_progress
 from agent.cli.connection import AgentConnection
+
+if TYPE_CHECKING:
+    from simulators.jira_server import JiraSimulator
 
 
 def step(number: int, text: str) -> None:
@@ -31,8 +35,9 @@ async def run_demo(verbose: bool = False) -> int:
             env={**os.environ, "ISSUEBRIDGE_HOME": home}, verbose=verbose
         )
         try:
-            await agent.initialize(show_document=False)
+            await agent.initialize()
             await _token_path(agent, jira.base_url, jira.user("alice").pat)
+            await _oauth_path(agent, jira)
         finally:
             await agent.close()
     print("\nDone. Point `issuebridge configure jira-server --base-url …` at your own Jira next.")
@@ -63,3 +68,56 @@ async def _token_path(agent: AgentConnection, base_url: str, token: str) -> None
     step(4, "Fetch alice's open issues, newest first (every page, not just the first 50):")
     fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
     render.issues_table(fetched["issues"], fetched["total"], rows=10)
+
+
+async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
+    import httpx
+
+    from agent.auth.keys import fingerprints
+
+    step(5, "OAuth 1.0a: generate a key pair (the private key never leaves the agent):")
+    key = await agent.request("issuebridge/keys/generate", {"bits": 2048})
+    print(f"    {key['keyId']}, public key {fingerprints(key['publicKeyPem'])['sha256']}")
+
+    step(6, "The Jira admin adds an Application Link with that public key (done in the simulator):")
+    jira.add_oauth_consumer("issuebridge-demo", key["publicKeyPem"], name="issuebridge")
+    jira.oauth_auto_approve = "bob"
+    print(
+        "    consumer key issuebridge-demo; the simulator approves as bob, as if bob clicked Allow"
+    )
+
+    step(7, "Configure the same server with the consumer key and the key (checked against Jira):")
+    print("    (same base URL: this replaces the token configuration and keeps the instance id)")
+    configured = await agent.request(
+        "issuebridge/providers/configure",
+        {
+            "providerId": "jira-server",
+            "authMethod": "oauth1",
+            "fields": {
+                "baseUrl": jira.base_url,
+                "consumerKey": "issuebridge-demo",
+                "keyId": key["keyId"],
+            },
+        },
+    )
+    instance = configured["instance"]
+    render.instance_line(instance, indent="    ")
+
+    step(8, "Authorize: the agent opens Jira's authorize page; Jira calls back to 127.0.0.1:")
+
+    async def browser(params: Any) -> dict[str, bool]:
+        print(f"    browser opens {params['uri'][:90]}…")
+        # The user's browser: Allow redirects to the agent's one-shot loopback listener.
+        async with httpx.AsyncClient(follow_redirects=True, timeout=30) as client:
+            await client.get(params["uri"])
+        return {"success": True}
+
+    agent.on_request("window/showDocument", browser)
+    authorized = await agent.request(
+        "issuebridge/providers/authorize", {"instanceId": instance["instanceId"]}
+    )
+    render.instance_line(authorized["instance"], indent="    ")
+
+    step(9, "Fetch bob's open issues with OAuth-signed requests:")
+    fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
+    render.issues_table(fetched["issues"], fetched["total"], rows=5)

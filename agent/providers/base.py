@@ -21,13 +21,20 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @attrs.frozen
-class ParsedConfiguration:
-    """A validated form: what goes in the config file, and what is secret."""
+class InstanceConfig:
+    """What is stored about an instance apart from its secrets."""
 
     base_url: str
     auth_method: str
     settings: dict[str, str] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class ParsedConfiguration(InstanceConfig):
+    """A validated form: what goes in the config file, what is secret, what to warn about."""
+
     secrets: dict[str, Secret] = attrs.Factory(dict)
+    warnings: list[str] = attrs.Factory(list)
 
 
 @attrs.frozen
@@ -37,6 +44,23 @@ class ServerCheck:
     connected: bool
     user: User | None = None
     server_version: str | None = None
+
+
+@attrs.frozen
+class PendingAuthorization:
+    """An authorization waiting for the user in the browser."""
+
+    authorize_url: str
+    expires_at: float  # time.time() after which the server forgets it
+    state: dict[str, Secret] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class Authorized:
+    """A finished authorization: the secrets to store and who the user is."""
+
+    secrets: dict[str, Secret]
+    check: ServerCheck
 
 
 @attrs.frozen
@@ -92,11 +116,31 @@ class TrackerProvider(abc.ABC):
 
     @abc.abstractmethod
     def open_session(
-        self,
-        base_url: str,
-        auth_method: str,
-        config: dict[str, str],
-        credentials: Credentials,
-        settings: Settings,
+        self, instance: InstanceConfig, credentials: Credentials, settings: Settings
     ) -> TrackerSession:
         """A session for fetching; it makes no request until used."""
+
+    def needs_authorization(self, auth_method: str) -> bool:
+        """True if the method connects through a browser authorization (not a token)."""
+        return False
+
+    async def start_authorization(
+        self,
+        instance: InstanceConfig,
+        credentials: Credentials,
+        settings: Settings,
+        callback_url: str | None,
+    ) -> PendingAuthorization:
+        """Begin a browser authorization; `callback_url` None means out of band."""
+        raise NotImplementedError
+
+    async def finish_authorization(
+        self,
+        instance: InstanceConfig,
+        credentials: Credentials,
+        settings: Settings,
+        pending: PendingAuthorization,
+        verifier: str,
+    ) -> Authorized:
+        """Exchange the verifier the browser produced for lasting credentials."""
+        raise NotImplementedError

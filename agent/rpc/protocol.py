@@ -211,6 +211,13 @@ class AgentProtocol(LanguageServerProtocol):
             result = self._converter.unstructure(result)
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": result})
 
+    def notify(self, method: str, params: Any | None = None) -> None:
+        # pygls wraps known LSP notifications in their lsprotocol class, which then
+        # fails to encode plain-dict params; send plain JSON, unstructuring attrs.
+        if attrs.has(type(params)):
+            params = self._converter.unstructure(params)
+        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+
     def _send_error(self, msg_id: MsgId | None, error: dict[str, Any]) -> None:
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
 

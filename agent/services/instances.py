@@ -11,8 +11,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from agent.errors import AgentError, NotConnected
-from agent.providers.base import Credentials, ParsedConfiguration, ServerCheck, TrackerSession
+from agent.providers.base import (
+    Credentials,
+    InstanceConfig,
+    ParsedConfiguration,
+    ServerCheck,
+    TrackerSession,
+)
 from agent.providers.registry import ProviderRegistry
+from agent.secret import Secret
 from agent.settings import Settings
 from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
 from agent.store.secrets import FileSecretStore, SecretStore
@@ -29,6 +36,15 @@ def instance_id_for(provider_id: str, base_url: str) -> str:
 
 def secret_prefix(instance_id: str) -> str:
     return f"instance/{instance_id}/"
+
+
+def key_secret_name(key_id: str) -> str:
+    return f"key/{key_id}/private"
+
+
+# The secrets an instance may hold; the user's own credentials are the last two groups.
+CREDENTIAL_NAMES = ("token", "privateKey", "accessToken", "accessTokenSecret")
+USER_CREDENTIALS = ("token", "accessToken", "accessTokenSecret")
 
 
 class Instances:
@@ -75,16 +91,35 @@ class Instances:
             )
         return stored
 
-    async def credentials(self, instance_id: str) -> Credentials:
+    async def credentials(
+        self, instance_id: str, stored: StoredInstance | None = None
+    ) -> Credentials:
+        """The instance's secrets, with its generated key (if it uses one) as privateKey."""
         _, secrets = self._stores()
+        stored = stored or await self.get(instance_id)
         prefix = secret_prefix(instance_id)
-        names = ("token",)
-        found = {}
-        for name in names:
-            value = await asyncio.to_thread(secrets.get, prefix + name)
-            if value is not None:
-                found[name] = value
-        return Credentials(found)
+
+        def read() -> dict[str, Secret]:
+            found = {
+                name: value
+                for name in CREDENTIAL_NAMES
+                if (value := secrets.get(prefix + name)) is not None
+            }
+            if stored.key_id and "privateKey" not in found:
+                key = secrets.get(key_secret_name(stored.key_id))
+                if key is not None:
+                    found["privateKey"] = key
+            return found
+
+        return Credentials(await asyncio.to_thread(read))
+
+    async def generated_key(self, key_id: str) -> Secret | None:
+        _, secrets = self._stores()
+        return await asyncio.to_thread(secrets.get, key_secret_name(key_id))
+
+    async def store_generated_key(self, key_id: str, private_pem: Secret) -> None:
+        _, secrets = self._stores()
+        await asyncio.to_thread(secrets.set, key_secret_name(key_id), private_pem)
 
     # --- changing ----------------------------------------------------------------
 
@@ -97,6 +132,7 @@ class Instances:
         prefix = secret_prefix(instance_id)
 
         def write_secrets() -> None:
+            # A new configuration replaces every secret of the old one (and its authorization).
             secrets.delete_prefix(prefix)
             for name, value in parsed.secrets.items():
                 secrets.set(prefix + name, value)
@@ -117,6 +153,32 @@ class Instances:
 
         await asyncio.to_thread(write_secrets)
         await asyncio.to_thread(write_config)
+        await self.drop_session(instance_id)
+        await self._on_change()
+        return to_instance(instance_id, stored)
+
+    async def save_authorization(
+        self, instance_id: str, new_secrets: dict[str, Secret], check: ServerCheck
+    ) -> Instance:
+        config, secrets = self._stores()
+        prefix = secret_prefix(instance_id)
+
+        def write_secrets() -> None:
+            for name, value in new_secrets.items():
+                secrets.set(prefix + name, value)
+
+        def change(c: StoredConfig) -> StoredInstance:
+            current = c.instances[instance_id]
+            current.state = "connected" if check.connected else "needsAuthorization"
+            current.error = None
+            current.user = (
+                StoredUser(check.user.name, check.user.display_name) if check.user else None
+            )
+            current.server_version = check.server_version or current.server_version
+            return current
+
+        await asyncio.to_thread(write_secrets)
+        stored = await asyncio.to_thread(config.update, change)
         await self.drop_session(instance_id)
         await self._on_change()
         return to_instance(instance_id, stored)
@@ -176,10 +238,8 @@ class Instances:
         if session is None:
             provider = self._registry.get(stored.provider_id)
             session = provider.open_session(
-                stored.base_url,
-                stored.auth_method,
-                {},
-                await self.credentials(instance_id),
+                instance_config(stored),
+                await self.credentials(instance_id, stored),
                 self._settings(),
             )
             self._sessions[instance_id] = session
@@ -193,6 +253,13 @@ class Instances:
     async def drop_all_sessions(self) -> None:
         for instance_id in list(self._sessions):
             await self.drop_session(instance_id)
+
+
+def instance_config(stored: StoredInstance) -> InstanceConfig:
+    settings = {"consumerKey": stored.consumer_key, "keyId": stored.key_id}
+    return InstanceConfig(
+        stored.base_url, stored.auth_method, {k: v for k, v in settings.items() if v is not None}
+    )
 
 
 def to_instance(instance_id: str, stored: StoredInstance) -> Instance:

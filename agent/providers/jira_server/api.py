@@ -11,6 +11,7 @@ import logging
 from email.utils import parsedate_to_datetime
 from time import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from agent.errors import AuthenticationFailed, RateLimited, RemoteError, UnsupportedServer
 from agent.net import redact_url, transport_failure
@@ -38,6 +39,20 @@ class JiraApi:
         self, method: str, path: str, *, what: str, authenticated: bool = True, **kwargs: Any
     ) -> Any:
         """Send one request and return its JSON body, or raise the error it means."""
+        response = await self.send(method, path, **kwargs)
+        return self._read(response, what, authenticated)
+
+    async def request_form(
+        self, method: str, path: str, *, what: str, **kwargs: Any
+    ) -> dict[str, str]:
+        """Send one request whose answer is form-encoded (the OAuth token endpoints)."""
+        response = await self.send(method, path, **kwargs)
+        self._raise_for_failure(response, what, authenticated=False)
+        form = parse_qs(response.text.strip(), keep_blank_values=True)
+        return {key: values[0] for key, values in form.items()}
+
+    async def send(self, method: str, path: str, **kwargs: Any) -> "httpx.Response":
+        """One request with transport failures explained and 429s waited out."""
         import httpx
 
         url = f"{self.base_url}{path}"
@@ -59,12 +74,30 @@ class JiraApi:
                 )
             log.info("Jira answered 429; retrying in %.1f s", wait)
             await asyncio.sleep(wait)
-        return self._read(response, what, authenticated)
+        return response
 
     def _read(self, response: "httpx.Response", what: str, authenticated: bool) -> Any:
+        self._raise_for_failure(response, what, authenticated)
+        try:
+            return response.json()
+        except (ValueError, UnicodeDecodeError):
+            messages = failures.error_messages(response)
+            raise RemoteError(
+                f"Jira answered {what} with something that is not JSON ({messages[0]}).",
+                hint="A proxy or login page may be in front of Jira; check the base URL.",
+                httpStatus=response.status_code,
+                messages=messages,
+            ) from None
+
+    def _raise_for_failure(
+        self, response: "httpx.Response", what: str, authenticated: bool
+    ) -> None:
         status = response.status_code
         denied = response.headers.get("X-Seraph-LoginReason") == "AUTHENTICATION_DENIED"
         if status == 401 or (status == 403 and denied):
+            raise failures.authentication_failure(response, self.auth_method)
+        if status >= 400 and "oauth_problem" in failures.oauth_parameters(response):
+            # OAuth problems come as 400 and 503 too (timestamp_refused, consumer_key_refused).
             raise failures.authentication_failure(response, self.auth_method)
         if authenticated and response.headers.get("X-AUSERNAME") == "anonymous":
             # An anonymous-readable resource can answer 200 to a failed login.
@@ -78,16 +111,6 @@ class JiraApi:
             )
         if status >= 400:
             raise failures.remote_error(response, what)
-        try:
-            return response.json()
-        except (ValueError, UnicodeDecodeError):
-            messages = failures.error_messages(response)
-            raise RemoteError(
-                f"Jira answered {what} with something that is not JSON ({messages[0]}).",
-                hint="A proxy or login page may be in front of Jira; check the base URL.",
-                httpStatus=status,
-                messages=messages,
-            ) from None
 
     # --- resources ---------------------------------------------------------------
 

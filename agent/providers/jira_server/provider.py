@@ -4,12 +4,17 @@ httpx and the REST modules are imported inside the methods that use them, so
 listing providers at start-up stays cheap.
 """
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from agent.errors import InvalidParams, UnsupportedServer
+from agent.errors import AuthenticationFailed, InvalidParams, NotConnected, UnsupportedServer
 from agent.providers.base import (
+    Authorized,
     Credentials,
+    InstanceConfig,
     ParsedConfiguration,
+    PendingAuthorization,
     ServerCheck,
     TrackerProvider,
     TrackerSession,
@@ -17,7 +22,7 @@ from agent.providers.base import (
 from agent.secret import Secret
 from agent.settings import Settings
 from agent.urls import normalize_base_url
-from protocol.types import AuthMethod, Field
+from protocol.types import AuthMethod, Field, User
 
 if TYPE_CHECKING:
     import httpx
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
 
 # Personal access tokens arrived in Jira 8.14.
 PAT_MINIMUM_VERSION = (8, 14)
+# Jira forgets an unused request token after 10 minutes.
+REQUEST_TOKEN_LIFETIME_SECONDS = 600
 
 BASE_URL = Field(
     name="baseUrl",
@@ -93,6 +100,11 @@ class JiraServerProvider(TrackerProvider):
     def auth_methods(self) -> list[AuthMethod]:
         return [TOKEN_METHOD, OAUTH1_METHOD]
 
+    def needs_authorization(self, auth_method: str) -> bool:
+        return auth_method == "oauth1"
+
+    # --- configure -----------------------------------------------------------------
+
     def parse_configuration(self, auth_method: str, fields: dict[str, str]) -> ParsedConfiguration:
         method = self.auth_method(auth_method)
         if method is None:
@@ -114,12 +126,47 @@ class JiraServerProvider(TrackerProvider):
                     "The token contains spaces or line breaks; paste only the token itself.",
                 )
             return ParsedConfiguration(base_url, auth_method, secrets={"token": Secret(token)})
-        raise InvalidParams("authMethod", "OAuth 1.0a configuration is not available yet.")
+        return self._parse_oauth1(base_url, fields)
+
+    def _parse_oauth1(self, base_url: str, fields: dict[str, str]) -> ParsedConfiguration:
+        from agent.auth import keys
+
+        consumer_key = fields["consumerKey"].strip()
+        key_id = fields.get("keyId", "").strip()
+        pasted = fields.get("privateKey", "").strip()
+        if key_id and pasted:
+            raise InvalidParams(
+                "fields.privateKey",
+                "Give either a generated key (keyId) or a pasted private key, not both.",
+            )
+        if not key_id and not pasted:
+            raise InvalidParams(
+                "fields.keyId",
+                "OAuth 1.0a needs an RSA key: a generated key (keyId) or a pasted private key.",
+                hint="Use Generate key pair and give its public key to the Jira admin.",
+            )
+        settings = {"consumerKey": consumer_key}
+        if key_id:
+            return ParsedConfiguration(base_url, "oauth1", settings={**settings, "keyId": key_id})
+        pair = keys.load_private_key(pasted)
+        warnings = []
+        if pair.bits < keys.WEAK_BELOW_BITS:
+            warnings.append(
+                f"The pasted RSA key has only {pair.bits} bits; it works, but generate a "
+                f"{keys.WEAK_BELOW_BITS}-bit key (or larger) and update the Application Link soon."
+            )
+        return ParsedConfiguration(
+            base_url,
+            "oauth1",
+            settings=settings,
+            secrets={"privateKey": pair.private_pem},
+            warnings=warnings,
+        )
 
     async def check(
         self, parsed: ParsedConfiguration, credentials: Credentials, settings: Settings
     ) -> ServerCheck:
-        api = self._api(parsed.base_url, parsed.auth_method, credentials, settings)
+        api = self._api(parsed, Credentials(), settings)
         try:
             info = await api.server_info()
             version = str(info.get("version") or "")
@@ -129,49 +176,167 @@ class JiraServerProvider(TrackerProvider):
                     "Data Center.",
                     serverVersion=version,
                 )
-            if parsed.auth_method == "token":
-                numbers = tuple(int(n) for n in info.get("versionNumbers", [])[:2])
-                if numbers < PAT_MINIMUM_VERSION:
-                    raise UnsupportedServer(
-                        f"Jira {version} does not support personal access tokens "
-                        "(they need Jira 8.14 or later).",
-                        hint="Use the OAuth 1.0a (Application Link) method with this server.",
-                        serverVersion=version,
-                    )
-            from agent.providers.jira_server.issues import to_user
-
-            user = to_user(await api.myself())
+            if parsed.auth_method == "oauth1":
+                # A request token proves the consumer key and the key pair before anyone
+                # is sent to the browser; it expires unused after 10 minutes.
+                await self._oauth1_probe(api, parsed, credentials)
+                return ServerCheck(connected=False, server_version=version)
+            numbers = tuple(int(n) for n in info.get("versionNumbers", [])[:2])
+            if numbers < PAT_MINIMUM_VERSION:
+                raise UnsupportedServer(
+                    f"Jira {version} does not support personal access tokens "
+                    "(they need Jira 8.14 or later).",
+                    hint="Use the OAuth 1.0a (Application Link) method with this server.",
+                    serverVersion=version,
+                )
+            await api.client.aclose()
+            api = self._api(parsed, credentials, settings)
+            user = await self._whoami(api)
             return ServerCheck(connected=True, user=user, server_version=version)
         finally:
             await api.client.aclose()
 
-    def open_session(
+    async def _oauth1_probe(
+        self, api: "JiraApi", instance: InstanceConfig, credentials: Credentials
+    ) -> None:
+        from agent.providers.jira_server import oauth
+
+        private_key = self._private_key(credentials)
+        with self._key_problems_explained(private_key):
+            await oauth.request_token(api, instance.settings["consumerKey"], private_key, oauth.OOB)
+
+    async def _whoami(self, api: "JiraApi") -> User:
+        from agent.providers.jira_server.issues import to_user
+
+        return to_user(await api.myself())
+
+    # --- authorize -----------------------------------------------------------------
+
+    async def start_authorization(
         self,
-        base_url: str,
-        auth_method: str,
-        config: dict[str, str],
+        instance: InstanceConfig,
         credentials: Credentials,
         settings: Settings,
+        callback_url: str | None,
+    ) -> PendingAuthorization:
+        import time
+
+        from agent.providers.jira_server import oauth
+
+        private_key = self._private_key(credentials)
+        api = self._api(instance, Credentials(), settings)
+        try:
+            with self._key_problems_explained(private_key):
+                pair = await oauth.request_token(
+                    api, instance.settings["consumerKey"], private_key, callback_url or oauth.OOB
+                )
+        finally:
+            await api.client.aclose()
+        return PendingAuthorization(
+            authorize_url=oauth.authorize_url(instance.base_url, pair.token),
+            expires_at=time.time() + REQUEST_TOKEN_LIFETIME_SECONDS,
+            state={"requestToken": pair.token, "requestTokenSecret": pair.secret},
+        )
+
+    async def finish_authorization(
+        self,
+        instance: InstanceConfig,
+        credentials: Credentials,
+        settings: Settings,
+        pending: PendingAuthorization,
+        verifier: str,
+    ) -> Authorized:
+        from agent.providers.jira_server import oauth
+
+        private_key = self._private_key(credentials)
+        request = oauth.TokenPair(
+            pending.state["requestToken"], pending.state["requestTokenSecret"]
+        )
+        api = self._api(instance, Credentials(), settings)
+        try:
+            with self._key_problems_explained(private_key):
+                access = await oauth.access_token(
+                    api, instance.settings["consumerKey"], private_key, request, verifier
+                )
+        finally:
+            await api.client.aclose()
+        secrets = {"accessToken": access.token, "accessTokenSecret": access.secret}
+        signed = self._api(instance, Credentials({**credentials.values, **secrets}), settings)
+        try:
+            info = await signed.server_info()
+            user = await self._whoami(signed)
+        finally:
+            await signed.client.aclose()
+        check = ServerCheck(
+            connected=True, user=user, server_version=str(info.get("version") or "")
+        )
+        return Authorized(secrets=secrets, check=check)
+
+    def _private_key(self, credentials: Credentials) -> Secret:
+        from agent.auth import keys
+
+        keys.check_rsa_sha1_signing()
+        private_key = credentials.get("privateKey")
+        if private_key is None:
+            raise NotConnected(
+                "The private key of this instance is not available on this machine.",
+                hint="Configure the instance again with its key (or unlock the team's key).",
+            )
+        return private_key
+
+    @contextlib.contextmanager
+    def _key_problems_explained(self, private_key: Secret) -> Iterator[None]:
+        """Add the key's fingerprints when Jira says the signature does not match."""
+        try:
+            yield
+        except AuthenticationFailed as exc:
+            if exc.data.get("oauthProblem") == "signature_invalid":
+                from agent.auth import keys
+
+                public_pem = keys.load_private_key(private_key.reveal()).public_pem
+                prints = keys.fingerprints(public_pem)
+                exc.message = (
+                    f"{exc.message} The public key in Jira's Application Link does not match "
+                    f"this private key, whose public key has the fingerprints {prints['sha256']} "
+                    f"(SHA-256) and {prints['md5']} (MD5)."
+                )
+                exc.args = (exc.message,)
+                exc.data["publicKeyFingerprint"] = prints["sha256"]
+                exc.data["publicKeyFingerprintMd5"] = prints["md5"]
+            raise
+
+    # --- sessions ------------------------------------------------------------------
+
+    def open_session(
+        self, instance: InstanceConfig, credentials: Credentials, settings: Settings
     ) -> TrackerSession:
         from agent.providers.jira_server.session import JiraSession
 
-        return JiraSession(self._api(base_url, auth_method, credentials, settings))
+        return JiraSession(self._api(instance, credentials, settings))
 
     def _api(
-        self, base_url: str, auth_method: str, credentials: Credentials, settings: Settings
+        self, instance: InstanceConfig, credentials: Credentials, settings: Settings
     ) -> "JiraApi":
         from agent.net import make_client
         from agent.providers.jira_server.api import JiraApi
 
         client = make_client(
-            settings.http, settings.timeout_seconds, self._auth(auth_method, credentials)
+            settings.http, settings.timeout_seconds, self._auth(instance, credentials)
         )
-        return JiraApi(client, base_url, auth_method, settings.timeout_seconds)
+        return JiraApi(client, instance.base_url, instance.auth_method, settings.timeout_seconds)
 
-    def _auth(self, auth_method: str, credentials: Credentials) -> "httpx.Auth | None":
-        from agent.providers.jira_server.auth import BearerAuth
-
+    def _auth(self, instance: InstanceConfig, credentials: Credentials) -> "httpx.Auth | None":
         token = credentials.get("token")
-        if auth_method == "token" and token is not None:
+        if instance.auth_method == "token" and token is not None:
+            from agent.providers.jira_server.auth import BearerAuth
+
             return BearerAuth(token)
+        access, secret = credentials.get("accessToken"), credentials.get("accessTokenSecret")
+        private_key = credentials.get("privateKey")
+        if instance.auth_method == "oauth1" and access and private_key:
+            from agent.auth.oauth1 import OAuth1Auth
+
+            return OAuth1Auth(
+                instance.settings["consumerKey"], private_key, token=access, token_secret=secret
+            )
         return None

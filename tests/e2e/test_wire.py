@@ -43,3 +43,18 @@ def test_a_whole_session_is_well_framed(raw_agent: RawAgent) -> None:
     assert raw_agent.raw_stdout.startswith(b"Content-Length: ")
     total = sum(len(m) for m in raw_agent.messages)
     assert total >= 5
+
+
+def test_log_lines_reach_the_editor_as_log_messages(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    raw_agent.call("issuebridge/test/crash", {})
+    message = raw_agent.wait_for(
+        lambda m: m.get("method") == "window/logMessage" and m["params"]["type"] == 1  # Error
+    )
+    assert (
+        "failed unexpectedly" in message["params"]["message"].lower()
+        or "unexpected" in message["params"]["message"].lower()
+    )
+    # Never a traceback or the agent's file paths on the wire.
+    for sent in raw_agent.messages:
+        assert "Traceback" not in str(sent) and ".py" not in str(sent)

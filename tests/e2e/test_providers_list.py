@@ -38,12 +38,29 @@ async def test_jira_server_is_listed_with_both_auth_methods(client: LanguageClie
             assert field["label"] and field.get("help")
 
 
-async def test_methods_not_yet_built_answer_a_clear_error(client: LanguageClient) -> None:
-    import pytest
+async def test_every_contract_method_is_served(client: LanguageClient) -> None:
     from pygls.exceptions import JsonRpcException
 
-    with pytest.raises(JsonRpcException) as caught:
-        await client.protocol.send_request_async(
-            "issuebridge/providers/authorize", {"instanceId": "nope"}
-        )
-    assert caught.value.code in (-32601, -32002)
+    from protocol.methods import REQUESTS
+
+    unknown = {"instanceId": "jira-server-000000000000"}
+    params = {
+        "issuebridge/providers/list": {},
+        "issuebridge/providers/configure": {
+            "providerId": "jira-server",
+            "authMethod": "token",
+            "fields": {"baseUrl": "not a url", "token": "x"},
+        },
+        "issuebridge/providers/authorize": unknown,
+        "issuebridge/providers/completeAuthorization": {**unknown, "verifier": "abc"},
+        "issuebridge/providers/disconnect": unknown,
+        "issuebridge/keys/generate": {},
+        "issuebridge/issues/fetch": unknown,
+    }
+    assert set(params) == set(REQUESTS)
+    for method, method_params in params.items():
+        try:
+            await client.protocol.send_request_async(method, method_params)
+        except JsonRpcException as exc:
+            # Each answers with its own meaning, never "no such method".
+            assert exc.code in (-32602, -32002), (method, exc.code)

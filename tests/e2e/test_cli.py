@@ -104,3 +104,59 @@ def test_demo_shows_configure_and_every_issue(home: Path) -> None:
         expected = len(expected_open_issues(same_seed, "alice"))
     assert f"{expected} issues" in run.stdout
     assert not any(home.iterdir())  # the demo keeps its own throw-away storage
+
+
+def test_oauth_from_the_terminal_with_an_out_of_band_code(home: Path, jira: JiraSimulator) -> None:
+    import httpx
+
+    jira.oauth_auto_approve = "carol"
+    run = issuebridge(home, "keys", "generate")
+    assert run.returncode == 0, run.stderr
+    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
+    public_pem = run.stdout[
+        run.stdout.index("-----BEGIN PUBLIC KEY-----") : run.stdout.index(
+            "-----END PUBLIC KEY-----"
+        )
+        + 24
+    ]
+    assert "PRIVATE" not in run.stdout
+    jira.add_oauth_consumer("cli-consumer", public_pem)
+
+    run = issuebridge(
+        home,
+        "configure",
+        "jira-server",
+        "--oauth",
+        "--base-url",
+        jira.base_url,
+        "--consumer-key",
+        "cli-consumer",
+        "--key-id",
+        key_id,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "needsAuthorization" in run.stdout
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "authorize", "--oob"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=agent_env(home),
+    )
+    assert process.stdout is not None and process.stdin is not None
+    url = ""
+    for line in process.stdout:
+        if "/plugins/servlet/oauth/authorize" in line:
+            url = line.strip()
+            break
+    page = httpx.get(url, follow_redirects=True, timeout=10).text
+    code = re.search(r"<code[^>]*>([^<]+)</code>", page).group(1)  # type: ignore[union-attr]
+    out, err = process.communicate(code + "\n", timeout=60)
+    assert process.returncode == 0, err
+    assert "connected as Carol Chen" in out
+
+    run = issuebridge(home, "issues", "--limit", "3")
+    assert run.returncode == 0, run.stderr
+    assert "3 issues" in run.stdout
