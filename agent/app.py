@@ -10,6 +10,7 @@ from agent.providers.registry import ProviderRegistry, discover
 from agent.services import issues, keys, providers
 from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
+from agent.services.team import Team
 from agent.settings import Settings, parse_options
 from protocol import methods
 from protocol import types as t
@@ -24,16 +25,27 @@ class Agent:
         self.client = client
         self.registry = registry or discover()
         self.settings: Settings = parse_options(None)
-        self.instances = Instances(self.registry, lambda: self.settings, self._providers_changed)
+        self.instances = Instances(
+            self.registry,
+            lambda: self.settings,
+            self._providers_changed,
+            on_corrupt=self.client.show_error,
+        )
+        self.team = Team(self.instances)
         self.authorizations = Authorizations(
             self.registry, self.instances, self.client, lambda: self.settings
         )
 
     # --- lifecycle --------------------------------------------------------------
 
-    def initialize(self, options: Any) -> None:
+    def initialize(self, options: Any, workspace_folders: list[str]) -> None:
         self.settings = parse_options(options)
+        self.team.set_folders(workspace_folders)
         log.info("Storage dir: %s", self.settings.storage_dir)
+
+    async def change_workspace_folders(self, added: list[str], removed: list[str]) -> None:
+        self.team.add_folders(added, removed)
+        await self._providers_changed()
 
     async def change_configuration(self, settings: Any) -> None:
         self.settings = parse_options(settings, field_prefix="settings")
@@ -42,7 +54,7 @@ class Agent:
 
     async def _providers_changed(self) -> None:
         result = t.ProvidersDidChangeParams(
-            providers=providers.describe(self.registry, await self.instances.all())
+            providers=providers.describe(self.registry, await self.team.listed())
         )
         self.client.notify(methods.PROVIDERS_DID_CHANGE, result)
 
@@ -50,7 +62,7 @@ class Agent:
 
     async def providers_list(self, _params: t.EmptyParams) -> t.ProvidersListResult:
         return t.ProvidersListResult(
-            providers=providers.describe(self.registry, await self.instances.all())
+            providers=providers.describe(self.registry, await self.team.listed())
         )
 
     async def configure(self, params: t.ConfigureParams) -> t.InstanceResult:
@@ -77,6 +89,12 @@ class Agent:
     async def fetch_issues(self, params: t.IssuesFetchParams) -> t.IssuesFetchResult:
         return await issues.fetch(self.instances, self.client, params)
 
+    async def share(self, params: t.TeamShareParams) -> t.TeamShareResult:
+        return await self.team.share(params)
+
+    async def unlock(self, params: t.TeamUnlockParams) -> t.InstanceResult:
+        return await self.team.unlock(params)
+
     def services(self) -> dict[str, Service]:
         implemented: dict[str, Service] = {
             methods.PROVIDERS_LIST: self.providers_list,
@@ -85,6 +103,8 @@ class Agent:
             methods.PROVIDERS_COMPLETE_AUTHORIZATION: self.complete_authorization,
             methods.PROVIDERS_DISCONNECT: self.disconnect,
             methods.KEYS_GENERATE: self.generate_key,
+            methods.TEAM_SHARE: self.share,
+            methods.TEAM_UNLOCK: self.unlock,
             methods.ISSUES_FETCH: self.fetch_issues,
         }
         return implemented

@@ -40,9 +40,14 @@ class EditorClient:
         )
 
     def show_warning(self, text: str) -> None:
-        self._server.protocol.notify(
-            lsp.WINDOW_SHOW_MESSAGE, {"type": int(lsp.MessageType.Warning), "message": text}
-        )
+        self._show(lsp.MessageType.Warning, text)
+
+    def show_error(self, text: str) -> None:
+        """Safe from any thread (store code reports from worker threads)."""
+        self._show(lsp.MessageType.Error, text)
+
+    def _show(self, kind: lsp.MessageType, text: str) -> None:
+        self._server.protocol.notify(lsp.WINDOW_SHOW_MESSAGE, {"type": int(kind), "message": text})
 
     @property
     def can_show_document(self) -> bool:

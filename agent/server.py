@@ -23,7 +23,16 @@ def build_server() -> tuple[LanguageServer, Agent]:
 
     @server.feature(lsp.INITIALIZE)
     def on_initialize(params: lsp.InitializeParams) -> None:
-        agent.initialize(params.initialization_options)
+        folders = [f.uri for f in params.workspace_folders or []]
+        if not folders and (params.root_uri or params.root_path):
+            folders = [params.root_uri or params.root_path or ""]
+        agent.initialize(params.initialization_options, folders)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def on_folders(params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        await agent.change_workspace_folders(
+            [f.uri for f in params.event.added], [f.uri for f in params.event.removed]
+        )
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def on_configuration(params: lsp.DidChangeConfigurationParams) -> Any:

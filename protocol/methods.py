@@ -9,6 +9,9 @@ PROVIDERS_COMPLETE_AUTHORIZATION: Final = "issuebridge/providers/completeAuthori
 PROVIDERS_DISCONNECT: Final = "issuebridge/providers/disconnect"
 KEYS_GENERATE: Final = "issuebridge/keys/generate"
 ISSUES_FETCH: Final = "issuebridge/issues/fetch"
+# Extensions of the contract: sharing a configuration with the team.
+TEAM_SHARE: Final = "issuebridge/team/share"
+TEAM_UNLOCK: Final = "issuebridge/team/unlock"
 
 # agent -> client notifications
 PROVIDERS_DID_CHANGE: Final = "issuebridge/providers/didChange"
@@ -26,6 +29,8 @@ REQUESTS: Final[dict[str, tuple[type, type]]] = {
     PROVIDERS_DISCONNECT: (_t.DisconnectParams, _t.EmptyResult),
     KEYS_GENERATE: (_t.KeysGenerateParams, _t.KeysGenerateResult),
     ISSUES_FETCH: (_t.IssuesFetchParams, _t.IssuesFetchResult),
+    TEAM_SHARE: (_t.TeamShareParams, _t.TeamShareResult),
+    TEAM_UNLOCK: (_t.TeamUnlockParams, _t.InstanceResult),
 }
 
 NOTIFICATIONS: Final[dict[str, type]] = {

@@ -224,6 +224,32 @@ class IssuesFetchResult:
     total: int
 
 
+@attrs.frozen
+class TeamShareParams:
+    """Share an instance's configuration with the team in `.issuebridge/team.json` of a
+    workspace folder (a path or a file:// URI). Nothing secret is written in the clear."""
+
+    instance_id: str
+    workspace_folder: str
+
+
+@attrs.frozen
+class TeamShareResult:
+    """Where the team file is; for OAuth, the passphrase that unlocks the shared key,
+    returned this once: hand it to the team through a password manager."""
+
+    path: str
+    passphrase: str | None = None
+
+
+@attrs.frozen
+class TeamUnlockParams:
+    """Unlock a team OAuth instance's key with the passphrase; then authorize."""
+
+    instance_id: str
+    passphrase: str
+
+
 # --- notifications -----------------------------------------------------------
 
 

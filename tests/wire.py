@@ -196,5 +196,7 @@ def agent_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ISSUEBRIDGE_")}
     env["ISSUEBRIDGE_HOME"] = str(home)
     env["ISSUEBRIDGE_TEST_HOOKS"] = "1"
+    # Never touch the OS keyring of whoever runs the tests; keyring tests opt in.
+    env["ISSUEBRIDGE_SECRET_STORE"] = "file"
     env.update(extra)
     return env

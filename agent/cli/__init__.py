@@ -18,6 +18,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Issue trackers from the terminal, through the issuebridge agent.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show the agent's log")
+    parser.add_argument(
+        "--workspace",
+        default=".",
+        help="the project folder whose .issuebridge/team.json is read (default: here)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     providers = commands.add_parser("providers", help="list providers, auth methods and instances")
     providers.set_defaults(run=cli_commands.providers)
@@ -60,6 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     issues.add_argument("--limit", type=int, default=1000, help="at most this many (1-10000)")
     issues.set_defaults(run=cli_commands.issues)
 
+    team = commands.add_parser("team", help="share a configuration with the team, or unlock one")
+    team_commands = team.add_subparsers(dest="team_command", required=True, metavar="COMMAND")
+    share = team_commands.add_parser(
+        "share", help="write .issuebridge/team.json in the workspace (no secret in the clear)"
+    )
+    share.add_argument("--instance", help="instance id or base URL (when several)")
+    share.set_defaults(run=cli_commands.team_share)
+    unlock = team_commands.add_parser(
+        "unlock",
+        help="unlock the team's OAuth key with the passphrase",
+        description="The passphrase is read from --passphrase-stdin, "
+        "$ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden prompt.",
+    )
+    unlock.add_argument("--instance", help="instance id or base URL (when several)")
+    unlock.add_argument("--passphrase-stdin", action="store_true")
+    unlock.set_defaults(run=cli_commands.team_unlock)
+
     disconnect = commands.add_parser("disconnect", help="remove your credentials for an instance")
     disconnect.add_argument("--instance", help="instance id or base URL (when several)")
     disconnect.add_argument("--forget", action="store_true", help="remove the instance too")
@@ -76,7 +98,7 @@ async def _run(args: argparse.Namespace) -> int:
     run: Command = args.run
     agent = await AgentConnection.start(verbose=args.verbose)
     try:
-        await agent.initialize()
+        await agent.initialize(workspace=args.workspace)
         return await run(args, agent)
     except AgentCallError as exc:
         render.error(exc)

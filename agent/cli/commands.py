@@ -156,3 +156,38 @@ async def disconnect(args: argparse.Namespace, agent: AgentConnection) -> int:
     )
     print(f"{'Forgot' if args.forget else 'Disconnected'} {instance['baseUrl']}")
     return 0
+
+
+async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
+    instance = await choose_instance(agent, args.instance)
+    result = await agent.request(
+        "issuebridge/team/share",
+        {
+            "instanceId": instance["instanceId"],
+            "workspaceFolder": str(Path(args.workspace).resolve()),
+        },
+    )
+    print(f"Shared {instance['baseUrl']} in {result['path']} (commit it with the project).")
+    if result.get("passphrase"):
+        print("The OAuth key in it is sealed. Passphrase (shown this once; put it in your team's")
+        print(f"password manager, never in the repository):\n\n    {result['passphrase']}\n")
+        print("Teammates run `issuebridge team unlock`, then `issuebridge authorize`.")
+    else:
+        print("Teammates configure their own token: `issuebridge configure jira-server ...`.")
+    return 0
+
+
+async def team_unlock(args: argparse.Namespace, agent: AgentConnection) -> int:
+    instance = await choose_instance(agent, args.instance)
+    if args.passphrase_stdin:
+        passphrase = sys.stdin.readline().strip()
+    elif os.environ.get("ISSUEBRIDGE_TEAM_PASSPHRASE"):
+        passphrase = os.environ["ISSUEBRIDGE_TEAM_PASSPHRASE"]
+    else:
+        passphrase = getpass.getpass("Team passphrase: ")
+    result = await agent.request(
+        "issuebridge/team/unlock", {"instanceId": instance["instanceId"], "passphrase": passphrase}
+    )
+    render.instance_line(result["instance"])
+    print("Next: `issuebridge authorize`.")
+    return 0

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 NotificationHandler = Callable[[Any], None]
@@ -157,13 +158,15 @@ class AgentConnection:
 
     # --- lifecycle -----------------------------------------------------------------
 
-    async def initialize(self, *, show_document: bool = True) -> Any:
+    async def initialize(self, *, show_document: bool = True, workspace: str | None = None) -> Any:
         capabilities = {
             "window": {"workDoneProgress": True, "showDocument": {"support": show_document}}
         }
-        result = await self.request(
-            "initialize", {"processId": os.getpid(), "capabilities": capabilities}
-        )
+        params: dict[str, Any] = {"processId": os.getpid(), "capabilities": capabilities}
+        if workspace:
+            uri = Path(workspace).resolve().as_uri()
+            params["workspaceFolders"] = [{"uri": uri, "name": Path(workspace).name}]
+        result = await self.request("initialize", params)
         self.notify("initialized", {})
         return result
 

@@ -23,7 +23,7 @@ from agent.client import EditorClient
 from agent.errors import InvalidParams, NotConnected
 from agent.providers.base import Credentials, InstanceConfig, PendingAuthorization
 from agent.providers.registry import ProviderRegistry
-from agent.services.instances import Instances, instance_config, to_instance
+from agent.services.instances import Instances, instance_config
 from agent.settings import Settings
 from protocol.types import (
     AuthorizeParams,
@@ -76,7 +76,8 @@ class Authorizations:
             )
             self._pending[instance_id] = _Pending(pending)
             return AuthorizeResult(
-                instance=to_instance(instance_id, stored), authorize_url=pending.authorize_url
+                instance=await self._instances.describe(instance_id, stored),
+                authorize_url=pending.authorize_url,
             )
         return await self._loopback(instance_id, config, credentials, params)
 
@@ -104,7 +105,7 @@ class Authorizations:
                     # The editor could not open it: hand the URL over instead.
                     log.info("The editor did not open the authorize page; answering with the URL")
                     return AuthorizeResult(
-                        instance=to_instance(instance_id, await self._instances.get(instance_id)),
+                        instance=await self._instances.describe(instance_id),
                         authorize_url=pending.authorize_url,
                     )
                 try:

@@ -22,7 +22,7 @@ from agent.providers.registry import ProviderRegistry
 from agent.secret import Secret
 from agent.settings import Settings
 from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
-from agent.store.secrets import FileSecretStore, SecretStore
+from agent.store.secrets import SecretStore, open_secret_store
 from protocol.types import Instance, User
 
 log = logging.getLogger("issuebridge.instances")
@@ -53,10 +53,14 @@ class Instances:
         registry: ProviderRegistry,
         settings: Callable[[], Settings],
         on_change: Callable[[], Awaitable[None]],
+        on_corrupt: Callable[[str], None] = lambda text: None,
     ) -> None:
         self._registry = registry
         self._settings = settings
         self._on_change = on_change
+        self._on_corrupt = on_corrupt
+        # Set by the team service: the ids that a workspace's team configuration lists.
+        self.team_ids: Callable[[], Awaitable[set[str]]] = _no_team
         self._sessions: dict[str, TrackerSession] = {}
         self._stores_for: Path | None = None
         self._config: ConfigStore | None = None
@@ -64,22 +68,30 @@ class Instances:
 
     # --- stores (they follow the storage dir setting) ----------------------------
 
-    def _stores(self) -> tuple[ConfigStore, SecretStore]:
+    async def _stores(self) -> tuple[ConfigStore, SecretStore]:
         directory = self._settings().storage_dir
         if self._config is None or self._secrets is None or directory != self._stores_for:
-            self._config, self._secrets = ConfigStore(directory), FileSecretStore(directory)
-            self._stores_for = directory
+            # Choosing the secret store may import keyring and ask the OS: off the loop.
+            secrets = await asyncio.to_thread(open_secret_store, directory)
+            self._config = ConfigStore(directory, on_corrupt=self._on_corrupt)
+            self._secrets, self._stores_for = secrets, directory
         return self._config, self._secrets
 
     async def _read(self) -> StoredConfig:
-        config, _ = self._stores()
+        config, _ = await self._stores()
         return await asyncio.to_thread(config.read)
 
     # --- reading -------------------------------------------------------------------
 
     async def all(self) -> list[Instance]:
         config = await self._read()
-        return [to_instance(i, stored) for i, stored in sorted(config.instances.items())]
+        team = await self.team_ids()
+        return [to_instance(i, stored, team) for i, stored in sorted(config.instances.items())]
+
+    async def describe(self, instance_id: str, stored: StoredInstance | None = None) -> Instance:
+        """The instance as the editor sees it (state, user, and team scope)."""
+        stored = stored or await self.get(instance_id)
+        return to_instance(instance_id, stored, await self.team_ids())
 
     async def get(self, instance_id: str) -> StoredInstance:
         stored = (await self._read()).instances.get(instance_id)
@@ -95,7 +107,7 @@ class Instances:
         self, instance_id: str, stored: StoredInstance | None = None
     ) -> Credentials:
         """The instance's secrets, with its generated key (if it uses one) as privateKey."""
-        _, secrets = self._stores()
+        _, secrets = await self._stores()
         stored = stored or await self.get(instance_id)
         prefix = secret_prefix(instance_id)
 
@@ -114,21 +126,25 @@ class Instances:
         return Credentials(await asyncio.to_thread(read))
 
     async def generated_key(self, key_id: str) -> Secret | None:
-        _, secrets = self._stores()
+        _, secrets = await self._stores()
         return await asyncio.to_thread(secrets.get, key_secret_name(key_id))
 
     async def store_generated_key(self, key_id: str, private_pem: Secret) -> None:
-        _, secrets = self._stores()
+        _, secrets = await self._stores()
         await asyncio.to_thread(secrets.set, key_secret_name(key_id), private_pem)
 
     # --- changing ----------------------------------------------------------------
+
+    async def changed(self) -> None:
+        """Tell the editor that what it lists may have changed."""
+        await self._on_change()
 
     async def save_configuration(
         self, provider_id: str, parsed: ParsedConfiguration, check: ServerCheck
     ) -> Instance:
         """Store a configuration that passed its check, replacing any for the same URL."""
         instance_id = instance_id_for(provider_id, parsed.base_url)
-        config, secrets = self._stores()
+        config, secrets = await self._stores()
         prefix = secret_prefix(instance_id)
 
         def write_secrets() -> None:
@@ -155,12 +171,12 @@ class Instances:
         await asyncio.to_thread(write_config)
         await self.drop_session(instance_id)
         await self._on_change()
-        return to_instance(instance_id, stored)
+        return await self.describe(instance_id, stored)
 
     async def save_authorization(
         self, instance_id: str, new_secrets: dict[str, Secret], check: ServerCheck
     ) -> Instance:
-        config, secrets = self._stores()
+        config, secrets = await self._stores()
         prefix = secret_prefix(instance_id)
 
         def write_secrets() -> None:
@@ -181,11 +197,11 @@ class Instances:
         stored = await asyncio.to_thread(config.update, change)
         await self.drop_session(instance_id)
         await self._on_change()
-        return to_instance(instance_id, stored)
+        return await self.describe(instance_id, stored)
 
     async def mark_failed(self, instance_id: str, error: AgentError) -> None:
         """After a rejected login: state `error`, and no more calls until reconfigured."""
-        config, _ = self._stores()
+        config, _ = await self._stores()
 
         def change(c: StoredConfig) -> None:
             if instance_id in c.instances:
@@ -198,7 +214,7 @@ class Instances:
 
     async def disconnect(self, instance_id: str, forget: bool) -> None:
         stored = await self.get(instance_id)
-        config, secrets = self._stores()
+        config, secrets = await self._stores()
         prefix = secret_prefix(instance_id)
 
         def change(c: StoredConfig) -> None:
@@ -208,7 +224,14 @@ class Instances:
                 current = c.instances[instance_id]
                 current.state, current.error, current.user = "needsAuthorization", None, None
 
-        await asyncio.to_thread(secrets.delete_prefix, prefix)
+        def delete_secrets() -> None:
+            if forget:
+                secrets.delete_prefix(prefix)
+            else:  # keep the instance's key: the user only has to authorize again
+                for name in USER_CREDENTIALS:
+                    secrets.delete(prefix + name)
+
+        await asyncio.to_thread(delete_secrets)
         await asyncio.to_thread(config.update, change)
         await self.drop_session(instance_id)
         log.info(
@@ -262,7 +285,11 @@ def instance_config(stored: StoredInstance) -> InstanceConfig:
     )
 
 
-def to_instance(instance_id: str, stored: StoredInstance) -> Instance:
+async def _no_team() -> set[str]:
+    return set()
+
+
+def to_instance(instance_id: str, stored: StoredInstance, team: set[str]) -> Instance:
     state = (
         stored.state if stored.state in ("connected", "needsAuthorization", "error") else "error"
     )
@@ -271,7 +298,7 @@ def to_instance(instance_id: str, stored: StoredInstance) -> Instance:
         provider_id=stored.provider_id,
         base_url=stored.base_url,
         auth_method=stored.auth_method,
-        scope="user",
+        scope="team" if instance_id in team else "user",
         state=state,  # type: ignore[arg-type]
         user=User(stored.user.name, stored.user.display_name) if stored.user else None,
         server_version=stored.server_version,

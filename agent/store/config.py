@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from agent.errors import AgentError
 from agent.store.files import atomic_write, ensure_private_dir, locked
 
 log = logging.getLogger("issuebridge.store")
@@ -63,11 +64,13 @@ class CorruptConfig(Exception):
 
 
 class ConfigStore:
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self, directory: Path, on_corrupt: Callable[[str], None] = lambda text: None
+    ) -> None:
         self.path = directory / "config.json"
         self._cached: StoredConfig | None = None
         self._stamp: tuple[int, int, int] | None = None
-        self.problems: list[CorruptConfig] = []
+        self._on_corrupt = on_corrupt
 
     def read(self) -> StoredConfig:
         """The current configuration (re-read if the file changed since last time)."""
@@ -99,6 +102,11 @@ class ConfigStore:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return StoredConfig()
+        except OSError as exc:
+            raise AgentError(
+                f"issuebridge cannot read its configuration {self.path}: {exc.strerror}.",
+                hint="Check the file's owner and permissions (it should be yours, mode 600).",
+            ) from None
         try:
             data = json.loads(raw)
             return _converter.structure(migrate(data), StoredConfig)
@@ -107,8 +115,11 @@ class ConfigStore:
             moved_to = self.path.with_name(f"config.json.corrupt-{int(time.time())}")
             os.replace(self.path, moved_to)
             report = CorruptConfig(self.path, moved_to, problem)
-            self.problems.append(report)
             log.error("%s", report)
+            self._on_corrupt(
+                f"issuebridge's configuration could not be read ({problem}) and was kept as "
+                f"{moved_to}; it starts afresh. Configure your servers again, or restore the file."
+            )
             return StoredConfig()
 
 

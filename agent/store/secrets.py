@@ -1,10 +1,13 @@
 """Secrets (tokens, private keys, OAuth token secrets), behind one interface.
 
-`FileSecretStore` keeps them in `secrets.json`, mode 0600 in a 0700 dir, and
-refuses a file or dir that others can read. The OS keyring backend (issue 6)
-implements the same interface.
+`KeyringSecretStore` keeps them in the OS keyring (macOS Keychain, Windows
+Credential Manager, the Secret Service on Linux) when a real one is there.
+Otherwise `FileSecretStore` keeps them in `secrets.json`, mode 0600 in a 0700
+dir, and refuses a file or dir that others can read. `open_secret_store`
+chooses; `ISSUEBRIDGE_SECRET_STORE=file|keyring` overrides the choice.
 """
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -14,6 +17,8 @@ from typing import Protocol
 from agent.errors import AgentError
 from agent.secret import Secret
 from agent.store.files import atomic_write, ensure_private_dir, is_private, locked
+
+KEYRING_SERVICE = "issuebridge"
 
 log = logging.getLogger("issuebridge.store")
 
@@ -85,3 +90,85 @@ class FileSecretStore:
             kept = {k: v for k, v in data.items() if not matches(k)}
             if kept != data:
                 self._write(kept)
+
+
+class KeyringSecretStore:
+    """Secrets in the OS keyring. Keyrings cannot list entries, so the names (never
+    the values) are kept in an index file beside the configuration."""
+
+    def __init__(self, directory: Path, service: str = KEYRING_SERVICE) -> None:
+        import keyring
+
+        self._keyring = keyring
+        self._service = f"{service}:{directory.resolve()}"  # one namespace per storage dir
+        self.index = directory / "secrets" / "keyring-index.json"
+
+    def _names(self) -> list[str]:
+        try:
+            names = json.loads(self.index.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return []
+        return [n for n in names if isinstance(n, str)]
+
+    def _write_names(self, names: list[str]) -> None:
+        ensure_private_dir(self.index.parent)
+        atomic_write(self.index, json.dumps(sorted(set(names))).encode("utf-8"), mode=0o600)
+
+    def get(self, name: str) -> Secret | None:
+        value = self._keyring.get_password(self._service, name)
+        return Secret(value) if value is not None else None
+
+    def set(self, name: str, value: Secret) -> None:
+        self._keyring.set_password(self._service, name, value.reveal())
+        ensure_private_dir(self.index.parent)
+        with locked(self.index):
+            self._write_names([*self._names(), name])
+
+    def delete(self, name: str) -> None:
+        self.delete_matching(lambda key: key == name)
+
+    def delete_prefix(self, prefix: str) -> None:
+        self.delete_matching(lambda key: key.startswith(prefix))
+
+    def delete_matching(self, matches: Callable[[str], bool]) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if not self.index.exists():
+            return
+        with locked(self.index):
+            names = self._names()
+            for name in [n for n in names if matches(n)]:
+                with contextlib.suppress(PasswordDeleteError):  # already gone
+                    self._keyring.delete_password(self._service, name)
+            self._write_names([n for n in names if not matches(n)])
+
+
+def usable_keyring() -> bool:
+    """True if the keyring package finds a real OS keyring (not a fail, null or
+    plaintext-file backend)."""
+    try:
+        import keyring
+        from keyring.backends import chainer, fail, null
+    except ImportError:
+        return False
+    try:
+        backend = keyring.get_keyring()
+    except Exception:
+        return False
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return False
+    # OS keyrings have priority >= 1; keyrings.alt's file backends sit below that.
+    priority = getattr(backend, "priority", 0)
+    return isinstance(priority, int | float) and priority >= 1
+
+
+def open_secret_store(directory: Path) -> SecretStore:
+    import os
+
+    choice = os.environ.get("ISSUEBRIDGE_SECRET_STORE", "").lower()
+    if choice == "keyring" or (choice != "file" and usable_keyring()):
+        log.info("Secrets are kept in the OS keyring")
+        return KeyringSecretStore(directory)
+    return FileSecretStore(directory)

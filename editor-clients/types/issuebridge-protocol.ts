@@ -164,6 +164,24 @@ export interface IssuesFetchResult {
   total: number;
 }
 
+/** Share an instance's configuration with the team in `.issuebridge/team.json` of a workspace folder (a path or a file:// URI). Nothing secret is written in the clear. */
+export interface TeamShareParams {
+  instanceId: string;
+  workspaceFolder: string;
+}
+
+/** Where the team file is; for OAuth, the passphrase that unlocks the shared key, returned this once: hand it to the team through a password manager. */
+export interface TeamShareResult {
+  path: string;
+  passphrase?: string;
+}
+
+/** Unlock a team OAuth instance's key with the passphrase; then authorize. */
+export interface TeamUnlockParams {
+  instanceId: string;
+  passphrase: string;
+}
+
 /** Sent after any change of configuration or connection state. */
 export interface ProvidersDidChangeParams {
   providers: Provider[];
@@ -185,6 +203,8 @@ export const Requests = {
   providersDisconnect: "issuebridge/providers/disconnect",
   keysGenerate: "issuebridge/keys/generate",
   issuesFetch: "issuebridge/issues/fetch",
+  teamShare: "issuebridge/team/share",
+  teamUnlock: "issuebridge/team/unlock",
 } as const;
 
 /** Method names of the notifications the agent sends to the editor. */
@@ -201,6 +221,8 @@ export interface RequestTypes {
   "issuebridge/providers/disconnect": { params: DisconnectParams; result: EmptyResult };
   "issuebridge/keys/generate": { params: KeysGenerateParams; result: KeysGenerateResult };
   "issuebridge/issues/fetch": { params: IssuesFetchParams; result: IssuesFetchResult };
+  "issuebridge/team/share": { params: TeamShareParams; result: TeamShareResult };
+  "issuebridge/team/unlock": { params: TeamUnlockParams; result: InstanceResult };
 }
 
 /** Params of every notification, by method name. */

@@ -160,3 +160,53 @@ def test_oauth_from_the_terminal_with_an_out_of_band_code(home: Path, jira: Jira
     run = issuebridge(home, "issues", "--limit", "3")
     assert run.returncode == 0, run.stderr
     assert "3 issues" in run.stdout
+
+
+def test_team_share_and_unlock_from_the_terminal(tmp_path: Path, jira: JiraSimulator) -> None:
+    admin, mate, project = tmp_path / "admin", tmp_path / "mate", tmp_path / "project"
+    for folder in (admin, mate, project):
+        folder.mkdir()
+    run = issuebridge(admin, "keys", "generate")
+    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
+    public_pem = run.stdout[
+        run.stdout.index("-----BEGIN PUBLIC KEY-----") : run.stdout.index(
+            "-----END PUBLIC KEY-----"
+        )
+        + 24
+    ]
+    jira.add_oauth_consumer("team-consumer", public_pem)
+    issuebridge(
+        admin,
+        "configure",
+        "jira-server",
+        "--oauth",
+        "--base-url",
+        jira.base_url,
+        "--consumer-key",
+        "team-consumer",
+        "--key-id",
+        key_id,
+    )
+
+    run = issuebridge(admin, "--workspace", str(project), "team", "share")
+    assert run.returncode == 0, run.stderr
+    passphrase = re.search(r"^\s+([A-Z2-9]{5}(?:-[A-Z2-9]{5})+)$", run.stdout, re.M).group(1)  # type: ignore[union-attr]
+    assert (project / ".issuebridge" / "team.json").exists()
+
+    run = issuebridge(mate, "--workspace", str(project), "providers")
+    assert "(team)" in run.stdout and "needsAuthorization" in run.stdout
+    run = issuebridge(
+        mate,
+        "--workspace",
+        str(project),
+        "team",
+        "unlock",
+        "--passphrase-stdin",
+        stdin=passphrase + "\n",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "needsAuthorization (Jira" in run.stdout or "needsAuthorization" in run.stdout
+    run = issuebridge(
+        mate, "--workspace", str(project), "team", "unlock", "--passphrase-stdin", stdin="nope\n"
+    )
+    assert run.returncode == 1 and "does not unlock" in run.stderr

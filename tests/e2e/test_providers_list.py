@@ -56,6 +56,8 @@ async def test_every_contract_method_is_served(client: LanguageClient) -> None:
         "issuebridge/providers/disconnect": unknown,
         "issuebridge/keys/generate": {},
         "issuebridge/issues/fetch": unknown,
+        "issuebridge/team/share": {**unknown, "workspaceFolder": "/no/such/folder"},
+        "issuebridge/team/unlock": {**unknown, "passphrase": "x"},
     }
     assert set(params) == set(REQUESTS)
     for method, method_params in params.items():
