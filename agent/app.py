@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agent.client import EditorClient
+from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
 from agent.services import issues, keys, providers
 from agent.services.authorize import Authorizations
@@ -71,12 +72,14 @@ class Agent:
         )
 
     async def authorize(self, params: t.AuthorizeParams) -> t.AuthorizeResult:
-        return await self.authorizations.authorize(params)
+        with about_instance(params.instance_id):
+            return await self.authorizations.authorize(params)
 
     async def complete_authorization(
         self, params: t.CompleteAuthorizationParams
     ) -> t.InstanceResult:
-        return await self.authorizations.complete(params)
+        with about_instance(params.instance_id):
+            return await self.authorizations.complete(params)
 
     async def disconnect(self, params: t.DisconnectParams) -> t.EmptyResult:
         self.authorizations.forget(params.instance_id)
@@ -87,7 +90,8 @@ class Agent:
         return await keys.generate(self.instances, params)
 
     async def fetch_issues(self, params: t.IssuesFetchParams) -> t.IssuesFetchResult:
-        return await issues.fetch(self.instances, self.client, params)
+        with about_instance(params.instance_id):
+            return await issues.fetch(self.instances, self.client, params)
 
     async def share(self, params: t.TeamShareParams) -> t.TeamShareResult:
         return await self.team.share(params)

@@ -57,9 +57,13 @@ class EditorClient:
 
     async def show_document(self, url: str) -> bool:
         """Ask the editor to open `url` in the user's browser; True if it did."""
-        result = await self._server.window_show_document_async(
-            lsp.ShowDocumentParams(uri=url, external=True)
-        )
+        try:
+            result = await self._server.window_show_document_async(
+                lsp.ShowDocumentParams(uri=url, external=True)
+            )
+        except Exception as exc:  # the editor answered with an error: it did not open it
+            log.info("window/showDocument failed: %s", exc)
+            return False
         return bool(getattr(result, "success", False))
 
     @contextmanager

@@ -6,6 +6,8 @@ Errors are made where the fault is understood (a provider knows what an
 around, and a `Secret` cannot be formatted into a string by accident.
 """
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from protocol.errors import ErrorKind
@@ -51,3 +53,13 @@ class UnsupportedServer(AgentError):
 
 class RateLimited(AgentError):
     kind = ErrorKind.RATE_LIMITED
+
+
+@contextlib.contextmanager
+def about_instance(instance_id: str) -> Iterator[None]:
+    """Give `notConnected` errors raised inside the `instanceId` the contract promises."""
+    try:
+        yield
+    except NotConnected as exc:
+        exc.data.setdefault("instanceId", instance_id)
+        raise

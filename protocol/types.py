@@ -36,12 +36,14 @@ class Field:
 
 @attrs.frozen
 class AuthMethod:
-    """A way to connect to a provider, with the form that configures it."""
+    """A way to connect to a provider, with the form that configures it. `authorization`
+    is "browser" when a configured instance still needs `providers/authorize`."""
 
     id: str
     label: str
     description: str
     fields: list[Field]
+    authorization: Literal["browser", "none"] = "none"
 
 
 @attrs.frozen
@@ -65,6 +67,8 @@ class Instance:
     user: User | None = None
     server_version: str | None = None
     error: str | None = None
+    # A team instance whose shared key must be unlocked (team/unlock) before authorize.
+    needs_unlock: bool = False
 
 
 @attrs.frozen
@@ -206,6 +210,8 @@ class KeysGenerateParams:
 class KeysGenerateResult:
     key_id: str
     public_key_pem: str
+    # SHA-256 of the public key, as `ssh-keygen -l` prints it: to compare with the link's.
+    fingerprint: str | None = None
 
 
 @attrs.frozen

@@ -71,15 +71,20 @@ class Authorizations:
         config = instance_config(stored)
         credentials = await self._instances.credentials(instance_id, stored)
         if params.callback == "oob" or not self._client.can_show_document:
-            pending = await provider.start_authorization(
-                config, credentials, self._settings(), None
-            )
-            self._pending[instance_id] = _Pending(pending)
-            return AuthorizeResult(
-                instance=await self._instances.describe(instance_id, stored),
-                authorize_url=pending.authorize_url,
-            )
+            return await self._out_of_band(instance_id, config, credentials)
         return await self._loopback(instance_id, config, credentials, params)
+
+    async def _out_of_band(
+        self, instance_id: str, config: InstanceConfig, credentials: Credentials
+    ) -> AuthorizeResult:
+        stored = await self._instances.get(instance_id)
+        provider = self._registry.get(stored.provider_id)
+        pending = await provider.start_authorization(config, credentials, self._settings(), None)
+        self._pending[instance_id] = _Pending(pending)
+        return AuthorizeResult(
+            instance=await self._instances.describe(instance_id, stored),
+            authorize_url=pending.authorize_url,
+        )
 
     async def _loopback(
         self,
@@ -102,12 +107,11 @@ class Authorizations:
             with self._client.progress(params.work_done_token, title) as progress:
                 progress.report("Waiting for you to allow access in the browser…")
                 if not await self._client.show_document(pending.authorize_url):
-                    # The editor could not open it: hand the URL over instead.
-                    log.info("The editor did not open the authorize page; answering with the URL")
-                    return AuthorizeResult(
-                        instance=await self._instances.describe(instance_id),
-                        authorize_url=pending.authorize_url,
-                    )
+                    # The editor could not open it: fall back to out of band, whose
+                    # code the user can paste (the loopback token would lead nowhere).
+                    log.info("The editor did not open the authorize page; switching to oob")
+                    await listener.close()
+                    return await self._out_of_band(instance_id, config, credentials)
                 try:
                     callback = await listener.wait(max(1.0, pending.expires_at - time.time()))
                 except TimeoutError:

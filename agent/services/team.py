@@ -80,6 +80,7 @@ class Team:
                         auth_method=entry.auth_method,
                         scope="team",
                         state="needsAuthorization",
+                        needs_unlock=bool(entry.sealed_private_key),
                     )
                 )
         return merged

@@ -37,7 +37,20 @@ class SecretStore(Protocol):
     def delete_prefix(self, prefix: str) -> None: ...
 
 
-class FileSecretStore:
+class _DeletesByName:
+    """`delete` and `delete_prefix` in terms of one `delete_matching`."""
+
+    def delete_matching(self, matches: Callable[[str], bool]) -> None:
+        raise NotImplementedError
+
+    def delete(self, name: str) -> None:
+        self.delete_matching(lambda key: key == name)
+
+    def delete_prefix(self, prefix: str) -> None:
+        self.delete_matching(lambda key: key.startswith(prefix))
+
+
+class FileSecretStore(_DeletesByName):
     def __init__(self, directory: Path) -> None:
         self.dir = directory / "secrets"
         self.path = self.dir / "secrets.json"
@@ -76,12 +89,6 @@ class FileSecretStore:
             data[name] = value.reveal()
             self._write(data)
 
-    def delete(self, name: str) -> None:
-        self.delete_matching(lambda key: key == name)
-
-    def delete_prefix(self, prefix: str) -> None:
-        self.delete_matching(lambda key: key.startswith(prefix))
-
     def delete_matching(self, matches: Callable[[str], bool]) -> None:
         if not self.path.exists():
             return
@@ -92,7 +99,7 @@ class FileSecretStore:
                 self._write(kept)
 
 
-class KeyringSecretStore:
+class KeyringSecretStore(_DeletesByName):
     """Secrets in the OS keyring. Keyrings cannot list entries, so the names (never
     the values) are kept in an index file beside the configuration."""
 
@@ -123,12 +130,6 @@ class KeyringSecretStore:
         ensure_private_dir(self.index.parent)
         with locked(self.index):
             self._write_names([*self._names(), name])
-
-    def delete(self, name: str) -> None:
-        self.delete_matching(lambda key: key == name)
-
-    def delete_prefix(self, prefix: str) -> None:
-        self.delete_matching(lambda key: key.startswith(prefix))
 
     def delete_matching(self, matches: Callable[[str], bool]) -> None:
         from keyring.errors import PasswordDeleteError

@@ -17,12 +17,13 @@ export interface Field {
   help?: string;
 }
 
-/** A way to connect to a provider, with the form that configures it. */
+/** A way to connect to a provider, with the form that configures it. `authorization` is "browser" when a configured instance still needs `providers/authorize`. */
 export interface AuthMethod {
   id: string;
   label: string;
   description: string;
   fields: Field[];
+  authorization?: "browser" | "none";
 }
 
 /** A tracker user as the tracker names them. */
@@ -42,6 +43,7 @@ export interface Instance {
   user?: User;
   serverVersion?: string;
   error?: string;
+  needsUnlock?: boolean;
 }
 
 /** An issue tracker the agent knows, its auth methods and its configured instances. */
@@ -149,6 +151,7 @@ export interface KeysGenerateParams {
 export interface KeysGenerateResult {
   keyId: string;
   publicKeyPem: string;
+  fingerprint?: string;
 }
 
 /** Fetch issues: the user's open issues by default, or those a JQL query matches. */

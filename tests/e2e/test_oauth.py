@@ -60,6 +60,7 @@ def test_generated_key_pair(agent: RawAgent) -> None:
     key = generate_key(agent)
     assert key["keyId"].startswith("key-")
     assert key["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert key["fingerprint"].startswith("SHA256:")
     public = serialization.load_pem_public_key(key["publicKeyPem"].encode())
     assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 2048
     bigger = generate_key(agent, 4096)
@@ -153,6 +154,7 @@ def test_deny_in_the_browser(agent: RawAgent, jira: JiraSimulator) -> None:
     error = error_of(authorize_loopback(agent, instance_id))
     assert error["code"] == -32001
     assert error["data"]["oauthProblem"] == "permission_denied"
+    assert error["data"]["httpStatus"] == 401
     assert "Allow" in error["data"]["hint"]
     listed = agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"][0]
     assert listed["state"] == "needsAuthorization"
@@ -333,3 +335,35 @@ def test_private_keys_and_oauth_tokens_stay_secret(
         data = path.read_text(errors="replace")
         if "PRIVATE KEY" in data or any(t in data for t in access_tokens):
             assert oct(path.stat().st_mode & 0o777) == oct(0o600), path
+
+
+def test_an_install_that_cannot_sign_rsa_sha1_says_so(home: Path, tmp_path: Path) -> None:
+    # A `jwt` that fails to import, as on an install without PyJWT.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "jwt.py").write_text("raise ImportError('No module named jwt', name='jwt')\n")
+    agent = RawAgent(agent_env(home, PYTHONPATH=str(broken)))
+    try:
+        agent.initialize()
+        error = error_of(agent.call("issuebridge/keys/generate", {}, timeout=30))
+        assert "RSA-SHA1" in error["message"] and "jwt" in error["message"]
+        assert "PyJWT" in error["data"]["hint"]
+    finally:
+        agent.kill()
+
+
+def test_an_editor_that_fails_to_open_the_url_gets_an_out_of_band_url(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    instance_id = oauth_instance(agent, approving_jira)
+    msg_id = agent.request(AUTHORIZE, {"instanceId": instance_id})
+    wait_for_show_document(agent)
+    answer_show_documents(agent, follow=False, success=False)
+    answer = agent.response(msg_id, timeout=20)
+    assert "result" in answer, answer
+    reply = answer["result"]
+    page = httpx.get(reply["authorizeUrl"], follow_redirects=True, timeout=10).text
+    code = re.search(r"<code[^>]*>([^<]+)</code>", page)
+    assert code, "the fallback URL must lead to Jira's code page, not to a closed listener"
+    done = agent.call(COMPLETE, {"instanceId": instance_id, "verifier": code.group(1)}, timeout=20)
+    assert done["result"]["instance"]["state"] == "connected"

@@ -23,6 +23,8 @@ async def test_jira_server_is_listed_with_both_auth_methods(client: LanguageClie
     assert jira["instances"] == []
     methods = {m["id"]: m for m in jira["authMethods"]}
     assert set(methods) == {"token", "oauth1"}
+    assert methods["oauth1"]["authorization"] == "browser"
+    assert "authorization" not in methods["token"]  # "none", the default, is left out
     token_fields = {f["name"]: f for f in methods["token"]["fields"]}
     assert token_fields["baseUrl"]["kind"] == "url" and token_fields["baseUrl"]["required"]
     assert token_fields["token"]["kind"] == "secret" and token_fields["token"]["required"]

@@ -67,6 +67,7 @@ def test_admin_shares_oauth_and_a_teammate_unlocks_authorizes_and_fetches(
         assert [(i["instanceId"], i["scope"], i["state"]) for i in listed] == [
             (instance_id, "team", "needsAuthorization")
         ]
+        assert listed[0]["needsUnlock"] is True
         # Authorizing before unlocking says what is missing.
         assert (
             error_of(teammate.call("issuebridge/providers/authorize", {"instanceId": instance_id}))[
@@ -75,10 +76,12 @@ def test_admin_shares_oauth_and_a_teammate_unlocks_authorizes_and_fetches(
             == -32002
         )
 
+        assert "needsUnlock" not in _listed(admin)[0]  # the admin has the key
         unlocked = teammate.call(
             "issuebridge/team/unlock", {"instanceId": instance_id, "passphrase": passphrase.lower()}
         )
         assert unlocked["result"]["instance"]["scope"] == "team"
+        assert "needsUnlock" not in unlocked["result"]["instance"]
         assert (
             authorize_loopback(teammate, instance_id)["result"]["instance"]["user"]["name"]
             == "dave"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import attrs
 
 from agent.auth.oauth1 import OAuth1Auth
-from agent.errors import AuthenticationFailed, RemoteError
+from agent.errors import RemoteError
 from agent.providers.jira_server.api import JiraApi
 from agent.secret import Secret
 
@@ -43,12 +43,8 @@ def authorize_url(base_url: str, token: Secret) -> str:
 async def access_token(
     api: JiraApi, consumer_key: str, private_key: Secret, request: TokenPair, verifier: str
 ) -> TokenPair:
-    if verifier == "denied":
-        raise AuthenticationFailed(
-            "Access was denied in the browser.",
-            hint="Authorize again and click Allow.",
-            oauthProblem="permission_denied",
-        )
+    # A denied authorization still goes to Jira ("denied" is the verifier Jira sent):
+    # its answer, permission_denied, is the authoritative one.
     auth = OAuth1Auth(
         consumer_key,
         private_key,

@@ -61,6 +61,7 @@ TOKEN_METHOD = AuthMethod(
 
 OAUTH1_METHOD = AuthMethod(
     id="oauth1",
+    authorization="browser",
     label="OAuth 1.0a (Application Link)",
     description="Connect through an incoming Application Link; works with any Jira Server "
     "version. Each user then authorizes in the browser.",
