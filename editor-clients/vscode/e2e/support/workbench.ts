@@ -1,0 +1,61 @@
+// Driving the VS Code workbench in the browser: commands, the activity bar, the
+// Integrations webview (two nested iframes), tree rows, screenshots.
+import type { FrameLocator, Locator, Page } from "playwright-core";
+
+export async function openWorkbench(page: Page, url: string, folder: string): Promise<void> {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+  await page.locator(".part.statusbar").waitFor({ timeout: 60_000 });
+}
+
+/** F1, the command's title, Enter: as a person runs a command. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: 15_000 });
+  await page.keyboard.press("Enter");
+  // The palette closes, or turns into the command's own input box.
+  await page.waitForFunction(() => {
+    const widget = document.querySelector<HTMLElement>(".quick-input-widget:not(.quick-input-widget-closing)");
+    const input = widget?.querySelector("input");
+    return !widget || widget.offsetParent === null || !input?.value.startsWith(">");
+  });
+}
+
+export function statusBarItem(page: Page, text: string | RegExp): Locator {
+  return page.locator(".part.statusbar .statusbar-item", { hasText: text });
+}
+
+/** The Integrations panel's document: VS Code nests it in two iframes. */
+export function integrationsPanel(page: Page): FrameLocator {
+  return page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
+}
+
+export async function showIssuesView(page: Page): Promise<Locator> {
+  const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /issues/i }) });
+  if (!(await view.locator(".monaco-list").isVisible().catch(() => false))) {
+    await page.locator('.activitybar [aria-label^="issuebridge"]').first().click();
+  }
+  await view.locator(".monaco-list").waitFor({ state: "visible", timeout: 30_000 });
+  await widenSideBar(page, 560);
+  return view;
+}
+
+export function treeRow(view: Locator, text: string | RegExp): Locator {
+  return view.locator(".monaco-list-row", { hasText: text });
+}
+
+/** Drags the side bar's edge so issue titles are readable in screenshots. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator(".part.sidebar").boundingBox();
+  if (!box || box.width >= width - 10) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}

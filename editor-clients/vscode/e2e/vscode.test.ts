@@ -1,0 +1,299 @@
+// End to end: the packaged extension in a real VS Code (code-server), driven by
+// Playwright in headless Chromium, against the Jira simulator. Run by ci.sh;
+// needs ISSUEBRIDGE_PYTHON (a Python with issuebridge installed) and
+// CODE_SERVER_BIN. Screenshots go to $SCREENSHOT_DIR (ci.sh: .e2e/screenshots, gitignored;
+// docs/images/ holds the copies the README shows).
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, afterEach, before, describe, test } from "node:test";
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from "playwright-core";
+import { AgentClient } from "./support/agentClient";
+import { CodeServer, installExtension, isolatedEnv, makeDirs, writeSettings, type CodeServerDirs } from "./support/codeServer";
+import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
+import { Simulator, type SimUser } from "./support/simulator";
+import { integrationsPanel, openWorkbench, runCommand, showIssuesView, statusBarItem, treeRow } from "./support/workbench";
+
+const python = requiredEnv("ISSUEBRIDGE_PYTHON");
+const codeServerBin = requiredEnv("CODE_SERVER_BIN");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const vsix = path.resolve(process.env.VSIX ?? "out/issuebridge.vsix");
+const screenshots = path.resolve(process.env.SCREENSHOT_DIR ?? "screenshots");
+const workRoot = process.env.E2E_WORK_DIR ?? mkdtempSync(path.join(os.tmpdir(), "ib-vscode-e2e-"));
+/**
+ * "bundled": the .vsix carries the agent (bundled/libs) and the extension must
+ * find a Python by itself, as for a user with no settings. "setting" (default):
+ * the agent runs on ISSUEBRIDGE_PYTHON through `issuebridge.agent.pythonPath`.
+ */
+const agentMode = process.env.E2E_AGENT === "bundled" ? "bundled" : "setting";
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} must be set (ci.sh sets it)`);
+  return value;
+}
+
+const UNRESOLVED_MINE = "assignee = currentUser() AND resolution = Unresolved";
+
+let dirs: CodeServerDirs;
+let sim: Simulator;
+let oauthSim: Simulator | undefined;
+let alice: SimUser;
+let server: CodeServer;
+let chromiumServer: BrowserServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** What the agent itself answers to a wrong token: the panel must show exactly this. */
+let wrongTokenError: { message: string; hint?: string };
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, name) });
+}
+
+describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    dirs = makeDirs(workRoot);
+    sim = await Simulator.start(python, dirs.logs, "jira-sim");
+    alice = await sim.user("alice");
+
+    const agent = new AgentClient(python);
+    try {
+      await agent.initialize();
+      const answer = await agent.request("issuebridge/providers/configure", {
+        providerId: "jira-server",
+        authMethod: "token",
+        fields: { baseUrl: sim.baseUrl, token: "not-a-valid-token" },
+      });
+      assert.ok(answer.error, "the agent accepted a wrong token");
+      const data = answer.error.data as { hint?: string } | undefined;
+      wrongTokenError = { message: answer.error.message, ...(data?.hint ? { hint: data.hint } : {}) };
+    } finally {
+      await agent.close();
+    }
+
+    writeSettings(dirs, {
+      ...(agentMode === "setting" ? { "issuebridge.agent.pythonPath": python } : {}),
+      "issuebridge.storageDir": path.join(dirs.root, "agent-storage"),
+      "issuebridge.agent.logLevel": "debug",
+    });
+    await installExtension(codeServerBin, dirs, vsix);
+    server = await CodeServer.start(codeServerBin, dirs);
+    // launchServer (not launch) to learn Chromium's pid: Playwright starts it in
+    // a process group of its own, which ci.sh must be able to end.
+    chromiumServer = await chromium.launchServer({
+      executablePath: chromiumPath,
+      headless: true,
+      env: isolatedEnv(dirs),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const browserPid = chromiumServer.process().pid;
+    if (browserPid) recordGroup(browserPid);
+    browser = await chromium.connect(chromiumServer.wsEndpoint());
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    page = await context.newPage();
+    await openWorkbench(page, server.url, dirs.workspace);
+  });
+
+  afterEach(async (t) => {
+    // A picture of the failure, beside the logs of the run.
+    if (page && (t as { passed?: boolean }).passed === false) {
+      const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+      await page.screenshot({ path: path.join(dirs.logs, `failed-${name}.png`) }).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await chromiumServer?.close().catch(() => undefined);
+    await server?.stop();
+    await oauthSim?.stop();
+    await sim?.stop();
+    await stopAll();
+  });
+
+  test("the extension activates, starts the agent and shows its state", async () => {
+    await statusBarItem(page, "issuebridge: not connected").waitFor({ timeout: 90_000 });
+    // python3 may be a shim (pyenv) that execs the interpreter: let it settle.
+    let agents: number[] = [];
+    for (let i = 0; i < 40 && agents.length !== 1; i++) {
+      agents = pidsInGroup(server.processGroup, "-m agent --stdio");
+      if (agents.length !== 1) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const [agentPid, ...others] = agents;
+    assert.ok(agentPid !== undefined && others.length === 0, `exactly one agent process, found ${JSON.stringify(agents)}`);
+    const environ = readFileSync(`/proc/${agentPid}/environ`, "utf8").split("\0");
+    const pythonPath = environ.find((v) => v.startsWith("PYTHONPATH="));
+    if (agentMode === "bundled") {
+      assert.match(pythonPath ?? "", /issuebridge\.issuebridge-[^/]+\/bundled\/libs/, "the bundled agent is used");
+    } else {
+      assert.ok(readFileSync(`/proc/${agentPid}/cmdline`, "utf8").startsWith(`${python}\0`));
+    }
+  });
+
+  test("the Integrations panel renders the agent's providers and forms", async () => {
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    await panel.getByRole("heading", { name: "Jira Server / Data Center", level: 2 }).waitFor({ timeout: 30_000 });
+    await panel.getByText("Agent running").waitFor();
+    // Both auth methods, as the agent describes them.
+    await panel.getByRole("radio", { name: /Personal access token/ }).waitFor();
+    await panel.getByRole("radio", { name: /OAuth 1\.0a/ }).waitFor();
+    assert.equal(await panel.getByLabel("Personal access token", { exact: false }).last().getAttribute("type"), "password");
+  });
+
+  test("a wrong token shows the agent's error message in the panel", async () => {
+    const panel = integrationsPanel(page);
+    await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
+    const token = panel.locator('input[name="token"]');
+    await token.fill("not-a-valid-token");
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    const error = panel.locator(".form-status .error");
+    await error.waitFor({ timeout: 30_000 });
+    assert.equal((await error.textContent())?.trim(), wrongTokenError.message);
+    if (wrongTokenError.hint) {
+      assert.equal((await panel.locator(".form-status .hint").textContent())?.trim(), wrongTokenError.hint);
+    }
+    assert.equal(await token.inputValue(), "", "the token must be cleared after submit");
+    await shot("integrations-error.png");
+  });
+
+  test("configuring Jira Server with a token connects", async () => {
+    const panel = integrationsPanel(page);
+    await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
+    await panel.locator('input[name="token"]').fill(alice.pat);
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    await panel.locator(".form-status .success", { hasText: `as ${alice.displayName}` }).waitFor({ timeout: 30_000 });
+    const card = panel.locator(`article[aria-label="${sim.baseUrl}"]`);
+    await card.locator(".badge", { hasText: "Connected" }).waitFor();
+    assert.equal(await panel.locator('input[name="token"]').inputValue(), "");
+    await statusBarItem(page, "issuebridge: 1 connected").waitFor({ timeout: 15_000 });
+    await shot("integrations-panel.png");
+  });
+
+  test("the Issues view shows the seeded issues grouped by status category", async () => {
+    const all = await sim.search(alice.pat, UNRESOLVED_MINE);
+    const inProgress = await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = indeterminate ORDER BY updated DESC`);
+    const todo = await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = new`);
+    assert.ok(all.total > 100, "the simulator seeds many issues for alice");
+
+    const view = await showIssuesView(page);
+    const host = sim.baseUrl.replace(/^http:\/\//, "");
+    await treeRow(view, host).filter({ hasText: `${all.total} issues` }).waitFor({ timeout: 60_000 });
+    const inProgressRow = treeRow(view, `In Progress (${inProgress.total})`);
+    await inProgressRow.waitFor();
+    // Newest update first inside a group.
+    const newest = inProgress.keys[0];
+    assert.ok(newest);
+    await treeRow(view, new RegExp(`^${newest}\\b`)).first().waitFor();
+    await shot("issues-view.png");
+    // The list is virtual: fold In Progress to bring To Do into view.
+    await inProgressRow.click();
+    await treeRow(view, `To Do (${todo.total})`).waitFor();
+    await inProgressRow.click();
+  });
+
+  test("a JQL filter per instance narrows the view and can be cleared", async () => {
+    const view = await showIssuesView(page);
+    const target = (await sim.search(alice.pat, `${UNRESOLVED_MINE} ORDER BY updated DESC`)).keys[0];
+    assert.ok(target);
+    await runCommand(page, "issuebridge: Filter with JQL…");
+    const input = page.locator(".quick-input-widget input");
+    await input.fill(`key = ${target}`);
+    await page.keyboard.press("Enter");
+    await treeRow(view, `1 issue · JQL: key = ${target}`).waitFor({ timeout: 30_000 });
+    await treeRow(view, new RegExp(`^${target}\\b`)).first().waitFor();
+    await runCommand(page, "issuebridge: Filter with JQL…");
+    await input.fill("");
+    await page.keyboard.press("Enter");
+    await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });
+  });
+
+  test("OAuth: a generated key, the authorize page, Allow, connected with issues", async () => {
+    // A second Jira, so that the token instance above stays as it is.
+    const second = await Simulator.start(python, dirs.logs, "jira-sim-oauth");
+    oauthSim = second;
+    await second.admin("PUT", "auto-approve", { user: null }); // the real login + Allow page
+
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    await panel.getByRole("radio", { name: /OAuth 1\.0a/ }).check();
+    await panel.getByLabel("Jira base URL").fill(second.baseUrl);
+    await panel.getByLabel("Consumer key").fill("issuebridge-e2e");
+    await panel.getByRole("button", { name: "Generate key pair" }).click();
+    const pem = panel.getByLabel("Public key");
+    await pem.waitFor({ timeout: 30_000 });
+    const publicKeyPem = (await pem.textContent()) ?? "";
+    assert.match(publicKeyPem, /BEGIN PUBLIC KEY/);
+    // The admin's step, done through the simulator's admin API.
+    await second.admin("POST", "consumers", { consumerKey: "issuebridge-e2e", publicKeyPem, name: "issuebridge e2e" });
+    await shot("integrations-generated-key.png");
+
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    const card = panel.locator(`article[aria-label="${second.baseUrl}"]`);
+    await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+
+    // Authorize: the agent asks VS Code (window/showDocument) to open the browser.
+    const popup = context.waitForEvent("page", { timeout: 60_000 });
+    await card.getByRole("button", { name: "Authorize", exact: true }).click();
+    // VS Code may ask before opening an external site, or offer the link when the
+    // browser blocked the pop-up: a person clicks Open.
+    const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
+    const authorizePage = await Promise.race([
+      popup,
+      openButton.waitFor({ timeout: 60_000 }).then(async () => {
+        await openButton.click();
+        return popup;
+      }),
+    ]);
+    await authorizePage.waitForLoadState();
+    if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
+      await authorizePage.locator("#login-form-username").fill("alice");
+      await authorizePage.locator("#login-form-password").fill(alice.password);
+      await authorizePage.locator("#login-form-submit").click();
+    }
+    await authorizePage.locator("#approve").waitFor({ timeout: 30_000 });
+    await authorizePage.screenshot({ path: path.join(screenshots, "oauth-authorize-page.png") });
+    await authorizePage.locator("#approve").click();
+
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    await page.bringToFront();
+    const view = await showIssuesView(page);
+    // Fold the token instance (169 rows) so the OAuth one is on screen.
+    const firstRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
+    if ((await firstRow.getAttribute("aria-expanded")) === "true") await firstRow.click();
+    const host = second.baseUrl.replace(/^http:\/\//, "");
+    await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
+    await card.scrollIntoViewIfNeeded();
+    await shot("integrations-oauth-connected.png");
+  });
+
+  test("when the agent dies, the reason is shown and it is restarted", async () => {
+    const before = await statusBarItem(page, /issuebridge: \d+ connected/).textContent();
+    const agents = pidsInGroup(server.processGroup, "-m agent --stdio");
+    assert.equal(agents.length, 1, `expected one agent process, found ${agents.length}`);
+    process.kill(agents[0]!, "SIGKILL");
+    await page
+      .locator(".notification-list-item-message", { hasText: "The issuebridge agent stopped (killed by SIGKILL" })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shot("agent-restarted.png");
+    // A new agent, with the same stored configuration.
+    await statusBarItem(page, (before ?? "").trim()).waitFor({ timeout: 60_000 });
+    const restarted = pidsInGroup(server.processGroup, "-m agent --stdio");
+    assert.equal(restarted.length, 1);
+    assert.notEqual(restarted[0], agents[0]);
+  });
+});

@@ -1,0 +1,310 @@
+// The one connection to the agent: starts it (through vscode-languageclient over
+// stdio), restarts it when it crashes with the reason shown, forwards settings,
+// and offers typed requests with VS Code's own progress and cancellation UI.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  WorkDoneProgress,
+  type CloseHandlerResult,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressReport,
+} from "vscode-languageclient/node";
+import {
+  Notifications,
+  type PlainParamsOf,
+  type Provider,
+  type ProvidersDidChangeParams,
+  type RequestMethod,
+  type ResultOf,
+} from "../protocol";
+import { describeExit, RestartBudget, TailBuffer, type ExitInfo } from "./crashPolicy";
+import { findAgent, NoPythonError } from "./findPython";
+import type { LaunchPlan } from "./launchPlan";
+import type { AgentStatus } from "./status";
+
+export type { AgentStatus } from "./status";
+import { agentOptions, launchSettings } from "./settings";
+
+const CONFIG_SECTION = "issuebridge";
+
+export class AgentConnection implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private child: ChildProcess | undefined;
+  private exited: Promise<ExitInfo> | undefined;
+  private stderr = new TailBuffer();
+  private readonly budget = new RestartBudget();
+  private intentionalStop = false;
+  private currentStatus: AgentStatus = { state: "stopped" };
+  private readonly statusEmitter = new vscode.EventEmitter<AgentStatus>();
+  private readonly providersEmitter = new vscode.EventEmitter<Provider[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Fires on every state change of the agent process. */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  /** Fires with `issuebridge/providers/didChange` from the agent. */
+  readonly onDidChangeProviders = this.providersEmitter.event;
+
+  constructor(
+    private readonly extensionPath: string,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.statusEmitter,
+      this.providersEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
+    );
+  }
+
+  get status(): AgentStatus {
+    return this.currentStatus;
+  }
+
+  private setStatus(status: AgentStatus): void {
+    this.currentStatus = status;
+    this.statusEmitter.fire(status);
+  }
+
+  async start(): Promise<void> {
+    if (this.client) return;
+    this.intentionalStop = false;
+    this.setStatus({ state: "starting" });
+    let plan: LaunchPlan;
+    try {
+      // Found before the language client exists, so "no Python" is our own
+      // message with its fix rather than the client's generic start failure.
+      plan = await findAgent(launchSettings(this.configuration()), this.extensionPath);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.error(reason);
+      this.setStatus({ state: "failed", reason, noPython: error instanceof NoPythonError });
+      return;
+    }
+    const client = new LanguageClient(
+      "issuebridge",
+      "issuebridge agent",
+      () => this.spawnAgent(plan),
+      this.clientOptions(),
+    );
+    this.client = client;
+    client.onNotification(Notifications.providersDidChange, (params: ProvidersDidChangeParams) =>
+      this.providersEmitter.fire(params.providers),
+    );
+    try {
+      await client.start();
+      this.setStatus({ state: "running" });
+    } catch (error) {
+      this.client = undefined;
+      const reason = await this.crashReason(error);
+      this.log.error(`Agent did not start: ${reason}`);
+      this.setStatus({ state: "failed", reason, noPython: false });
+      void client.dispose().catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.intentionalStop = true;
+    this.client = undefined;
+    if (client && client.state !== State.Stopped) {
+      // shutdown + exit; the agent ends within 2 s, vscode-languageclient kills it after that.
+      await client.stop(2000).catch(() => undefined);
+    }
+    this.killChild();
+    this.setStatus({ state: "stopped" });
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    this.budget.reset();
+    await this.start();
+  }
+
+  /** A typed request; rejects with the agent's JSON-RPC error (see errors.ts). */
+  async request<M extends RequestMethod>(
+    method: M,
+    params: PlainParamsOf<M>,
+    token?: vscode.CancellationToken,
+  ): Promise<ResultOf<M>> {
+    const client = this.requireClient();
+    // vscode-jsonrpc counts an `undefined` token as a second param and would
+    // send `[params, null]`: pass the token only when there is one.
+    return token
+      ? client.sendRequest<ResultOf<M>>(method, params, token)
+      : client.sendRequest<ResultOf<M>>(method, params);
+  }
+
+  /**
+   * A request with a `workDoneToken`: the agent's `$/progress` reports show in a
+   * VS Code progress notification (or view), whose Cancel button sends
+   * `$/cancelRequest`.
+   */
+  async requestWithProgress<M extends RequestMethod>(
+    method: M,
+    params: PlainParamsOf<M>,
+    options: { title: string; location?: vscode.ProgressOptions["location"]; cancellable?: boolean },
+  ): Promise<ResultOf<M>> {
+    const client = this.requireClient();
+    return vscode.window.withProgress(
+      {
+        location: options.location ?? vscode.ProgressLocation.Notification,
+        title: options.title,
+        cancellable: options.cancellable ?? true,
+      },
+      async (progress, token) => {
+        const workDoneToken = `issuebridge-${randomUUID()}`;
+        let reported = 0;
+        const subscription = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+          if (value.kind === "end") return;
+          const step = value as WorkDoneProgressBegin | WorkDoneProgressReport;
+          const increment =
+            typeof step.percentage === "number" ? Math.max(0, step.percentage - reported) : undefined;
+          if (typeof step.percentage === "number") reported = Math.max(reported, step.percentage);
+          progress.report({ message: step.message, increment });
+        });
+        try {
+          return await client.sendRequest<ResultOf<M>>(method, { ...params, workDoneToken }, token);
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  }
+
+  private requireClient(): LanguageClient {
+    if (!this.client || this.currentStatus.state !== "running") {
+      throw Object.assign(new Error("The issuebridge agent is not running. Run \"issuebridge: Restart Agent\"."), {
+        data: { kind: "notConnected" },
+      });
+    }
+    return this.client;
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    return {
+      // No documents: the agent is a service, not a language server.
+      documentSelector: [],
+      outputChannel: this.log,
+      // Re-read on every (re)start so the newest settings win.
+      initializationOptions: () => agentOptions(this.configuration()),
+      stdioOptions: {
+        stdout: () => undefined, // never used: stdout is the protocol stream
+        stderr: (input) => {
+          input.setEncoding("utf8");
+          // The agent also sends its log as window/logMessage; stderr is kept to
+          // explain a crash and shown at trace level to avoid doubled lines.
+          input.on("data", (chunk: string) => {
+            this.stderr.push(chunk);
+            for (const line of chunk.split(/\r?\n/)) if (line.trim()) this.log.trace(line);
+          });
+        },
+      },
+      errorHandler: {
+        error: (_error, _message, count): ErrorHandlerResult => ({
+          action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+          handled: true,
+        }),
+        closed: () => this.onClosed(),
+      },
+    };
+  }
+
+  private configuration(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(CONFIG_SECTION);
+  }
+
+  private async spawnAgent(plan: LaunchPlan): Promise<ChildProcess> {
+    this.log.info(`Starting the agent: ${plan.description}`);
+    this.stderr = new TailBuffer();
+    const child = spawn(plan.command, plan.args, {
+      env: { ...process.env, ...plan.env },
+      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      stdio: "pipe",
+      windowsHide: true,
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", () => resolve());
+      child.once("error", (error) => reject(new Error(`cannot run ${plan.command}: ${error.message}`)));
+    });
+    return child;
+  }
+
+  private async crashReason(error?: unknown): Promise<string> {
+    // The pipe closes a moment before the process reports its exit status.
+    const exit = this.exited
+      ? await Promise.race([
+          this.exited,
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1500)),
+        ])
+      : undefined;
+    if (!exit && error instanceof Error) return error.message;
+    return describeExit(exit, this.stderr.text());
+  }
+
+  private async onClosed(): Promise<CloseHandlerResult> {
+    if (this.intentionalStop) return { action: CloseAction.DoNotRestart, handled: true, message: "The agent stopped." };
+    const reason = await this.crashReason();
+    for (const line of this.stderr.text().slice(-15)) this.log.error(`agent stderr: ${line}`);
+    const client = this.client;
+    this.client = undefined;
+    this.child = undefined;
+    if (this.budget.allowRestart(Date.now())) {
+      this.log.warn(`The agent stopped (${reason}); restarting it.`);
+      void vscode.window.showWarningMessage(`The issuebridge agent stopped (${reason}). It is being restarted.`);
+      this.setStatus({ state: "starting" });
+      // Restart ourselves (not CloseAction.Restart) so a changed setting or
+      // interpreter is picked up and a failure to start is reported the same way.
+      setTimeout(() => {
+        void client?.dispose().catch(() => undefined);
+        void this.start();
+      }, 500);
+    } else {
+      const message = `The issuebridge agent keeps stopping (${reason}); it was not restarted.`;
+      this.setStatus({ state: "failed", reason, noPython: false });
+      void vscode.window.showErrorMessage(message, "Restart Agent", "Show Log").then((choice) => {
+        if (choice === "Restart Agent") void vscode.commands.executeCommand("issuebridge.restartAgent");
+        if (choice === "Show Log") this.log.show();
+      });
+    }
+    // The client logs `message`; the restart (or not) is ours, decided above.
+    return { action: CloseAction.DoNotRestart, handled: true, message: `The agent's connection closed (${reason}).` };
+  }
+
+  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (event.affectsConfiguration(`${CONFIG_SECTION}.agent`)) {
+      void this.restart();
+      return;
+    }
+    const affectsAgent = ["storageDir", "http"].some((key) =>
+      event.affectsConfiguration(`${CONFIG_SECTION}.${key}`),
+    );
+    if (affectsAgent && this.client && this.currentStatus.state === "running") {
+      // The full set every time: a setting the user removed is absent, i.e. default.
+      void this.client.sendNotification("workspace/didChangeConfiguration", {
+        settings: { issuebridge: agentOptions(this.configuration()) },
+      });
+    }
+  }
+
+  private killChild(): void {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill();
+    }
+    this.child = undefined;
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

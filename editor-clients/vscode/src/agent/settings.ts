@@ -1,0 +1,63 @@
+// Reads the extension's settings and shapes them into what the agent expects
+// (`initializationOptions` and `workspace/didChangeConfiguration`) and what the
+// launcher needs. Kept free of the `vscode` module so it is unit-tested.
+import type { HttpSettings, InitializationOptions } from "../protocol";
+
+/** The part of `vscode.WorkspaceConfiguration` we use (so tests can fake it). */
+export interface SettingsReader {
+  get<T>(section: string): T | undefined;
+}
+
+export interface LaunchSettings {
+  /** Full command line that starts the agent; empty to use Python. */
+  command: string[];
+  /** Interpreter chosen by the user; empty to look for one. */
+  pythonPath: string;
+  logLevel: string;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/**
+ * The agent checks settings strictly and rejects unknown keys or empty paths, so
+ * only settings the user actually set are sent, with their wire names.
+ */
+export function agentOptions(settings: SettingsReader): InitializationOptions {
+  const options: InitializationOptions = {};
+  const storageDir = nonEmptyString(settings.get("storageDir"));
+  if (storageDir) options.storageDir = storageDir;
+
+  const http: HttpSettings = {};
+  const caBundle = nonEmptyString(settings.get("http.caBundle"));
+  if (caBundle) http.caBundle = caBundle;
+  const proxy = nonEmptyString(settings.get("http.proxy"));
+  if (proxy) http.proxy = proxy;
+  const clientCertificate = nonEmptyString(settings.get("http.clientCertificate"));
+  if (clientCertificate) http.clientCertificate = clientCertificate;
+  const timeout = settings.get<unknown>("http.timeoutSeconds");
+  if (typeof timeout === "number" && Number.isFinite(timeout) && timeout > 0) {
+    http.timeoutSeconds = timeout;
+  }
+  if (Object.keys(http).length > 0) options.http = http;
+  return options;
+}
+
+export function launchSettings(settings: SettingsReader): LaunchSettings {
+  const command = settings.get<unknown>("agent.command");
+  return {
+    command: Array.isArray(command)
+      ? command.filter((part): part is string => typeof part === "string" && part !== "")
+      : [],
+    pythonPath: nonEmptyString(settings.get("agent.pythonPath")) ?? "",
+    logLevel: nonEmptyString(settings.get("agent.logLevel")) ?? "info",
+  };
+}
+
+export function issuesLimit(settings: SettingsReader): number {
+  const limit = settings.get<unknown>("issues.limit");
+  return typeof limit === "number" && Number.isInteger(limit) && limit >= 1 && limit <= 10000
+    ? limit
+    : 500;
+}

@@ -1,0 +1,24 @@
+// The JQL filter of each instance, remembered per workspace (a filter belongs to
+// the project at hand, not to every window).
+
+/** The part of `vscode.Memento` used here. */
+export interface StateStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+const PREFIX = "issuebridge.jql.";
+
+export class JqlFilters {
+  constructor(private readonly state: StateStore) {}
+
+  get(instanceId: string): string | undefined {
+    const value = this.state.get<unknown>(PREFIX + instanceId);
+    return typeof value === "string" && value.trim() !== "" ? value : undefined;
+  }
+
+  async set(instanceId: string, jql: string | undefined): Promise<void> {
+    const trimmed = jql?.trim();
+    await this.state.update(PREFIX + instanceId, trimmed ? trimmed : undefined);
+  }
+}

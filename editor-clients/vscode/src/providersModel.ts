@@ -1,0 +1,60 @@
+// The editor's copy of what the agent knows about providers and instances:
+// loaded with `providers/list` when the agent (re)starts and replaced on every
+// `providers/didChange`. The panel, the Issues view and the status bar all read
+// from here, so they never disagree.
+import * as vscode from "vscode";
+import type { AgentConnection } from "./agent/connection";
+import { toFailure } from "./errors";
+import { Requests, type Instance, type Provider } from "./protocol";
+
+export class ProvidersModel implements vscode.Disposable {
+  private current: Provider[] = [];
+  private readonly emitter = new vscode.EventEmitter<Provider[]>();
+  private readonly subscriptions: vscode.Disposable[];
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly agent: AgentConnection) {
+    this.subscriptions = [
+      this.emitter,
+      agent.onDidChangeProviders((providers) => this.set(providers)),
+      agent.onDidChangeStatus((status) => {
+        if (status.state === "running") void this.refresh();
+        else if (status.state !== "starting") this.set([]);
+      }),
+    ];
+  }
+
+  get providers(): Provider[] {
+    return this.current;
+  }
+
+  get instances(): Instance[] {
+    return this.current.flatMap((provider) => provider.instances);
+  }
+
+  instance(instanceId: string): Instance | undefined {
+    return this.instances.find((instance) => instance.instanceId === instanceId);
+  }
+
+  provider(providerId: string): Provider | undefined {
+    return this.current.find((provider) => provider.id === providerId);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const result = await this.agent.request(Requests.providersList, {});
+      this.set(result.providers);
+    } catch (error) {
+      this.agent.log.error(`Listing providers failed: ${toFailure(error).message}`);
+    }
+  }
+
+  private set(providers: Provider[]): void {
+    this.current = providers;
+    this.emitter.fire(providers);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}

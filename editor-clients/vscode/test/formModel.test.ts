@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { AuthMethod, Field } from "../src/protocol";
+import {
+  authorizesInBrowser,
+  collectFields,
+  controlFor,
+  controlsFor,
+  instanceActions,
+  missingRequired,
+  prefillFor,
+} from "../src/webview/formModel";
+import { instance, oauthMethod, tokenMethod } from "./fixtures";
+
+describe("form controls come from the fields alone", () => {
+  test("each field kind gets its input, in the agent's order", () => {
+    const controls = controlsFor(oauthMethod);
+    assert.deepEqual(
+      controls.map((c) => [c.name, c.input, c.secret]),
+      [
+        ["baseUrl", "url", false],
+        ["consumerKey", "text", false],
+        ["keyId", "keyRef", false],
+        ["privateKey", "textarea", true],
+      ],
+    );
+  });
+
+  test("a secret is a password input, never trimmed", () => {
+    const control = controlFor({ name: "token", label: "Token", kind: "secret", required: true });
+    assert.equal(control.input, "password");
+    assert.equal(control.secret, true);
+    assert.equal(control.trim, false);
+  });
+
+  test("labels, help and required come through unchanged", () => {
+    const [url] = controlsFor(tokenMethod);
+    assert.equal(url?.label, "Jira base URL");
+    assert.equal(url?.help, "The address you open Jira at.");
+    assert.equal(url?.required, true);
+  });
+
+  test("an unknown future kind is treated as a secret (masked and cleared)", () => {
+    const field = { name: "x", label: "X", kind: "somethingNew", required: false } as unknown as Field;
+    const control = controlFor(field);
+    assert.equal(control.input, "password");
+    assert.equal(control.secret, true);
+  });
+
+  test("a provider with other fields renders other controls, no code change", () => {
+    const method: AuthMethod = {
+      id: "basic",
+      label: "Basic",
+      description: "",
+      fields: [
+        { name: "site", label: "Site", kind: "url", required: true },
+        { name: "user", label: "User", kind: "text", required: true },
+        { name: "password", label: "Password", kind: "secret", required: true },
+      ],
+    };
+    assert.deepEqual(
+      controlsFor(method).map((c) => c.input),
+      ["url", "text", "password"],
+    );
+  });
+});
+
+describe("values to configure fields", () => {
+  const controls = controlsFor(tokenMethod);
+
+  test("required fields left empty are named by label", () => {
+    assert.deepEqual(missingRequired(controls, { baseUrl: "  ", token: "" }), ["Jira base URL", "Personal access token"]);
+    assert.deepEqual(missingRequired(controls, { baseUrl: "https://x", token: "t" }), []);
+  });
+
+  test("text is trimmed, secrets are kept as typed, empty values are left out", () => {
+    const oauth = controlsFor(oauthMethod);
+    assert.deepEqual(
+      collectFields(oauth, { baseUrl: " https://jira.example.com/ ", consumerKey: "issuebridge", keyId: "", privateKey: "-----BEGIN-----\n" }),
+      { baseUrl: "https://jira.example.com/", consumerKey: "issuebridge", privateKey: "-----BEGIN-----\n" },
+    );
+  });
+
+  test("reconnecting prefills the base URL only (never a secret)", () => {
+    assert.deepEqual(prefillFor(instance(), controls), { baseUrl: "https://jira.example.com/jira" });
+  });
+});
+
+describe("instance actions", () => {
+  test("browser authorization is what the agent says a method needs", () => {
+    assert.equal(authorizesInBrowser(oauthMethod), true);
+    assert.equal(authorizesInBrowser(tokenMethod), false);
+    assert.equal(authorizesInBrowser(undefined), false);
+  });
+
+  test("a connected user instance can be shared, disconnected, forgotten", () => {
+    assert.deepEqual(instanceActions(instance(), tokenMethod), ["share", "disconnect", "forget"]);
+  });
+
+  test("an OAuth instance waiting for authorization offers Authorize", () => {
+    assert.deepEqual(
+      instanceActions(instance({ authMethod: "oauth1", state: "needsAuthorization" }), oauthMethod),
+      ["authorize", "share", "forget"],
+    );
+  });
+
+  test("a disconnected token instance offers Reconnect (the token is typed again)", () => {
+    assert.deepEqual(instanceActions(instance({ state: "needsAuthorization" }), tokenMethod), ["reconnect", "share", "forget"]);
+  });
+
+  test("a team instance whose key is still locked offers Unlock first", () => {
+    assert.deepEqual(
+      instanceActions(
+        instance({ scope: "team", authMethod: "oauth1", state: "needsAuthorization", needsUnlock: true }),
+        oauthMethod,
+      ),
+      ["unlock", "forget"],
+    );
+  });
+
+  test("once unlocked, a team OAuth instance offers Authorize", () => {
+    assert.deepEqual(
+      instanceActions(instance({ scope: "team", authMethod: "oauth1", state: "needsAuthorization" }), oauthMethod),
+      ["authorize", "forget"],
+    );
+  });
+
+  test("a team instance on tokens: the teammate reconnects with their own token", () => {
+    assert.deepEqual(instanceActions(instance({ scope: "team", state: "needsAuthorization" }), tokenMethod), ["reconnect", "forget"]);
+  });
+});

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { contentSecurityPolicy, makeNonce, panelHtml } from "../src/panel/html";
+import { parseWebviewMessage } from "../src/panel/messages";
+
+test("the panel's CSP allows only the nonced script and extension resources", () => {
+  const csp = contentSecurityPolicy("https://webview.example", "N0NCE");
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-N0NCE'(;|$)/);
+  assert.match(csp, /style-src https:\/\/webview\.example(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+});
+
+test("the shell has one script, carrying the nonce, and no inline code", () => {
+  const html = panelHtml({ cspSource: "https://w", nonce: "abc", scriptUri: "https://w/main.js", styleUri: "https://w/s.css" });
+  const scripts = html.match(/<script[^>]*>/g) ?? [];
+  assert.equal(scripts.length, 1);
+  assert.match(scripts[0]!, /nonce="abc"/);
+  assert.match(scripts[0]!, /src="https:\/\/w\/main\.js"/);
+  assert.doesNotMatch(html, /<script[^>]*>[^<]+<\/script>/);
+  assert.doesNotMatch(html, /\son[a-z]+=/i);
+});
+
+test("nonces are fresh and long", () => {
+  const a = makeNonce();
+  assert.notEqual(a, makeNonce());
+  assert.ok(a.length >= 32);
+});
+
+test("messages from the webview are checked before use", () => {
+  assert.deepEqual(parseWebviewMessage({ type: "ready" }), { type: "ready" });
+  assert.deepEqual(
+    parseWebviewMessage({ type: "configure", requestId: 1, providerId: "jira-server", authMethod: "token", fields: { baseUrl: "x" } }),
+    { type: "configure", requestId: 1, providerId: "jira-server", authMethod: "token", fields: { baseUrl: "x" } },
+  );
+  assert.equal(parseWebviewMessage({ type: "configure", requestId: 1, providerId: "j", authMethod: "t", fields: { n: 5 } }), undefined);
+  assert.equal(parseWebviewMessage({ type: "disconnect", requestId: 2, instanceId: "i" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "authorize", requestId: -1, instanceId: "i" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "runCommand", command: "rm" }), undefined);
+  assert.equal(parseWebviewMessage("ready"), undefined);
+  assert.equal(parseWebviewMessage(null), undefined);
+});
