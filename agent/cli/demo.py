@@ -67,7 +67,7 @@ async def _token_path(agent: AgentConnection, base_url: str, token: str) -> None
 
     step(4, "Fetch alice's open issues, newest first (every page, not just the first 50):")
     fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
-    render.issues_table(fetched["issues"], fetched["total"], rows=10)
+    render.issues_table(fetched["issues"], fetched["total"], rows=10, indent="    ")
 
 
 async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
@@ -120,4 +120,4 @@ async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
 
     step(9, "Fetch bob's open issues with OAuth-signed requests:")
     fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
-    render.issues_table(fetched["issues"], fetched["total"], rows=5)
+    render.issues_table(fetched["issues"], fetched["total"], rows=5, indent="    ")

@@ -46,28 +46,32 @@ _CATEGORY = {"todo": "To Do", "inProgress": "In Progress", "done": "Done"}
 
 
 def issues_table(
-    issues: list[dict[str, Any]], total: int, out: TextIO = sys.stdout, rows: int | None = None
+    issues: list[dict[str, Any]],
+    total: int,
+    out: TextIO = sys.stdout,
+    rows: int | None = None,
+    indent: str = "",
 ) -> None:
     if not issues:
-        out.write("No issues.\n")
+        out.write(f"{indent}No issues.\n")
         return
     shown = issues if rows is None else issues[:rows]
     key_w = max(len(i["key"]) for i in shown)
     status_w = max(len(i["status"]["name"]) for i in shown)
     type_w = max(len(i.get("type") or "") for i in shown)
-    title_w = max(20, terminal_width() - key_w - status_w - type_w - 8)
+    title_w = max(20, terminal_width() - key_w - status_w - type_w - 8 - len(indent))
     for issue in shown:
         title = issue["title"]
         if len(title) > title_w:
             title = title[: title_w - 1] + "…"
         out.write(
-            f"{issue['key']:<{key_w}}  {issue['status']['name']:<{status_w}}  "
+            f"{indent}{issue['key']:<{key_w}}  {issue['status']['name']:<{status_w}}  "
             f"{issue.get('type') or '':<{type_w}}  {title}\n"
         )
     if rows is not None and len(issues) > rows:
-        out.write(f"… and {len(issues) - rows} more\n")
+        out.write(f"{indent}… and {len(issues) - rows} more\n")
     note = f" of {total} matching" if total != len(issues) else ""
-    out.write(f"{len(issues)} issues{note}\n")
+    out.write(f"{indent}{len(issues)} issues{note}\n")
 
 
 def error(exc: AgentCallError, out: TextIO = sys.stderr) -> None:

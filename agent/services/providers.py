@@ -50,5 +50,8 @@ async def configure(
     for warning in parsed.warnings:
         log.warning("%s", warning)
         client.show_warning(warning)
-    check = await provider.check(parsed, Credentials(credentials), settings)
-    return InstanceResult(await instances.save_configuration(provider.id, parsed, check))
+    with client.progress(params.work_done_token, f"Connecting to {parsed.base_url}") as progress:
+        progress.report("Checking the server and the credentials…")
+        check = await provider.check(parsed, Credentials(credentials), settings)
+        progress.report("Saving the configuration…")
+        return InstanceResult(await instances.save_configuration(provider.id, parsed, check))

@@ -32,6 +32,9 @@ class SimulatorConfig:
     # Failed password logins before Jira demands a CAPTCHA
     # (jira.maximum.authentication.attempts.allowed).
     captcha_threshold: int = 3
+    # False: every anonymous REST call is refused with 401, serverInfo included (as behind
+    # a proxy that demands a login); a client must then send its credentials to learn more.
+    anonymous_access: bool = True
 
     def __post_init__(self) -> None:
         self.context_path = normalise_context_path(self.context_path)

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from . import tls
 from .admin import AdminApi
-from .auth import Authenticator, AuthResult
+from .auth import Authenticator, AuthResult, not_authenticated
 from .config import SimulatorConfig, parse_version
 from .data import Issue, Store, User
 from .faults import Faults
@@ -379,7 +379,10 @@ class JiraSimulator:
         else:
             auth = self.authenticator.authenticate(request)
             if path.startswith("/rest/"):
-                response = auth.rejection or self.rest.handle(request, auth)
+                refused = auth.user is None and not self.config.anonymous_access
+                response = auth.rejection or (
+                    not_authenticated() if refused else self.rest.handle(request, auth)
+                )
             elif path == AUTHORIZE_PATH:
                 response = self.web.authorize(request)
             elif path == "/login.jsp":

@@ -367,3 +367,12 @@ def test_an_editor_that_fails_to_open_the_url_gets_an_out_of_band_url(
     assert code, "the fallback URL must lead to Jira's code page, not to a closed listener"
     done = agent.call(COMPLETE, {"instanceId": instance_id, "verifier": code.group(1)}, timeout=20)
     assert done["result"]["instance"]["state"] == "connected"
+
+
+def test_oauth_configure_where_anonymous_requests_are_refused(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    approving_jira.config.anonymous_access = False
+    instance_id = oauth_instance(agent, approving_jira)  # the request-token probe decides
+    instance = authorize_loopback(agent, instance_id)["result"]["instance"]
+    assert instance["state"] == "connected" and instance["serverVersion"] == "9.12.0"

@@ -157,3 +157,13 @@ def test_tls_with_an_unknown_ca_is_unreachable_with_a_hint(tmp_path: Path) -> No
             assert reply["result"]["instance"]["baseUrl"].startswith("https://")
         finally:
             trusting.kill()
+
+
+def test_a_server_that_refuses_anonymous_requests_is_asked_with_the_token(
+    agent: RawAgent, jira: JiraSimulator
+) -> None:
+    jira.config.anonymous_access = False
+    reply = configure_token(agent, jira.base_url, jira.user("alice").pat)
+    assert reply["result"]["instance"]["serverVersion"] == "9.12.0"
+    error = error_of(configure_token(agent, jira.base_url, "wrong-token-0123456789abcdefghijkl"))
+    assert error["code"] == -32001 and error["data"]["loginReason"] == "AUTHENTICATED_FAILED"

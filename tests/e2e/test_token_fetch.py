@@ -172,3 +172,24 @@ def test_disconnect_and_forget(agent: RawAgent, jira: JiraSimulator) -> None:
         ]
         == -32002
     )
+
+
+def test_configure_reports_progress_under_the_clients_token(
+    agent: RawAgent, jira: JiraSimulator
+) -> None:
+    agent.call(
+        "issuebridge/providers/configure",
+        {
+            "providerId": "jira-server",
+            "authMethod": "token",
+            "fields": {"baseUrl": jira.base_url, "token": jira.user("alice").pat},
+            "workDoneToken": 7,
+        },
+        timeout=20,
+    )
+    kinds = [
+        m["params"]["value"]["kind"]
+        for m in agent.messages
+        if m.get("method") == "$/progress" and m["params"]["token"] == 7
+    ]
+    assert kinds[0] == "begin" and kinds[-1] == "end" and "report" in kinds

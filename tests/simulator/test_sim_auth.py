@@ -159,3 +159,15 @@ def test_requests_outside_context_path_are_404(sim: JiraSimulator, http: httpx.C
     root = sim.base_url.removesuffix("/jira")
     assert http.get(f"{root}/rest/api/2/serverInfo").status_code == 404
     assert http.get(f"{root}/jiraX/rest/api/2/serverInfo").status_code == 404
+
+
+def test_anonymous_access_can_be_refused_entirely() -> None:
+    import httpx
+
+    from simulators.jira_server import JiraSimulator, SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig(anonymous_access=False)) as sim:
+        url = f"{sim.base_url}/rest/api/2/serverInfo"
+        assert httpx.get(url, timeout=10).status_code == 401
+        headers = {"Authorization": f"Bearer {sim.user('alice').pat}"}
+        assert httpx.get(url, headers=headers, timeout=10).status_code == 200

@@ -114,15 +114,17 @@ class JiraApi:
 
     # --- resources ---------------------------------------------------------------
 
-    async def server_info(self) -> dict[str, Any]:
+    async def server_info(self, anonymous: bool = True) -> dict[str, Any]:
+        """`/rest/api/2/serverInfo`. Jira serves it to anyone; `anonymous=False` sends the
+        credentials, for servers set up to refuse anonymous requests (LoginRequired)."""
+        options: dict[str, Any] = {"auth": None} if anonymous else {}
         try:
-            # Anonymous, as Jira allows: the version decides which auth can work at all.
             info = await self.request(
                 "GET",
                 "/rest/api/2/serverInfo",
                 what="the server info request",
-                authenticated=False,
-                auth=None,
+                authenticated=not anonymous,
+                **options,
             )
         except RemoteError as exc:
             raise UnsupportedServer(
@@ -132,7 +134,9 @@ class JiraApi:
                 "(for example https://example.com/jira).",
             ) from None
         except AuthenticationFailed:
-            raise UnsupportedServer(
+            if not anonymous:
+                raise
+            raise LoginRequired(
                 f"{self.base_url} asked for a login before showing its server info.",
                 hint="Check the base URL; a single sign-on page may be in front of Jira.",
             ) from None
@@ -159,6 +163,10 @@ class JiraApi:
                 messages=["unexpected search response"],
             )
         return result
+
+
+class LoginRequired(UnsupportedServer):
+    """Anonymous requests are refused, even for the server info."""
 
 
 def retry_after_seconds(response: "httpx.Response") -> float:

@@ -167,10 +167,22 @@ class JiraServerProvider(TrackerProvider):
     async def check(
         self, parsed: ParsedConfiguration, credentials: Credentials, settings: Settings
     ) -> ServerCheck:
+        from agent.providers.jira_server.api import LoginRequired
+
         api = self._api(parsed, Credentials(), settings)
+        signed = self._api(parsed, credentials, settings)
         try:
-            info = await api.server_info()
-            version = str(info.get("version") or "")
+            try:
+                info = await api.server_info()
+            except LoginRequired:
+                # Some servers refuse anonymous requests: a token can ask with itself;
+                # OAuth has no credentials before it is authorized, so the probe decides.
+                info = (
+                    await signed.server_info(anonymous=False)
+                    if parsed.auth_method == "token"
+                    else {}
+                )
+            version = str(info.get("version") or "") or None
             if str(info.get("deploymentType", "")).lower() == "cloud":
                 raise UnsupportedServer(
                     f"{parsed.base_url} is Jira Cloud; this provider is for Jira Server and "
@@ -190,12 +202,11 @@ class JiraServerProvider(TrackerProvider):
                     hint="Use the OAuth 1.0a (Application Link) method with this server.",
                     serverVersion=version,
                 )
-            await api.client.aclose()
-            api = self._api(parsed, credentials, settings)
-            user = await self._whoami(api)
+            user = await self._whoami(signed)
             return ServerCheck(connected=True, user=user, server_version=version)
         finally:
             await api.client.aclose()
+            await signed.client.aclose()
 
     async def _oauth1_probe(
         self, api: "JiraApi", instance: InstanceConfig, credentials: Credentials
@@ -264,7 +275,7 @@ class JiraServerProvider(TrackerProvider):
         secrets = {"accessToken": access.token, "accessTokenSecret": access.secret}
         signed = self._api(instance, Credentials({**credentials.values, **secrets}), settings)
         try:
-            info = await signed.server_info()
+            info = await signed.server_info(anonymous=False)
             user = await self._whoami(signed)
         finally:
             await signed.client.aclose()
