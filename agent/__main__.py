@@ -1,6 +1,7 @@
 """`issuebridge-agent --stdio` / `python -m agent --stdio`."""
 
 import argparse
+import gc
 import os
 import sys
 
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.stdio:
         parser.error("--stdio is the only transport; editors start the agent with it")
 
+    # Start-up allocates hundreds of thousands of long-lived objects (lsprotocol's
+    # types above all); cyclic GC passes over them are wasted work. Collect nothing
+    # until the server is built, then freeze those objects out of later passes.
+    gc.disable()
     from agent import logs
     from agent.rpc import stdio
     from agent.server import build_server
@@ -28,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure()
     server, agent = build_server()
     logs.attach_editor(agent.client.log_message)
+    gc.freeze()
+    gc.enable()
     code = stdio.run(server.protocol)  # type: ignore[arg-type]
     sys.stderr.flush()
     # Exit now: the stdin reader thread may be blocked in read(), and nothing

@@ -1,13 +1,14 @@
-"""File primitives shared by the stores: private dirs, atomic writes, a process lock."""
+"""File primitives shared by the stores: private dirs, atomic writes, a process lock.
+
+tempfile and filelock are imported on first write: together they were a tenth of
+the agent's start-up, and listing providers never writes.
+"""
 
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
-from filelock import FileLock
 
 LOCK_TIMEOUT_SECONDS = 10.0
 
@@ -19,6 +20,8 @@ def ensure_private_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a whole file or nothing: temp file in the same dir, fsync, rename."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, mode)
@@ -42,6 +45,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold an inter-process lock next to `path` (other agents, the terminal client)."""
+    from filelock import FileLock
+
     lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
     with lock:
         yield
