@@ -153,13 +153,9 @@ class Authorizations:
             instance = await self._finish(
                 instance_id, instance_config(stored), credentials, entry.authorization, verifier
             )
-        except InvalidParams:
-            raise
-        except Exception:
-            # A used or expired request token cannot be tried again: start over.
+        finally:
+            # Used, refused or expired: a request token is good for one exchange only.
             self._pending.pop(instance_id, None)
-            raise
-        self._pending.pop(instance_id, None)
         return InstanceResult(instance=instance)
 
     async def _finish(

@@ -42,7 +42,8 @@ def key_secret_name(key_id: str) -> str:
     return f"key/{key_id}/private"
 
 
-# The secrets an instance may hold; the user's own credentials are the last two groups.
+# The secrets an instance may hold; USER_CREDENTIALS are the ones that are the user's own
+# (disconnect removes them and keeps the instance key).
 CREDENTIAL_NAMES = ("token", "privateKey", "accessToken", "accessTokenSecret")
 USER_CREDENTIALS = ("token", "accessToken", "accessTokenSecret")
 
