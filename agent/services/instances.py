@@ -84,9 +84,10 @@ class Instances:
 
     # --- reading -------------------------------------------------------------------
 
-    async def all(self) -> list[Instance]:
+    async def all(self, team: set[str] | None = None) -> list[Instance]:
+        """Every locally configured instance; `team` (ids the team lists) if already known."""
         config = await self._read()
-        team = await self.team_ids()
+        team = await self.team_ids() if team is None else team
         return [to_instance(i, stored, team) for i, stored in sorted(config.instances.items())]
 
     async def describe(self, instance_id: str, stored: StoredInstance | None = None) -> Instance:

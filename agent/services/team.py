@@ -66,8 +66,8 @@ class Team:
 
     async def listed(self) -> list[Instance]:
         """Local instances, plus the team's that are not configured here yet."""
-        local = await self._instances.all()  # already scoped "team" where the team lists them
         team = await self.entries()
+        local = await self._instances.all(set(team))  # scoped "team" where the team lists them
         merged = list(local)
         known = {i.instance_id for i in local}
         for instance_id, entry in sorted(team.items()):
