@@ -25,7 +25,9 @@ class Agent:
     def __init__(self, client: EditorClient, registry: ProviderRegistry | None = None) -> None:
         self.client = client
         self.registry = registry or discover()
-        self.settings: Settings = parse_options(None)
+        # Resolved at `initialize` (or on first use without one): finding the platform's
+        # config dir is no work for start-up.
+        self._settings: Settings | None = None
         self.instances = Instances(
             self.registry,
             lambda: self.settings,
@@ -37,10 +39,16 @@ class Agent:
             self.registry, self.instances, self.client, lambda: self.settings
         )
 
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = parse_options(None)
+        return self._settings
+
     # --- lifecycle --------------------------------------------------------------
 
     def initialize(self, options: Any, workspace_folders: list[str]) -> None:
-        self.settings = parse_options(options)
+        self._settings = parse_options(options)
         self.team.set_folders(workspace_folders)
         log.info("Storage dir: %s", self.settings.storage_dir)
 
@@ -49,7 +57,7 @@ class Agent:
         await self._providers_changed()
 
     async def change_configuration(self, settings: Any) -> None:
-        self.settings = parse_options(settings, field_prefix="settings")
+        self._settings = parse_options(settings, field_prefix="settings")
         # HTTP settings may have changed: reconnect with the new ones.
         await self.instances.drop_all_sessions()
 

@@ -2,7 +2,6 @@
 and progress. Services talk to this, never to pygls directly."""
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -105,7 +104,3 @@ class Progress:
                 self._token, lsp.WorkDoneProgressEnd(message=message)
             )
             self._server.work_done_progress.tokens.pop(self._token, None)
-
-
-def new_token() -> str:
-    return f"issuebridge-{uuid.uuid4()}"

@@ -56,13 +56,6 @@ class StoredConfig:
 _converter = cattrs.Converter(omit_if_default=True)
 
 
-class CorruptConfig(Exception):
-    def __init__(self, path: Path, moved_to: Path, problem: str) -> None:
-        super().__init__(f"{path} could not be read ({problem}); it was kept as {moved_to}")
-        self.path = path
-        self.moved_to = moved_to
-
-
 class ConfigStore:
     def __init__(
         self, directory: Path, on_corrupt: Callable[[str], None] = lambda text: None
@@ -114,12 +107,12 @@ class ConfigStore:
             problem = exc.__class__.__name__
             moved_to = self.path.with_name(f"config.json.corrupt-{int(time.time())}")
             os.replace(self.path, moved_to)
-            report = CorruptConfig(self.path, moved_to, problem)
-            log.error("%s", report)
-            self._on_corrupt(
+            report = (
                 f"issuebridge's configuration could not be read ({problem}) and was kept as "
                 f"{moved_to}; it starts afresh. Configure your servers again, or restore the file."
             )
+            log.error("%s", report)
+            self._on_corrupt(report)
             return StoredConfig()
 
 

@@ -24,6 +24,16 @@ def issuebridge(
     )
 
 
+def generate_key(home: Path) -> tuple[str, str, str]:
+    """`issuebridge keys generate`: the key id, the public key PEM, and all it printed."""
+    run = issuebridge(home, "keys", "generate")
+    assert run.returncode == 0, run.stderr
+    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
+    end = "-----END PUBLIC KEY-----"
+    start = run.stdout.index("-----BEGIN PUBLIC KEY-----")
+    return key_id, run.stdout[start : run.stdout.index(end) + len(end)], run.stdout
+
+
 def test_providers_lists_jira_server_and_its_forms(home: Path) -> None:
     run = issuebridge(home, "providers")
     assert run.returncode == 0, run.stderr
@@ -110,16 +120,8 @@ def test_oauth_from_the_terminal_with_an_out_of_band_code(home: Path, jira: Jira
     import httpx
 
     jira.oauth_auto_approve = "carol"
-    run = issuebridge(home, "keys", "generate")
-    assert run.returncode == 0, run.stderr
-    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
-    public_pem = run.stdout[
-        run.stdout.index("-----BEGIN PUBLIC KEY-----") : run.stdout.index(
-            "-----END PUBLIC KEY-----"
-        )
-        + 24
-    ]
-    assert "PRIVATE" not in run.stdout
+    key_id, public_pem, printed = generate_key(home)
+    assert "PRIVATE" not in printed
     jira.add_oauth_consumer("cli-consumer", public_pem)
 
     run = issuebridge(
@@ -166,14 +168,7 @@ def test_team_share_and_unlock_from_the_terminal(tmp_path: Path, jira: JiraSimul
     admin, mate, project = tmp_path / "admin", tmp_path / "mate", tmp_path / "project"
     for folder in (admin, mate, project):
         folder.mkdir()
-    run = issuebridge(admin, "keys", "generate")
-    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
-    public_pem = run.stdout[
-        run.stdout.index("-----BEGIN PUBLIC KEY-----") : run.stdout.index(
-            "-----END PUBLIC KEY-----"
-        )
-        + 24
-    ]
+    key_id, public_pem, _ = generate_key(admin)
     jira.add_oauth_consumer("team-consumer", public_pem)
     issuebridge(
         admin,
