@@ -66,7 +66,8 @@ def jira() -> Iterator["JiraSimulator"]:
 def agent(raw_agent: RawAgent) -> RawAgent:
     """An initialized agent over raw stdio (fast, and every byte checked)."""
     raw_agent.initialize(
-        options={"http": {"timeoutSeconds": 5}},
+        # Generous: a loaded runner must not turn a slow simulator into a timeout.
+        options={"http": {"timeoutSeconds": 20}},
         capabilities={"window": {"showDocument": {"support": True}, "workDoneProgress": True}},
     )
     return raw_agent

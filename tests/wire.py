@@ -15,6 +15,12 @@ from pathlib import Path
 from typing import Any
 
 AGENT_COMMAND = [sys.executable, "-m", "agent", "--stdio"]
+# How long to wait for the agent to end. The contract says 2 s; this bound only
+# catches a hang, generously, so that a loaded test runner does not fail a test.
+EXIT_DEADLINE = 15.0
+# How long to wait for a message by default: a bound on a hang, not a speed test
+# (an agent starting on a loaded 2-core runner can take several seconds).
+WAIT_DEADLINE = 30.0
 
 
 class FramingError(AssertionError):
@@ -142,7 +148,7 @@ class RawAgent:
 
     # --- waiting ---------------------------------------------------------------
 
-    def wait_for(self, predicate: Any, timeout: float = 10.0) -> dict[str, Any]:
+    def wait_for(self, predicate: Any, timeout: float = WAIT_DEADLINE) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -158,10 +164,12 @@ class RawAgent:
                     )
                 self._cond.wait(remaining)
 
-    def response(self, msg_id: Any, timeout: float = 10.0) -> dict[str, Any]:
+    def response(self, msg_id: Any, timeout: float = WAIT_DEADLINE) -> dict[str, Any]:
         return self.wait_for(lambda m: m.get("id") == msg_id and "method" not in m, timeout)
 
-    def call(self, method: str, params: Any = None, timeout: float = 10.0) -> dict[str, Any]:
+    def call(
+        self, method: str, params: Any = None, timeout: float = WAIT_DEADLINE
+    ) -> dict[str, Any]:
         return self.response(self.request(method, params), timeout)
 
     def responses_to(self, msg_id: Any) -> list[dict[str, Any]]:
@@ -183,7 +191,7 @@ class RawAgent:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
 
-    def wait_exit(self, timeout: float = 5.0) -> int:
+    def wait_exit(self, timeout: float = EXIT_DEADLINE) -> int:
         return self.proc.wait(timeout)
 
     def kill(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import threading
 import time
 
 import httpx
@@ -42,14 +43,13 @@ def test_drop_connection(sim: JiraSimulator, http: httpx.Client) -> None:
     assert info(sim, http).status_code == 200
 
 
-def test_slow_response_past_client_timeout(sim: JiraSimulator) -> None:
-    sim.faults.slow_response(seconds=5)
-    with httpx.Client(timeout=0.3) as client:
-        started = time.monotonic()
-        with pytest.raises(httpx.ReadTimeout):
-            info(sim, client)
-        assert time.monotonic() - started < 2
-        assert info(sim, client).status_code == 200
+def test_slow_response_past_client_timeout(sim: JiraSimulator, http: httpx.Client) -> None:
+    sim.faults.slow_response(seconds=300)
+    with httpx.Client(timeout=0.3) as impatient, pytest.raises(httpx.ReadTimeout):
+        info(sim, impatient)
+    # Once only; the next answer comes at once (asked with a patient client, as a
+    # loaded machine may take longer than 0.3 s for any answer).
+    assert info(sim, http).status_code == 200
 
 
 def test_rate_limit_with_headers(sim: JiraSimulator, http: httpx.Client) -> None:
@@ -66,6 +66,7 @@ def test_rate_limit_with_headers(sim: JiraSimulator, http: httpx.Client) -> None
 
 def test_latency_per_request(sim: JiraSimulator, http: httpx.Client) -> None:
     sim.faults.latency_seconds = 0.15
+    # A lower bound: load only makes requests slower, so it cannot fail spuriously.
     started = time.monotonic()
     info(sim, http)
     info(sim, http)
@@ -87,12 +88,14 @@ def test_fault_can_target_a_path(sim: JiraSimulator, http: httpx.Client) -> None
 
 def test_stop_does_not_wait_for_slow_responses() -> None:
     sim = JiraSimulator(SimulatorConfig()).start()
-    sim.faults.slow_response(seconds=30)
+    sim.faults.slow_response(seconds=300)
     with httpx.Client(timeout=0.2) as client, pytest.raises(httpx.ReadTimeout):
         info(sim, client)
-    started = time.monotonic()
-    sim.stop()
-    assert time.monotonic() - started < 2
+    # The slow answer is still pending; stopping must not wait for it.
+    stopper = threading.Thread(target=sim.stop, daemon=True)
+    stopper.start()
+    stopper.join(timeout=20)
+    assert not stopper.is_alive(), "stop() waited for a slow response"
 
 
 def test_https_with_ca_bundle() -> None:
