@@ -1,15 +1,27 @@
+"""The fixtures of the whole suite: the agent (raw stdio and pytest-lsp), Jira
+simulators, and for the simulator's own tests keys and an HTTP client.
+
+One conftest for all, not one per folder: the tests and their helpers are plain
+modules (no packages), and mypy cannot check two modules named `conftest`.
+"""
+
+import ssl
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 import pytest_asyncio
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+# The helper modules, importable by name as pytest imports the tests next to them.
+sys.path.insert(0, str(Path(__file__).parent / "simulator"))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from sim_helpers import CONSUMER_KEY, KeyPair, key_pair
 from wire import AGENT_COMMAND, RawAgent, agent_env
 
 if TYPE_CHECKING:
@@ -71,3 +83,48 @@ def agent(raw_agent: RawAgent) -> RawAgent:
         capabilities={"window": {"showDocument": {"support": True}, "workDoneProgress": True}},
     )
     return raw_agent
+
+
+# --- the simulator's own tests ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def keys() -> KeyPair:
+    return key_pair()
+
+
+@pytest.fixture(scope="session")
+def other_keys() -> KeyPair:
+    return key_pair()
+
+
+@pytest.fixture
+def sim(keys: KeyPair) -> Iterator["JiraSimulator"]:
+    """A fresh simulator per test, with the test consumer registered."""
+    from simulators.jira_server import JiraSimulator, SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig()) as simulator:
+        simulator.add_oauth_consumer(CONSUMER_KEY, keys.public_pem)
+        yield simulator
+
+
+@pytest.fixture(scope="module")
+def shared_sim() -> Iterator["JiraSimulator"]:
+    """One simulator for a module of read-only tests."""
+    from simulators.jira_server import JiraSimulator, SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig()) as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="session")
+def tls_context() -> ssl.SSLContext:
+    # Building an SSL context loads the CA bundle (~50 ms); share one across clients.
+    return ssl.create_default_context()
+
+
+@pytest.fixture
+def http(tls_context: ssl.SSLContext) -> Iterator[httpx.Client]:
+    """A fresh client per test (own cookie jar), sharing the TLS context."""
+    with httpx.Client(timeout=10, verify=tls_context) as client:
+        yield client

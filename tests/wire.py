@@ -117,7 +117,8 @@ class RawAgent:
 
     def _read_stderr(self) -> None:
         assert self.proc.stderr is not None
-        for chunk in iter(lambda: os.read(self.proc.stderr.fileno(), 65536), b""):  # type: ignore[union-attr]
+        fd = self.proc.stderr.fileno()
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
             self.stderr.extend(chunk)
 
     def check_framing(self) -> None:

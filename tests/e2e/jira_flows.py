@@ -37,7 +37,9 @@ def expected_open_issues(jira: JiraSimulator, user: str) -> list[str]:
 
 def error_of(reply: dict[str, Any]) -> dict[str, Any]:
     assert "error" in reply, reply
-    return reply["error"]
+    error = reply["error"]
+    assert isinstance(error, dict)
+    return error
 
 
 CONSUMER = "issuebridge-consumer"

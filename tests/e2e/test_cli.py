@@ -24,11 +24,18 @@ def issuebridge(
     )
 
 
+def found(pattern: str, text: str, flags: int = 0) -> str:
+    """The first group of `pattern` in `text`, which must match."""
+    match = re.search(pattern, text, flags)
+    assert match, f"{pattern!r} not in {text!r}"
+    return match.group(1)
+
+
 def generate_key(home: Path) -> tuple[str, str, str]:
     """`issuebridge keys generate`: the key id, the public key PEM, and all it printed."""
     run = issuebridge(home, "keys", "generate")
     assert run.returncode == 0, run.stderr
-    key_id = re.search(r"Key id: (key-[0-9a-f]+)", run.stdout).group(1)  # type: ignore[union-attr]
+    key_id = found(r"Key id: (key-[0-9a-f]+)", run.stdout)
     end = "-----END PUBLIC KEY-----"
     start = run.stdout.index("-----BEGIN PUBLIC KEY-----")
     return key_id, run.stdout[start : run.stdout.index(end) + len(end)], run.stdout
@@ -154,7 +161,7 @@ def test_oauth_from_the_terminal_with_an_out_of_band_code(home: Path, jira: Jira
             url = line.strip()
             break
     page = httpx.get(url, follow_redirects=True, timeout=10).text
-    code = re.search(r"<code[^>]*>([^<]+)</code>", page).group(1)  # type: ignore[union-attr]
+    code = found(r"<code[^>]*>([^<]+)</code>", page)
     out, err = process.communicate(code + "\n", timeout=60)
     assert process.returncode == 0, err
     assert "connected as Carol Chen" in out
@@ -185,7 +192,7 @@ def test_team_share_and_unlock_from_the_terminal(tmp_path: Path, jira: JiraSimul
 
     run = issuebridge(admin, "--workspace", str(project), "team", "share")
     assert run.returncode == 0, run.stderr
-    passphrase = re.search(r"^\s+([A-Z2-9]{5}(?:-[A-Z2-9]{5})+)$", run.stdout, re.M).group(1)  # type: ignore[union-attr]
+    passphrase = found(r"^\s+([A-Z2-9]{5}(?:-[A-Z2-9]{5})+)$", run.stdout, re.M)
     assert (project / ".issuebridge" / "team.json").exists()
 
     run = issuebridge(mate, "--workspace", str(project), "providers")

@@ -15,7 +15,9 @@ CONFIGURE = "issuebridge/providers/configure"
 def _error(reply: dict[str, Any]) -> dict[str, Any]:
     assert "error" in reply, reply
     assert "result" not in reply
-    return reply["error"]
+    error = reply["error"]
+    assert isinstance(error, dict)
+    return error
 
 
 def _still_serving(agent: RawAgent) -> None:
@@ -149,14 +151,15 @@ def test_notifications_are_never_answered(raw_agent: RawAgent) -> None:
 
 def test_every_request_in_a_burst_gets_exactly_one_answer(raw_agent: RawAgent) -> None:
     raw_agent.initialize()
-    ids = []
-    for params in [
+    ids: list[int] = []
+    malformed: list[Any] = [
         None,
         {},
         [],
         {"providerId": 1},
         {"providerId": "nope", "authMethod": "x", "fields": {}},
-    ]:
+    ]
+    for params in malformed:
         ids.append(raw_agent.request(CONFIGURE, params, omit_params=params is None))
         ids.append(raw_agent.request("issuebridge/providers/list", params or {}))
         ids.append(raw_agent.request("no/such/method", params))

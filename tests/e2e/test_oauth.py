@@ -64,7 +64,8 @@ def test_generated_key_pair(agent: RawAgent) -> None:
     public = serialization.load_pem_public_key(key["publicKeyPem"].encode())
     assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 2048
     bigger = generate_key(agent, 4096)
-    assert serialization.load_pem_public_key(bigger["publicKeyPem"].encode()).key_size == 4096  # type: ignore[union-attr]
+    public = serialization.load_pem_public_key(bigger["publicKeyPem"].encode())
+    assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 4096
     assert bigger["keyId"] != key["keyId"]
     assert "PRIVATE" not in repr(agent.messages)
 

@@ -8,6 +8,7 @@ import signal
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 from jira_flows import configure_token, connect, error_of
 from wire import RawAgent, agent_env
@@ -17,8 +18,10 @@ from simulators.jira_server import JiraSimulator
 LIST = "issuebridge/providers/list"
 
 
-def _instances(agent: RawAgent) -> list[dict]:
-    return agent.call(LIST, {})["result"]["providers"][0]["instances"]
+def _instances(agent: RawAgent) -> list[dict[str, Any]]:
+    instances = agent.call(LIST, {})["result"]["providers"][0]["instances"]
+    assert isinstance(instances, list)
+    return instances
 
 
 def test_kill_9_during_configure_leaves_a_readable_configuration(

@@ -35,7 +35,9 @@ def _agent(home: Path, workspace: Path, **env: str) -> RawAgent:
 
 
 def _listed(agent: RawAgent) -> list[dict[str, Any]]:
-    return agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"]
+    instances = agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"]
+    assert isinstance(instances, list)
+    return instances
 
 
 @pytest.fixture

@@ -45,7 +45,9 @@ def test_params_get_defaults() -> None:
         ({"instanceId": "i", "jql": None}, "", ""),
     ],
 )
-def test_structuring_is_strict_and_names_the_field(data: dict, field: str, words: str) -> None:
+def test_structuring_is_strict_and_names_the_field(
+    data: dict[str, object], field: str, words: str
+) -> None:
     if not field:
         assert structure(data, t.IssuesFetchParams).jql is None
         return
