@@ -204,6 +204,12 @@ class RawAgent:
 def agent_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ISSUEBRIDGE_")}
     env["ISSUEBRIDGE_HOME"] = str(home)
+    # A user home of the test's own, next to the storage: whatever a subprocess keeps
+    # under ~ (caches, settings, a default storage dir) is neither the real user's nor
+    # shared by tests running in parallel.
+    env["HOME"] = str(home.parent / f"{home.name}-user")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env.pop(name, None)
     env["ISSUEBRIDGE_TEST_HOOKS"] = "1"
     # Never touch the OS keyring of whoever runs the tests; keyring tests opt in.
     env["ISSUEBRIDGE_SECRET_STORE"] = "file"
