@@ -29,9 +29,9 @@ def test_kill_9_during_configure_leaves_a_readable_configuration(
 ) -> None:
     rng = random.Random(7)
     token = jira.user("alice").pat
+    agent = RawAgent(agent_env(home))
+    agent.initialize()
     for attempt in range(8):
-        agent = RawAgent(agent_env(home))
-        agent.initialize()
         for n in range(6):  # a burst of configures, each rewriting config and secrets
             agent.request(
                 "issuebridge/providers/configure",
@@ -57,8 +57,11 @@ def test_kill_9_during_configure_leaves_a_readable_configuration(
             fresh.initialize()
             listed = _instances(fresh)
             assert all(i["state"] == "connected" for i in listed), (attempt, listed)
-        finally:
+        except BaseException:
             fresh.kill()
+            raise
+        agent = fresh  # the next one killed: one agent start-up per attempt, not two
+    agent.kill()
     assert not list(home.glob("config.json.corrupt-*"))
 
 
