@@ -274,3 +274,53 @@ def redact_url(url: str) -> str:
     """The URL without its query (which may carry OAuth parameters), for logs."""
     return url.split("?", 1)[0]
 
+
+def cleartext_warning(base_url: str, http: HttpSettings) -> str | None:
+    """A warning when credentials to `base_url` would travel unencrypted: http:// to
+    another machine, or through a proxy (the setting, or HTTP(S)_PROXY as httpx reads
+    them). http:// to this machine without a proxy never leaves it: no warning."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http":
+        return None
+    host = parts.hostname or ""
+    proxy = http.proxy or _environment_proxy(host)
+    if proxy:
+        return (
+            f"{base_url} uses http://: the credentials and every answer travel unencrypted, "
+            f"through the proxy {address(proxy)} as well. Use https:// if the server offers it."
+        )
+    if _is_loopback(host):
+        return None
+    return (
+        f"{base_url} uses http://: the credentials and every answer travel unencrypted "
+        "over the network. Use https:// if the server offers it."
+    )
+
+
+def _environment_proxy(host: str) -> str | None:
+    import urllib.request
+
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get("http") or proxies.get("all")
+    if not proxy or _bypassed(host, proxies.get("no", "")):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        name = entry.split("://")[-1].split(":")[0].lstrip("*").lstrip(".")
+        if entry == "*" or (name and (host == name or host.endswith(f".{name}"))):
+            return True
+    return False
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
