@@ -66,6 +66,12 @@ def normalize_base_url(raw: str, field: str = "fields.baseUrl") -> str:
     host = _host(parts.netloc.rpartition("@")[2], parts.hostname, field)
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path.rstrip("/")
+    if any(_looks_secret(segment) for segment in path.split("/")):
+        raise _invalid(
+            field,
+            "The base URL's path looks like it holds a token or password, not Jira's context path.",
+            hint=f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.",
+        )
     return urlunsplit((scheme, netloc, path, "", ""))
 
 

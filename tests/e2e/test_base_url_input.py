@@ -74,7 +74,10 @@ def test_an_idn_host_is_sent_punycode_encoded(agent: RawAgent) -> None:
 # --- 5. a token pasted into the base URL field ----------------------------------------
 
 
-@pytest.mark.parametrize("shape", ["{}", "https://{}", "https://{}/jira", "http://{}:8080", " {} "])
+@pytest.mark.parametrize(
+    "shape",
+    ["{}", "https://{}", "https://{}/jira", "http://{}:8080", " {} ", "https://example.com/{}"],
+)
 @pytest.mark.parametrize("pat", PATS)
 def test_a_token_pasted_as_base_url_is_never_echoed(agent: RawAgent, shape: str, pat: str) -> None:
     error = error_of(_configure(agent, shape.format(pat)))

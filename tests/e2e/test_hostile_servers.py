@@ -177,6 +177,15 @@ def test_an_html_404_is_one_sentence_that_does_not_claim_jira_answered(agent: Ra
     assert error["data"]["action"] == "configure"
 
 
+def test_a_failing_server_info_is_retryable_not_a_wrong_address(agent: RawAgent) -> None:
+    page = reply("<html><title>Service Unavailable</title></html>", 503, content_type="text/html")
+    with HostileServer(jira_like(serverInfo=page)) as server:
+        error = error_of(_configure(agent, server.base_url))
+    assert error["code"] == -32004
+    assert error["message"].count("503") == 1
+    assert error["data"]["action"] == "retry"
+
+
 def test_a_refused_connection_names_host_and_port(agent: RawAgent) -> None:
     with HostileServer(jira_like()) as server:
         port = server.port

@@ -122,12 +122,14 @@ class JiraApi:
         credentials, for servers set up to refuse anonymous requests (LoginRequired)."""
         options: dict[str, Any] = {"auth": None} if anonymous else {}
         what = "the server info request"
-        # Transport failures, rate limits and oversized answers keep their own kind;
-        # an error status or a body that is not Jira's means no Jira at this address.
+        # Transport failures, rate limits, oversized answers and 5xx keep their own kind;
+        # another error status or a body that is not Jira's means no Jira at this address.
         response = await self.send("GET", "/rest/api/2/serverInfo", **options)
         try:
             info = self._read(response, what, authenticated=not anonymous)
         except RemoteError:
+            if response.status_code >= 500:
+                raise  # failing now, perhaps a Jira: worth a retry
             raise failures.not_jira(response) from None
         except AuthenticationFailed:
             if not anonymous:
