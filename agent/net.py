@@ -141,8 +141,8 @@ async def within(seconds: float, where: str) -> AsyncIterator[None]:
 def did_not_answer(where: str, seconds: float) -> Unreachable:
     return Unreachable(
         f"{where} did not answer within {_seconds(seconds)}.",
-        hint="Check that the server is up and reachable from this machine (VPN, proxy), or "
-        "allow it more time with the HTTP timeout setting.",
+        hint="Check that the server is up and reachable from this machine (VPN, proxy), "
+        "or allow a longer timeout.",
         action="retry",
     )
 
@@ -186,7 +186,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
         return Unreachable(
             f"The host name {host} could not be resolved.",
             hint="Check the base URL for typos, and your network or VPN.",
-            action="retry",
+            action="configure",
         )
     if isinstance(exc, httpx.ConnectError):
         return Unreachable(
@@ -224,8 +224,8 @@ def _tls_failure(where: str, text: str) -> Unreachable:
         )
     return Unreachable(
         f"The TLS connection to {where} failed: {text}.",
-        hint="If the server's certificate comes from your company's own CA, trust that CA "
-        "(a PEM file of its certificate as the CA bundle). Verification is never turned off.",
+        hint="If the server uses a certificate from your company's own CA, trust that CA "
+        "with a CA bundle (its PEM file). Verification is never turned off.",
         tls=True,
         action="setCaBundle",
     )

@@ -130,6 +130,5 @@ def _suggestion(text: str) -> str | None:
 
 
 def _invalid(field: str, message: str, hint: str = EXAMPLE) -> InvalidParams:
-    error = InvalidParams(field, message, hint=hint)
-    error.data["action"] = "configure"  # a bad URL: enter the instance's settings again
-    return error
+    # A bad URL: enter the instance's settings again.
+    return InvalidParams(field, message, hint=hint, action="configure")

@@ -78,7 +78,7 @@ class JiraApi:
             if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RETRY_WAIT_SECONDS:
                 raise RateLimited(
                     f"Jira is rate-limiting requests and asked to wait {wait} seconds.",
-                    hint="Wait a little and try again; a smaller `limit` sends fewer requests.",
+                    hint="Wait a little and try again; fetching fewer issues sends fewer requests.",
                     retryAfterSeconds=wait,
                     action="retry",
                 )

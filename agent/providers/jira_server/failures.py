@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from agent.errors import AgentError, AuthenticationFailed, RemoteError, UnsupportedServer
+from protocol.types import ErrorAction
 
 if TYPE_CHECKING:
     import httpx
@@ -45,18 +46,18 @@ OAUTH_HINTS: dict[str, str] = {
     "version_rejected": "Jira rejected the OAuth version. This is a bug in issuebridge.",
 }
 
-# The next step for each OAuth problem (`data.action`); the rest mean: authorize again.
-OAUTH_ACTIONS: dict[str, str | None] = {
+# The next step each OAuth problem calls for (`data.action`); the rest need the Jira
+# admin, which no client can do for the user.
+OAUTH_ACTIONS: dict[str, ErrorAction] = {
     "consumer_key_unknown": "configure",
     "signature_invalid": "configure",
-    "signature_method_rejected": "configure",
-    "consumer_key_refused": "configure",
     "timestamp_refused": "retry",
+    "token_rejected": "authorize",
+    "token_expired": "authorize",
+    "token_used": "authorize",
+    "permission_denied": "authorize",
+    "permission_unknown": "authorize",
     "nonce_used": "retry",
-    "user_refused": None,
-    "parameter_absent": None,
-    "parameter_rejected": None,
-    "version_rejected": None,
 }
 
 _OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
@@ -145,6 +146,7 @@ def describe_body(response: "httpx.Response") -> str:
 def not_json(response: "httpx.Response") -> RemoteError:
     """Not an answer from Jira's REST API: a proxy's error page, a login page, a web site."""
     status = response.status_code
+    action: ErrorAction
     if status >= 500:
         hint = "Jira, or a proxy in front of it, is failing; try again later."
         action = "retry"
@@ -223,19 +225,20 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
             hint=OAUTH_HINTS.get(
                 problem, "Authorize again; if it keeps failing, ask the Jira admin."
             ),
+            # A problem Jira names but we do not know: authorizing again may help.
+            action=OAUTH_ACTIONS.get(problem) if problem in OAUTH_HINTS else "authorize",
             httpStatus=status,
             oauthProblem=problem,
             loginReason=reason,
-            action=OAUTH_ACTIONS.get(problem, "authorize"),
         )
     if auth_method == "token":
         return AuthenticationFailed(
             "Jira rejected the personal access token: it is wrong, expired or revoked.",
             hint="Create a new token in Jira (avatar > Profile > Personal Access Tokens) and "
             "configure it again.",
+            action="configure",
             httpStatus=status,
             loginReason=reason,
-            action="configure",
         )
     return AuthenticationFailed(
         "Jira rejected the credentials.",
@@ -246,7 +249,7 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
     )
 
 
-def _reenter(auth_method: str) -> str:
+def _reenter(auth_method: str) -> ErrorAction:
     """What gives new credentials: a new token for token instances, else the browser."""
     return "configure" if auth_method == "token" else "authorize"
 
@@ -267,7 +270,7 @@ def remote_error(response: "httpx.Response", what: str) -> AgentError:
             httpStatus=status,
             messages=messages,
         )
-    action = None
+    action: ErrorAction | None = None
     if status == 403:
         hint: str | None = "Your Jira account lacks the permission for this; ask the Jira admin."
     elif status >= 500:
