@@ -10,6 +10,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from agent import testing_hooks
+
 LOCK_TIMEOUT_SECONDS = 10.0
 
 
@@ -29,6 +31,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        testing_hooks.storage_write("beforeRename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -40,6 +43,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    testing_hooks.storage_write("afterWrite")
 
 
 @contextlib.contextmanager
