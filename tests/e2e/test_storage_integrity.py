@@ -141,6 +141,30 @@ def test_cancel_during_a_token_replacing_configure_changes_all_or_nothing(
         raise AssertionError("configure made more writes than expected")
 
 
+def test_a_configure_cancelled_while_checking_the_server_changes_nothing(
+    tmp_path: Path, jira: JiraSimulator, connected_home: tuple[Path, str]
+) -> None:
+    home = _copy(connected_home[0], tmp_path / "run")
+    agent = _fresh(home)
+    try:
+        jira.faults.latency_seconds = 1.0  # the check is still under way when the cancel comes
+        msg_id = agent.request(
+            CONFIGURE,
+            {
+                "providerId": "jira-server",
+                "authMethod": "token",
+                "fields": {"baseUrl": jira.base_url, "token": jira.user("bob").pat},
+            },
+        )
+        agent.notify("$/cancelRequest", {"id": msg_id})
+        assert error_of(agent.response(msg_id, timeout=20))["code"] == -32800
+        jira.faults.latency_seconds = 0
+        assert [i["user"]["name"] for i in _listed(agent)] == ["alice"]
+        assert _secret_values(home) == {jira.user("alice").pat}
+    finally:
+        agent.kill()
+
+
 # --- 2. kill -9 at every write of a disconnect ---------------------------------------
 
 
@@ -403,6 +427,7 @@ def test_failed_configures_with_huge_tokens_do_not_keep_them_in_memory(home: Pat
         for n in range(5, 105):
             fail_configure(n)
         grown_mib = (_rss_kib(agent.proc.pid) - baseline) / 1024
+        print(f"VmRSS {baseline / 1024:.1f} MiB after 5 configures, +{grown_mib:.1f} after 100")
         # 100 MB of tokens were sent; keeping them would grow RSS by ~100 MiB.
         assert grown_mib < 30, f"RSS grew {grown_mib:.1f} MiB over {baseline / 1024:.1f} MiB"
         agent.call("shutdown", None)
