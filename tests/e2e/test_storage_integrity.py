@@ -213,6 +213,48 @@ def test_kill_9_at_any_write_of_a_disconnect_leaves_the_old_or_the_new_state(
     assert seen == {"old", "new"}
 
 
+def test_kill_9_at_any_write_of_a_token_replacing_configure_leaves_the_old_or_the_new_state(
+    tmp_path: Path, jira: JiraSimulator, connected_home: tuple[Path, str]
+) -> None:
+    base, instance_id = connected_home
+    alice, bob = jira.user("alice").pat, jira.user("bob").pat
+    seen = set()
+    points = [(hook, n) for n in range(1, MAX_WRITES) for hook in ("BEFORE_RENAME", "AFTER_WRITE")]
+    for hook, n in points:
+        home = _copy(base, tmp_path / f"run{n}{hook}")
+        agent = RawAgent(agent_env(home, **{f"ISSUEBRIDGE_TEST_CRASH_{hook}": str(n)}))
+        agent.initialize()
+        msg_id = agent.request(
+            CONFIGURE,
+            {
+                "providerId": "jira-server",
+                "authMethod": "token",
+                "fields": {"baseUrl": jira.base_url, "token": bob},
+            },
+        )
+        _wait_until(
+            lambda: agent.proc.poll() is not None or bool(agent.responses_to(msg_id)),  # noqa: B023
+            "the crash or the answer",
+        )
+        completed = agent.proc.poll() is None
+        agent.kill()
+        fresh = _fresh(home)
+        try:
+            (listed,) = _listed(fresh)
+            user = listed["user"]["name"]
+            seen.add(user)
+            # alice's configuration with alice's token only, or bob's with bob's only.
+            assert (user, _secret_values(home)) in (("alice", {alice}), ("bob", {bob})), n
+            assert "result" in fresh.call(FETCH, {"instanceId": instance_id, "limit": 1})
+        finally:
+            fresh.kill()
+        if completed and hook == "AFTER_WRITE":
+            break
+    else:
+        raise AssertionError("configure made more writes than expected")
+    assert seen == {"alice", "bob"}
+
+
 # --- 3. configure and disconnect of one instance at once ----------------------------
 
 
@@ -245,6 +287,27 @@ def test_a_disconnect_sent_while_a_configure_is_checking_wins(
         assert "result" in agent.response(disconnect_id) and "result" in reply
         assert [(i["state"], i["user"]["name"]) for i in _listed(agent)] == [("connected", "bob")]
         assert _secret_values(home) == {jira.user("bob").pat}
+    finally:
+        agent.kill()
+
+
+def test_a_fetch_rejected_with_the_old_token_does_not_fail_the_new_configuration(
+    tmp_path: Path, jira: JiraSimulator, connected_home: tuple[Path, str]
+) -> None:
+    base, instance_id = connected_home
+    home = _copy(base, tmp_path / "run")
+    agent = _fresh(home)
+    try:
+        jira.revoke_pat(jira.user("alice").pat)
+        jira.faults.latency_seconds = 1.0
+        fetch_id = agent.request(FETCH, {"instanceId": instance_id, "limit": 1})
+        reply = configure_token(agent, jira.base_url, jira.user("bob").pat)
+        assert "result" in reply, reply
+        assert error_of(agent.response(fetch_id, timeout=30))["code"] == -32001
+        jira.faults.latency_seconds = 0
+        # The rejection was of alice's token; bob's configuration, stored after, stands.
+        assert [(i["state"], i["user"]["name"]) for i in _listed(agent)] == [("connected", "bob")]
+        assert "result" in agent.call(FETCH, {"instanceId": instance_id, "limit": 1})
     finally:
         agent.kill()
 
