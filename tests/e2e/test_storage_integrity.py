@@ -247,6 +247,20 @@ def test_kill_9_at_any_write_of_a_token_replacing_configure_leaves_the_old_or_th
     assert _crash_at_each_write(base, tmp_path, send, check) == {"alice", "bob"}
 
 
+def test_no_secret_is_cleaned_away_while_the_configuration_is_unreadable(
+    tmp_path: Path, jira: JiraSimulator, connected_home: tuple[Path, str]
+) -> None:
+    home = _copy(connected_home[0], tmp_path / "run")
+    (home / "config.json").write_text('{"version": 1, "instances": {', encoding="utf-8")
+    agent = _fresh(home)
+    try:
+        assert _listed(agent) == []  # set aside and reported, as before
+    finally:
+        agent.kill()
+    # The secrets stay: restoring the kept configuration brings the instance back whole.
+    assert _secret_values(home) == {jira.user("alice").pat}
+
+
 # --- 3. configure and disconnect of one instance at once ----------------------------
 
 
