@@ -482,6 +482,7 @@ def test_failed_configures_with_huge_tokens_do_not_keep_them_in_memory(home: Pat
         agent.kill()
         refusing.close()
     assert "hugetoken" not in agent.stderr_text()
+    assert "hugetoken" not in repr(agent.messages)  # window/logMessage and the answers
     assert "xxxxxxxxxxxxxxxx" not in agent.stderr_text()
 
 
