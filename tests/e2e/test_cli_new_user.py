@@ -20,7 +20,7 @@ from wire import agent_env
 from simulators.jira_server import JiraSimulator
 
 NEEDS_RPCAUTH = pytest.mark.xfail(
-    reason="needs the agent side of shared decisions 1 and 3 (branch rpcauth)"
+    reason="needs the agent side of shared decision 3 (branch rpcauth)"
 )
 PROMPT = "Browser didn't come back? Paste the code or the address it shows:"
 
@@ -177,7 +177,6 @@ def test_paste_the_address_while_the_callback_waits(
 # --- 2. next steps in the client's own words ----------------------------------------------
 
 
-@NEEDS_RPCAUTH
 def test_a_rejected_token_names_the_configure_command(home: Path, jira: JiraSimulator) -> None:
     run = issuebridge(
         home,
@@ -189,7 +188,6 @@ def test_a_rejected_token_names_the_configure_command(home: Path, jira: JiraSimu
     assert "issuebridge/" not in run.stderr  # no protocol method names
 
 
-@NEEDS_RPCAUTH
 def test_an_unauthorized_instance_names_the_authorize_command(
     home: Path, jira: JiraSimulator
 ) -> None:
@@ -200,7 +198,6 @@ def test_an_unauthorized_instance_names_the_authorize_command(
     assert "issuebridge/" not in run.stderr
 
 
-@NEEDS_RPCAUTH
 def test_next_steps_as_json(home: Path, jira: JiraSimulator) -> None:
     instance_id = oauth_configured(home, jira)
     run = issuebridge(home, "--json", "issues")
