@@ -207,6 +207,24 @@ def test_next_steps_as_json(home: Path, jira: JiraSimulator) -> None:
     assert error["next"] == f"issuebridge authorize --instance {instance_id}"
 
 
+def test_an_untrusted_certificate_names_the_ca_bundle_flag_which_works(home: Path) -> None:
+    from simulators.jira_server import SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig(https=True)) as jira:
+        configure = ("configure", "jira-server", "--base-url", jira.base_url, "--token-stdin")
+        token = jira.user("alice").pat + "\n"
+        run = issuebridge(home, *configure, stdin=token)
+        assert run.returncode == 1
+        assert "next: pass `--ca-bundle FILE`" in run.stderr
+        run = issuebridge(home, "--ca-bundle", str(jira.ca_cert_path), *configure, stdin=token)
+        assert run.returncode == 0, run.stderr
+        assert "connected as Alice Anderson" in run.stdout
+        run = issuebridge(
+            home, "issues", "--limit", "1", ISSUEBRIDGE_CA_BUNDLE=str(jira.ca_cert_path)
+        )
+        assert run.returncode == 0, run.stderr
+
+
 # --- 3 to 6. version, empty JQL, instance names, help -------------------------------------
 
 
