@@ -340,6 +340,22 @@ def test_json_output_for_scripts(home: Path, jira: JiraSimulator) -> None:
     assert run.returncode != 0 and run.stdout == ""
     assert "nope" in json.loads(run.stderr)["error"]["message"]
 
+    run = issuebridge(home, "keys", "generate", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
+
+    run = issuebridge(home, "--json", "disconnect", "--forget")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "instanceId": instance["instanceId"],
+        "baseUrl": jira.base_url,
+        "forgotten": True,
+    }
+
+    run = issuebridge(home, "--json", "issues", "--jql", "")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "--jql" in json.loads(run.stderr)["error"]["message"]
+
 
 def test_json_authorize_out_of_band(home: Path, jira: JiraSimulator) -> None:
     oauth_configured(home, jira)
