@@ -19,9 +19,6 @@ from wire import agent_env
 
 from simulators.jira_server import JiraSimulator
 
-NEEDS_RPCAUTH = pytest.mark.xfail(
-    reason="needs the agent side of shared decision 3 (branch rpcauth)"
-)
 PROMPT = "Browser didn't come back? Paste the code or the address it shows:"
 
 
@@ -87,15 +84,22 @@ def oauth_configured(home: Path, jira: JiraSimulator) -> str:
     return re.search(r"^(\S+): ", run.stdout, re.M).group(1)  # type: ignore[union-attr]
 
 
-def start_authorize(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], Lines]:
+def start_authorize(
+    env: dict[str, str], *args: str, tty: bool = False
+) -> tuple[subprocess.Popen[str], Lines]:
+    """`issuebridge authorize` with stdin a pipe, or a terminal (a pty) with `tty`."""
+    master, slave = os.openpty() if tty else (-1, -1)
     process = subprocess.Popen(
         [sys.executable, "-m", "agent.cli", "authorize", *args],
-        stdin=subprocess.PIPE,
+        stdin=slave if tty else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
+    if tty:
+        os.close(slave)
+        process.stdin = os.fdopen(master, "w")
     assert process.stdout is not None
     return process, Lines(process.stdout)
 
@@ -103,9 +107,10 @@ def start_authorize(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[s
 def finish(process: subprocess.Popen[str], lines: Lines, pasted: str) -> tuple[int, str, str]:
     assert process.stdin is not None and process.stderr is not None
     process.stdin.write(pasted + "\n")
-    process.stdin.close()
+    process.stdin.flush()
     out = lines.rest()
     err = process.stderr.read()
+    process.stdin.close()
     return process.wait(timeout=60), out, err
 
 
@@ -154,15 +159,19 @@ def test_authorize_with_a_browser_that_opens_uses_the_callback(
     assert "connected as Alice Anderson" in run.stdout
 
 
-@NEEDS_RPCAUTH
+@pytest.mark.parametrize("stdin", ["--paste", "terminal"])
 def test_paste_the_address_while_the_callback_waits(
-    tmp_path: Path, home: Path, jira: JiraSimulator
+    tmp_path: Path, home: Path, jira: JiraSimulator, stdin: str
 ) -> None:
     """The browser opened, but on another machine: the redirect to 127.0.0.1 goes
-    nowhere, and the user pastes the address it shows."""
+    nowhere, and the user pastes the address it shows (the prompt is there in a
+    terminal, and with --paste for a pipe)."""
     oauth_configured(home, jira)
     browser = script(tmp_path / "browser", "sys.exit(0)")
-    process, lines = start_authorize(browser_env(home, browser), "--paste")
+    if stdin == "--paste":
+        process, lines = start_authorize(browser_env(home, browser), "--paste")
+    else:
+        process, lines = start_authorize(browser_env(home, browser), tty=True)
     lines.wait_for(PROMPT)
     url = next(u for u in re.findall(r"https?://\S+", lines.text) if "oauth_token" in u)
     jira.oauth_auto_approve = "alice"
