@@ -70,8 +70,10 @@ class Agent:
     # --- methods ----------------------------------------------------------------
 
     async def providers_list(self, _params: t.EmptyParams) -> t.ProvidersListResult:
+        kind, path = await self.instances.secret_storage()
         return t.ProvidersListResult(
-            providers=providers.describe(self.registry, await self.team.listed())
+            providers=providers.describe(self.registry, await self.team.listed()),
+            secret_storage=t.SecretStorage(kind=kind, path=str(path) if path else None),
         )
 
     async def configure(self, params: t.ConfigureParams) -> t.InstanceResult:
@@ -81,6 +83,7 @@ class Agent:
 
     async def authorize(self, params: t.AuthorizeParams) -> t.AuthorizeResult:
         with about_instance(params.instance_id):
+            await self.team.require_set_up(params.instance_id)
             return await self.authorizations.authorize(params)
 
     async def complete_authorization(

@@ -16,6 +16,10 @@ InstanceScope = Literal["user", "team"]
 StatusCategory = Literal["todo", "inProgress", "done"]
 CallbackMode = Literal["loopback", "oob"]
 KeyBits = Literal[2048, 3072, 4096]
+# `error.data.action`: the next step an error calls for; each client words it itself.
+ErrorAction = Literal[
+    "configure", "authorize", "generateKey", "unlock", "setCaBundle", "retry", "repairStorage"
+]
 # LSP's ProgressToken: the client's `workDoneToken` for `$/progress` reports.
 ProgressToken = int | str
 
@@ -149,8 +153,18 @@ class EmptyResult:
 
 
 @attrs.frozen
+class SecretStorage:
+    """Where the agent keeps secrets: the OS keyring, or (`kind` "file", where there is
+    no usable keyring) a file readable by the user only, whose `path` is given."""
+
+    kind: Literal["keyring", "file"]
+    path: str | None = None
+
+
+@attrs.frozen
 class ProvidersListResult:
     providers: list[Provider]
+    secret_storage: SecretStorage | None = None
 
 
 @attrs.frozen
@@ -185,7 +199,9 @@ class AuthorizeResult:
 
 @attrs.frozen
 class CompleteAuthorizationParams:
-    """Finish an out-of-band authorization with the code the tracker showed the user."""
+    """Finish a pending authorization with what the browser showed: the bare code, or the
+    whole callback address (`…?oauth_token=…&oauth_verifier=…`). Works for an out-of-band
+    authorization and while a loopback `authorize` still waits (which then answers too)."""
 
     instance_id: str
     verifier: str
@@ -266,6 +282,33 @@ class ProvidersDidChangeParams:
     providers: list[Provider]
 
 
+# --- agent -> client requests -------------------------------------------------
+
+
+@attrs.frozen
+class IssuebridgeClientCapabilities:
+    """What a client declares under `initialize` `capabilities.experimental.issuebridge`.
+    `external_uri`: the client answers `issuebridge/window/externalUri`."""
+
+    external_uri: bool = False
+
+
+@attrs.frozen
+class ExternalUriParams:
+    """Asks the editor for an address of the agent's local callback listener that the
+    user's browser can reach (VS Code: `env.asExternalUri`), for remote set-ups."""
+
+    uri: str
+
+
+@attrs.frozen
+class ExternalUriResult:
+    """The address the browser can reach; the listener accepts a path equal to or ending
+    in `/callback`. Answer the same `uri` when nothing needs mapping."""
+
+    uri: str
+
+
 # --- errors ------------------------------------------------------------------
 
 
@@ -276,3 +319,4 @@ class ErrorData:
     kind: str
     hint: str | None = None
     field: str | None = None
+    action: ErrorAction | None = None

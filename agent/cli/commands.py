@@ -1,23 +1,27 @@
-"""The terminal client's commands. Each one is a few protocol calls."""
+"""The terminal client's commands. Each one is a few protocol calls; `authorize`
+lives in its own module (agent/cli/authorize.py)."""
 
 import argparse
 import getpass
 import os
 import sys
 import uuid
-import webbrowser
 from pathlib import Path
 from typing import Any
 
 from agent.cli import render
 from agent.cli.connection import AgentConnection
+from agent.cli.instances import choose_instance, normalised
+from agent.cli.output import CliError, Output
 from agent.cli.progress import ProgressBar
 
 TOKEN_ENV = "ISSUEBRIDGE_TOKEN"
 
 
 async def providers(args: argparse.Namespace, agent: AgentConnection) -> int:
-    render.providers(await agent.request("issuebridge/providers/list"))
+    result = await agent.request("issuebridge/providers/list")
+    if not args.output.result(result):
+        render.providers(result)
     return 0
 
 
@@ -31,41 +35,54 @@ def read_token(args: argparse.Namespace) -> str:
         return os.environ[TOKEN_ENV]
     if sys.stdin.isatty():
         return getpass.getpass("Personal access token: ")
-    raise SystemExit(
-        f"error: no token given; pipe it with --token-stdin, set ${TOKEN_ENV}, or run in a terminal"
+    raise CliError(
+        f"no token given; pipe it with --token-stdin, set ${TOKEN_ENV}, or run in a terminal", 2
     )
+
+
+def _about_configure(args: argparse.Namespace, auth_method: str) -> Output:
+    out: Output = args.output
+    out.context.provider_id = args.provider
+    out.context.base_url = normalised(args.base_url) or args.base_url.strip()
+    out.context.auth_method = auth_method
+    out.context.consumer_key = args.consumer_key
+    return out
 
 
 async def configure(args: argparse.Namespace, agent: AgentConnection) -> int:
     if args.oauth:
         return await configure_oauth(args, agent)
+    out = _about_configure(args, "token")
     fields = {"baseUrl": args.base_url, "token": read_token(args)}
     result = await agent.request(
         "issuebridge/providers/configure",
         {"providerId": args.provider, "authMethod": "token", "fields": fields},
     )
-    render.instance_line(result["instance"])
+    if not out.result(result):
+        render.instance_line(result["instance"])
     return 0
 
 
 async def configure_oauth(args: argparse.Namespace, agent: AgentConnection) -> int:
+    out = _about_configure(args, "oauth1")
     if not args.consumer_key:
-        raise SystemExit("error: --oauth needs --consumer-key (from the Application Link)")
+        raise CliError("--oauth needs --consumer-key (from the Application Link)", 2)
     fields = {"baseUrl": args.base_url, "consumerKey": args.consumer_key}
     if args.key_id:
         fields["keyId"] = args.key_id
     elif args.private_key_file:
         fields["privateKey"] = Path(args.private_key_file).read_text(encoding="utf-8")
     else:
-        raise SystemExit(
-            "error: --oauth needs --key-id (from `issuebridge keys generate`) or --private-key-file"
+        raise CliError(
+            "--oauth needs --key-id (from `issuebridge keys generate`) or --private-key-file", 2
         )
     result = await agent.request(
         "issuebridge/providers/configure",
         {"providerId": args.provider, "authMethod": "oauth1", "fields": fields},
     )
-    render.instance_line(result["instance"])
-    print("Next: `issuebridge authorize` to allow access in the browser.")
+    if not out.result(result):
+        render.instance_line(result["instance"])
+        print("Next: `issuebridge authorize` to allow access in the browser.")
     return 0
 
 
@@ -73,6 +90,8 @@ async def generate_key(args: argparse.Namespace, agent: AgentConnection) -> int:
     from agent.auth.keys import fingerprints
 
     result = await agent.request("issuebridge/keys/generate", {"bits": args.bits})
+    if args.output.result(result):
+        return 0
     prints = fingerprints(result["publicKeyPem"])
     print(f"Key id: {result['keyId']}  (the private key stays in issuebridge's secret store)")
     print(f"Fingerprints: {prints['sha256']}  MD5 {prints['md5']}")
@@ -85,63 +104,28 @@ async def generate_key(args: argparse.Namespace, agent: AgentConnection) -> int:
     return 0
 
 
-async def authorize(args: argparse.Namespace, agent: AgentConnection) -> int:
-    instance = await choose_instance(agent, args.instance)
-
-    async def open_in_browser(params: Any) -> dict[str, bool]:
-        url = params["uri"]
-        print(f"Opening {url}\nAllow access there; waiting for Jira to send you back…")
-        opened = webbrowser.open(url)
-        if not opened:
-            print("Could not open a browser: open the address above yourself.")
-        return {"success": True}
-
-    agent.on_request("window/showDocument", open_in_browser)
-    params = {"instanceId": instance["instanceId"], "callback": "oob" if args.oob else "loopback"}
-    result = await agent.request("issuebridge/providers/authorize", params)
-    if result.get("authorizeUrl"):
-        print("Open this address, allow access, and copy the code Jira shows:")
-        print(f"  {result['authorizeUrl']}")
-        code = input("Verification code: ").strip()
-        result = await agent.request(
-            "issuebridge/providers/completeAuthorization",
-            {"instanceId": instance["instanceId"], "verifier": code},
-        )
-    render.instance_line(result["instance"])
-    return 0
-
-
-async def choose_instance(agent: AgentConnection, wanted: str | None) -> dict[str, Any]:
-    listed = await agent.request("issuebridge/providers/list")
-    instances = [i for p in listed["providers"] for i in p["instances"]]
-    if wanted:
-        for instance in instances:
-            if wanted in (instance["instanceId"], instance["baseUrl"]):
-                return dict(instance)
-        raise SystemExit(f"error: no instance {wanted!r}; `issuebridge providers` lists them")
-    if len(instances) == 1:
-        return dict(instances[0])
-    if not instances:
-        raise SystemExit("error: nothing configured yet; run `issuebridge configure jira-server`")
-    names = ", ".join(f"{i['instanceId']} ({i['baseUrl']})" for i in instances)
-    raise SystemExit(f"error: several instances; pick one with --instance: {names}")
-
-
 async def issues(args: argparse.Namespace, agent: AgentConnection) -> int:
-    instance = await choose_instance(agent, args.instance)
-    result = await fetch_with_progress(agent, instance["instanceId"], args.jql, args.limit)
-    render.issues_table(result["issues"], result["total"])
+    out: Output = args.output
+    instance = await choose_instance(agent, args.instance, out)
+    result = await fetch_with_progress(
+        agent, instance["instanceId"], args.jql, args.limit, show=not out.json
+    )
+    if not out.result(result):
+        render.issues_table(result["issues"], result["total"])
     return 0
 
 
 async def fetch_with_progress(
-    agent: AgentConnection, instance_id: str, jql: str | None, limit: int
+    agent: AgentConnection, instance_id: str, jql: str | None, limit: int, show: bool = True
 ) -> dict[str, Any]:
+    params: dict[str, Any] = {"instanceId": instance_id, "limit": limit}
+    if jql is not None:
+        params["jql"] = jql
+    if not show:
+        return dict(await agent.request("issuebridge/issues/fetch", params))
     bar = ProgressBar(f"cli-{uuid.uuid4()}")
     agent.on_notification("$/progress", bar.on_progress)
-    params: dict[str, Any] = {"instanceId": instance_id, "limit": limit, "workDoneToken": bar.token}
-    if jql:
-        params["jql"] = jql
+    params["workDoneToken"] = bar.token
     try:
         return dict(await agent.request("issuebridge/issues/fetch", params))
     finally:
@@ -149,17 +133,21 @@ async def fetch_with_progress(
 
 
 async def disconnect(args: argparse.Namespace, agent: AgentConnection) -> int:
-    instance = await choose_instance(agent, args.instance)
+    out: Output = args.output
+    instance = await choose_instance(agent, args.instance, out)
     await agent.request(
         "issuebridge/providers/disconnect",
         {"instanceId": instance["instanceId"], "forget": args.forget},
     )
-    print(f"{'Forgot' if args.forget else 'Disconnected'} {instance['baseUrl']}")
+    summary = {"instanceId": instance["instanceId"], "baseUrl": instance["baseUrl"]}
+    if not out.result({**summary, "forgotten": args.forget}):
+        print(f"{'Forgot' if args.forget else 'Disconnected'} {instance['baseUrl']}")
     return 0
 
 
 async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
-    instance = await choose_instance(agent, args.instance)
+    out: Output = args.output
+    instance = await choose_instance(agent, args.instance, out)
     result = await agent.request(
         "issuebridge/team/share",
         {
@@ -167,6 +155,8 @@ async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
             "workspaceFolder": str(Path(args.workspace).resolve()),
         },
     )
+    if out.result(result):
+        return 0
     print(f"Shared {instance['baseUrl']} in {result['path']} (commit it with the project).")
     if result.get("passphrase"):
         print("The OAuth key in it is sealed. Passphrase (shown this once; put it in your team's")
@@ -178,16 +168,24 @@ async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
 
 
 async def team_unlock(args: argparse.Namespace, agent: AgentConnection) -> int:
-    instance = await choose_instance(agent, args.instance)
+    out: Output = args.output
+    instance = await choose_instance(agent, args.instance, out)
     if args.passphrase_stdin:
         passphrase = sys.stdin.readline().strip()
     elif os.environ.get("ISSUEBRIDGE_TEAM_PASSPHRASE"):
         passphrase = os.environ["ISSUEBRIDGE_TEAM_PASSPHRASE"]
-    else:
+    elif sys.stdin.isatty():
         passphrase = getpass.getpass("Team passphrase: ")
+    else:
+        raise CliError(
+            "no passphrase given; pipe it with --passphrase-stdin, set "
+            "$ISSUEBRIDGE_TEAM_PASSPHRASE, or run in a terminal",
+            2,
+        )
     result = await agent.request(
         "issuebridge/team/unlock", {"instanceId": instance["instanceId"], "passphrase": passphrase}
     )
-    render.instance_line(result["instance"])
-    print("Next: `issuebridge authorize`.")
+    if not out.result(result):
+        render.instance_line(result["instance"])
+        print("Next: `issuebridge authorize`.")
     return 0

@@ -32,6 +32,12 @@ class AgentCallError(Exception):
         hint = self.data.get("hint")
         return hint if isinstance(hint, str) else None
 
+    @property
+    def action(self) -> str | None:
+        """The next step the agent suggests (`data.action`), for the client to word."""
+        action = self.data.get("action")
+        return action if isinstance(action, str) else None
+
 
 def agent_command() -> list[str]:
     return [sys.executable, "-m", "agent", "--stdio"]
@@ -73,6 +79,8 @@ class AgentConnection:
 
     def _write(self, message: dict[str, Any]) -> None:
         assert self._process.stdin is not None
+        if self._process.stdin.is_closing():
+            return  # a late answer (the browser came back after we finished): nobody listens
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         self._process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
@@ -158,11 +166,19 @@ class AgentConnection:
 
     # --- lifecycle -----------------------------------------------------------------
 
-    async def initialize(self, *, show_document: bool = True, workspace: str | None = None) -> Any:
+    async def initialize(
+        self,
+        *,
+        show_document: bool = True,
+        workspace: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> Any:
         capabilities = {
             "window": {"workDoneProgress": True, "showDocument": {"support": show_document}}
         }
         params: dict[str, Any] = {"processId": os.getpid(), "capabilities": capabilities}
+        if options:
+            params["initializationOptions"] = options
         if workspace:
             uri = Path(workspace).resolve().as_uri()
             params["workspaceFolders"] = [{"uri": uri, "name": Path(workspace).name}]
@@ -172,6 +188,8 @@ class AgentConnection:
 
     async def close(self) -> int:
         """Shut the agent down politely; kill it if it does not go."""
+        for task in list(self._tasks):  # answers still in the making (a browser opening)
+            task.cancel()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.request("shutdown"), timeout=5)
             self.notify("exit")

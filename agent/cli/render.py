@@ -1,10 +1,9 @@
-"""How the terminal client shows things: providers, errors, tables, progress."""
+"""How the terminal client shows results to people: providers, instances, tables.
+(Errors and --json: agent/cli/output.py.)"""
 
 import shutil
 import sys
 from typing import Any, TextIO
-
-from agent.cli.connection import AgentCallError
 
 
 def providers(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
@@ -72,12 +71,6 @@ def issues_table(
         out.write(f"{indent}… and {len(issues) - rows} more\n")
     note = f" of {total} matching" if total != len(issues) else ""
     out.write(f"{indent}{len(issues)} issues{note}\n")
-
-
-def error(exc: AgentCallError, out: TextIO = sys.stderr) -> None:
-    out.write(f"error: {exc.message}\n")
-    if exc.hint:
-        out.write(f"  hint: {exc.hint}\n")
 
 
 def terminal_width() -> int:

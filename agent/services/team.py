@@ -39,6 +39,8 @@ class Team:
         self._instances = instances
         self.folders: list[Path] = []
         instances.team_ids = self._ids
+        # Which file each team entry came from (for errors that name it).
+        self._sources: dict[str, Path] = {}
 
     async def _ids(self) -> set[str]:
         return set(await self.entries())
@@ -59,7 +61,10 @@ class Team:
             found: dict[str, team_file.TeamEntry] = {}
             for folder in self.folders:
                 for entry in team_file.read(folder):
-                    found.setdefault(instance_id_for(entry.provider_id, entry.base_url), entry)
+                    instance_id = instance_id_for(entry.provider_id, entry.base_url)
+                    if instance_id not in found:
+                        found[instance_id] = entry
+                        self._sources[instance_id] = team_file.team_file(folder)
             return found
 
         return await asyncio.to_thread(read_all)
@@ -84,6 +89,30 @@ class Team:
                     )
                 )
         return merged
+
+    async def require_set_up(self, instance_id: str) -> None:
+        """Explain a team instance that is not set up on this machine yet: its shared key
+        needs unlocking (OAuth), or the user's own token (personal access tokens)."""
+        try:
+            await self._instances.get(instance_id)
+            return
+        except NotConnected:
+            entry = (await self.entries()).get(instance_id)
+            if entry is None:
+                raise
+        if entry.sealed_private_key:
+            raise NotConnected(
+                f"The team's shared key for {entry.base_url} is still locked on this machine.",
+                hint="Unlock it with the passphrase from the person who shared it.",
+                action="unlock",
+                instanceId=instance_id,
+            )
+        raise NotConnected(
+            f"{entry.base_url} is shared by the team but not set up on this machine yet.",
+            hint="Configure it with your own token for the same base URL.",
+            action="configure",
+            instanceId=instance_id,
+        )
 
     async def share(self, params: TeamShareParams) -> TeamShareResult:
         folder = team_file.folder_path(params.workspace_folder)
@@ -125,7 +154,8 @@ class Team:
         if entry is None:
             raise NotConnected(
                 "No team configuration in the workspace folders has this instance.",
-                hint="Open the project with .issuebridge/team.json, or ask for it to be shared.",
+                hint="Open the project whose team configuration (team.json in its .issuebridge "
+                "folder) lists it, or ask for it to be shared.",
                 instanceId=params.instance_id,
             )
         if entry.auth_method != "oauth1" or not entry.sealed_private_key:
@@ -133,12 +163,14 @@ class Team:
                 "instanceId",
                 "This team instance has no shared key to unlock: it uses personal access tokens.",
                 hint="Configure it with your own token for the same base URL.",
+                action="configure",
             )
         private_key = await asyncio.to_thread(
             sealing.unseal,
             entry.sealed_private_key,
             Secret(params.passphrase),
             seal_context(entry),
+            self._sources.get(params.instance_id, team_file.TEAM_FILE),
         )
         public_pem = keys.load_private_key(private_key.reveal(), field="instanceId").public_pem
         if entry.public_key_fingerprint and (

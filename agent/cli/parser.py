@@ -1,0 +1,237 @@
+"""The command line: every command and flag, with help (`issuebridge CMD --help`)."""
+
+import argparse
+import os
+from typing import Any, NoReturn
+
+from agent import __version__
+from agent.cli import authorize as cli_authorize
+from agent.cli import commands as cli_commands
+from agent.cli.actions import CA_BUNDLE_ENV
+
+INSTANCE_HELP = "the instance's id or base URL (needed when there are several)"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as JSON when --json is on the command line."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if Parser.json_errors:
+            import json
+            import sys
+
+            json.dump({"error": {"message": f"{self.prog}: {message}"}}, sys.stderr)
+            sys.stderr.write("\n")
+            self.exit(2)
+        super().error(message)
+
+
+def _not_empty(what: str, instead: str) -> Any:
+    def check(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"the {what} is empty; {instead}")
+        return text
+
+    return check
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 10000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --json works before or after the command: `issuebridge --json issues` or
+    # `issuebridge issues --json`. SUPPRESS keeps a later default from undoing it.
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print the result as JSON on stdout (errors as JSON on stderr); no progress bar",
+    )
+    parser = Parser(
+        prog="issuebridge",
+        description="Issue trackers from the terminal, through the issuebridge agent "
+        "(the same protocol every editor speaks).",
+        epilog="`issuebridge COMMAND --help` describes each command. Start with "
+        "`issuebridge configure jira-server --help`, or try `issuebridge demo`.",
+    )
+    parser.add_argument("--version", action="version", version=f"issuebridge {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the agent's log")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as JSON on stdout (errors as JSON on stderr); no progress bar",
+    )
+    parser.add_argument(
+        "--workspace",
+        default=".",
+        help="the project folder whose .issuebridge/team.json is read (default: here)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        default=os.environ.get(CA_BUNDLE_ENV) or None,
+        help="a PEM file of CA certificates to trust, for a server whose certificate "
+        f"comes from your company's own CA (default: ${CA_BUNDLE_ENV})",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do"
+    )
+
+    def command(
+        name: str, help: str, description: str | None = None, group: Any = commands
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(
+            name, help=help, description=description or help, parents=[common]
+        )
+        return sub
+
+    providers = command("providers", "list providers, their auth methods and your instances")
+    providers.set_defaults(run=cli_commands.providers)
+
+    configure = command(
+        "configure",
+        "configure a server (personal access token, or OAuth 1.0a with --oauth)",
+        description="Configure a Jira Server / Data Center instance; the server and the "
+        "credentials are checked before anything is stored. With a token: it is read from "
+        "--token-stdin, $ISSUEBRIDGE_TOKEN, or a hidden prompt (--token works too but leaves "
+        "it in your shell history). With --oauth: the Application Link's consumer key and a "
+        "generated key (--key-id) or a PEM file.",
+    )
+    configure.add_argument("provider", choices=["jira-server"], help="the tracker: jira-server")
+    configure.add_argument(
+        "--base-url",
+        required=True,
+        type=_not_empty("base URL", "e.g. https://jira.example.com/jira"),
+        help="Jira's address, with its context path, e.g. https://jira.example.com/jira",
+    )
+    configure.add_argument("--token", help=argparse.SUPPRESS)
+    configure.add_argument(
+        "--token-stdin", action="store_true", help="read the personal access token from stdin"
+    )
+    configure.add_argument(
+        "--oauth", action="store_true", help="use OAuth 1.0a through an Application Link"
+    )
+    configure.add_argument("--consumer-key", help="the Application Link's consumer key (--oauth)")
+    configure.add_argument(
+        "--key-id", help="a key from `issuebridge keys generate` (--oauth)", metavar="KEY-ID"
+    )
+    configure.add_argument(
+        "--private-key-file",
+        metavar="FILE",
+        help="an RSA private key (PEM) instead of --key-id (--oauth)",
+    )
+    configure.set_defaults(run=cli_commands.configure)
+
+    keys = command("keys", "RSA key pairs for OAuth 1.0a")
+    keys_commands = keys.add_subparsers(
+        dest="keys_command", required=True, metavar="COMMAND", help="what to do with keys"
+    )
+    generate = command(
+        "generate",
+        "generate a key pair; prints the public key for the Jira admin",
+        group=keys_commands,
+        description="Generate an RSA key pair. The private key stays in issuebridge's secret "
+        "store; the public key is printed for the Jira admin's Application Link.",
+    )
+    generate.add_argument(
+        "--bits",
+        type=int,
+        default=2048,
+        choices=[2048, 3072, 4096],
+        help="the key size (default: 2048)",
+    )
+    generate.set_defaults(run=cli_commands.generate_key)
+
+    authorize = command(
+        "authorize",
+        "allow access in the browser (OAuth 1.0a)",
+        description="Open Jira's authorize page in your browser and wait for it to come back. "
+        "Where no browser can be opened (SSH, a container) it prints the address and asks for "
+        "the code Jira shows; while it waits for the browser it also takes a pasted code or "
+        "address (in a terminal, or with --paste).",
+    )
+    authorize.add_argument("--instance", help=INSTANCE_HELP)
+    authorize.add_argument(
+        "--oob", action="store_true", help="open no browser: paste the code Jira shows"
+    )
+    authorize.add_argument(
+        "--paste",
+        action="store_true",
+        help="while waiting for the browser, also read a pasted code or address from stdin "
+        "(on by default in a terminal)",
+    )
+    authorize.set_defaults(run=cli_authorize.authorize)
+
+    issues = command(
+        "issues",
+        "list issues (yours and open, or a JQL query)",
+        description="List every matching issue (all pages), newest update first by default.",
+    )
+    issues.add_argument("--instance", help=INSTANCE_HELP)
+    issues.add_argument(
+        "--jql",
+        type=_not_empty("query", "leave --jql out for your open issues"),
+        help="a JQL query instead of your open issues, e.g. 'project = CORE ORDER BY key'",
+    )
+    issues.add_argument(
+        "--limit", type=_limit, default=1000, help="at most this many (1-10000, default 1000)"
+    )
+    issues.set_defaults(run=cli_commands.issues)
+
+    team = command("team", "share a configuration with the team, or unlock a shared one")
+    team_commands = team.add_subparsers(
+        dest="team_command", required=True, metavar="COMMAND", help="share or unlock"
+    )
+    share = command(
+        "share",
+        "write .issuebridge/team.json in the workspace (no secret in the clear)",
+        group=team_commands,
+        description="Write the instance's configuration to .issuebridge/team.json in the "
+        "workspace, to commit with the project. An OAuth key in it is sealed with a passphrase, "
+        "shown once.",
+    )
+    share.add_argument("--instance", help=INSTANCE_HELP)
+    share.set_defaults(run=cli_commands.team_share)
+    unlock = command(
+        "unlock",
+        "unlock the team's OAuth key with the passphrase",
+        group=team_commands,
+        description="Unlock the team's sealed OAuth key. The passphrase is read from "
+        "--passphrase-stdin, $ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden prompt.",
+    )
+    unlock.add_argument("--instance", help=INSTANCE_HELP)
+    unlock.add_argument(
+        "--passphrase-stdin", action="store_true", help="read the passphrase from stdin"
+    )
+    unlock.set_defaults(run=cli_commands.team_unlock)
+
+    disconnect = command(
+        "disconnect",
+        "remove your credentials for an instance",
+        description="Remove your token or OAuth access token for an instance; it stays "
+        "configured (needsAuthorization) unless --forget.",
+    )
+    disconnect.add_argument("--instance", help=INSTANCE_HELP)
+    disconnect.add_argument(
+        "--forget", action="store_true", help="remove the instance and all it stored too"
+    )
+    disconnect.set_defaults(run=cli_commands.disconnect)
+
+    demo = command(
+        "demo",
+        "run a Jira simulator and show configure, authorize and issues against it",
+        description="Start the built-in Jira simulator on 127.0.0.1 and walk through what an "
+        "editor does, with throw-away storage (your configuration is not touched).",
+    )
+    demo.set_defaults(run=None)
+    return parser
