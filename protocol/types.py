@@ -16,6 +16,7 @@ InstanceScope = Literal["user", "team"]
 StatusCategory = Literal["todo", "inProgress", "done"]
 CallbackMode = Literal["loopback", "oob"]
 KeyBits = Literal[2048, 3072, 4096]
+LogLevel = Literal["error", "warning", "info", "debug"]
 # LSP's ProgressToken: the client's `workDoneToken` for `$/progress` reports.
 ProgressToken = int | str
 
@@ -133,6 +134,8 @@ class InitializationOptions:
 
     http: HttpSettings | None = None
     storage_dir: str | None = None
+    # The agent's stderr log (and `window/logMessage`) level; default `info`.
+    log_level: LogLevel | None = None
 
 
 # --- requests ----------------------------------------------------------------

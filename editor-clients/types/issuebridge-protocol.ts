@@ -6,6 +6,7 @@ export type InstanceScope = "user" | "team";
 export type StatusCategory = "todo" | "inProgress" | "done";
 export type CallbackMode = "loopback" | "oob";
 export type KeyBits = 2048 | 3072 | 4096;
+export type LogLevel = "error" | "warning" | "info" | "debug";
 export type ProgressToken = number | string;
 
 /** One input of a configuration form; an editor renders the form from these alone. */
@@ -93,6 +94,7 @@ export interface HttpSettings {
 export interface InitializationOptions {
   http?: HttpSettings;
   storageDir?: string;
+  logLevel?: LogLevel;
 }
 
 /** A request that takes no params. */
