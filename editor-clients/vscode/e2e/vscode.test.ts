@@ -4,7 +4,7 @@
 // CODE_SERVER_BIN. Screenshots go to $SCREENSHOT_DIR (ci.sh: .e2e/screenshots, gitignored;
 // docs/images/ holds the copies the README shows).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
@@ -32,6 +32,13 @@ function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} must be set (ci.sh sets it)`);
   return value;
+}
+
+/** Files named `name` under `dir`, at any depth. */
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((entry) => path.basename(entry) === name)
+    .map((entry) => path.join(dir, entry));
 }
 
 const UNRESOLVED_MINE = "assignee = currentUser() AND resolution = Unresolved";
@@ -154,20 +161,36 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal(await panel.getByLabel("Personal access token", { exact: false }).last().getAttribute("type"), "password");
   });
 
-  test("a wrong token shows the agent's error message in the panel", async () => {
+  test("a wrong token shows the agent's error message once, beside the token", async () => {
     const panel = integrationsPanel(page);
     await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
     const token = panel.locator('input[name="token"]');
     await token.fill("not-a-valid-token");
     await panel.getByRole("button", { name: "Connect", exact: true }).click();
-    const error = panel.locator(".form-status .error");
+    const place = panel.locator('.field[data-field="token"] .field-error');
+    const error = place.locator(".error");
     await error.waitFor({ timeout: 30_000 });
     assert.equal((await error.textContent())?.trim(), wrongTokenError.message);
-    if (wrongTokenError.hint) {
-      assert.equal((await panel.locator(".form-status .hint").textContent())?.trim(), wrongTokenError.hint);
+    if (wrongTokenError.hint && !wrongTokenError.message.includes(wrongTokenError.hint)) {
+      assert.equal((await place.locator(".hint").textContent())?.trim(), wrongTokenError.hint);
     }
-    assert.equal(await token.inputValue(), "", "the token must be cleared after submit");
+    assert.equal(await panel.getByText(wrongTokenError.message, { exact: true }).count(), 1, "the message is shown once");
+    assert.equal(await token.getAttribute("aria-invalid"), "true");
+    assert.equal(await token.inputValue(), "not-a-valid-token", "what was typed stays after a refused Connect");
     await shot("integrations-error.png");
+  });
+
+  test("a URL typo marks the URL and keeps the pasted token", async () => {
+    const panel = integrationsPanel(page);
+    const url = panel.locator('input[name="baseUrl"]');
+    const token = panel.locator('input[name="token"]');
+    await url.fill(`${sim.baseUrl}x`); // the context path misspelt: Jira's 404
+    await token.fill(alice.pat);
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    await panel.locator('.field[data-field="baseUrl"] .field-error .error').waitFor({ timeout: 30_000 });
+    assert.equal(await url.getAttribute("aria-invalid"), "true");
+    assert.equal(await token.getAttribute("aria-invalid"), null, "the token's old error is gone");
+    assert.equal(await token.inputValue(), alice.pat, "the pasted token survives the typo");
   });
 
   test("configuring Jira Server with a token connects", async () => {
@@ -205,6 +228,14 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await inProgressRow.click();
   });
 
+  test("the agent's debug lines reach the output channel at logLevel debug", async () => {
+    // The channel's log file (user-data/logs/…/exthost1/issuebridge.issuebridge/issuebridge.log).
+    const logs = findFiles(path.join(dirs.userData, "logs"), "issuebridge.log");
+    assert.ok(logs.length > 0, "the output channel has a log file");
+    const text = logs.map((file) => readFileSync(file, "utf8")).join("\n");
+    assert.match(text, /\[debug\] issuebridge[.\w]*: GET \S+ -> 200/, "a debug line of the agent (an HTTP request)");
+  });
+
   test("a JQL filter per instance narrows the view and can be cleared", async () => {
     const view = await showIssuesView(page);
     const target = (await sim.search(alice.pat, `${UNRESOLVED_MINE} ORDER BY updated DESC`)).keys[0];
@@ -221,7 +252,35 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });
   });
 
-  test("OAuth: a generated key, the authorize page, Allow, connected with issues", async () => {
+  test("Reconnect with a new token clears the old error in the Issues view", async () => {
+    // The token is revoked in Jira: the next fetch fails, the instance turns Error.
+    await sim.admin("POST", "pats/revoke", { token: alice.pat });
+    const { token: newPat } = await sim.admin<{ token: string }>("POST", "pats", { user: "alice", name: "e2e again" });
+    const view = await showIssuesView(page);
+    await runCommand(page, "issuebridge: Refresh Issues");
+    await treeRow(view, "Jira rejected the personal access token").first().waitFor({ timeout: 30_000 });
+
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    const card = panel.locator(`article[aria-label="${sim.baseUrl}"]`);
+    await card.locator(".badge", { hasText: "Error" }).waitFor({ timeout: 30_000 });
+    await card.getByRole("button", { name: "Reconnect", exact: true }).click();
+    assert.equal(await panel.locator('input[name="baseUrl"]').inputValue(), sim.baseUrl, "the form is prefilled");
+    await panel.locator('input[name="token"]').fill(newPat);
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 30_000 });
+    alice = { ...alice, pat: newPat };
+
+    // No Refresh: the view fetches again by itself, and the old error is gone.
+    const total = (await sim.search(alice.pat, UNRESOLVED_MINE)).total;
+    const host = sim.baseUrl.replace(/^http:\/\//, "");
+    await showIssuesView(page);
+    await treeRow(view, host).filter({ hasText: `${total} issues` }).waitFor({ timeout: 60_000 });
+    assert.equal(await treeRow(view, "Jira rejected the personal access token").count(), 0);
+    await shot("issues-view-after-reconnect.png");
+  });
+
+  test("OAuth: a generated key, the authorize page, Allow, the pasted callback address connects", async () => {
     // A second Jira, so that the token instance above stays as it is.
     const second = await Simulator.start(python, dirs.logs, "jira-sim-oauth");
     oauthSim = second;
@@ -244,6 +303,18 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await panel.getByRole("button", { name: "Connect", exact: true }).click();
     const card = panel.locator(`article[aria-label="${second.baseUrl}"]`);
     await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+    // The key is registered: its public half and the admin's steps are gone with the form.
+    await pem.waitFor({ state: "hidden" });
+    assert.equal(await panel.getByLabel("Generated key", { exact: true }).isVisible(), false);
+
+    // As when the browser cannot reach the agent (a remote editor): the
+    // navigation to the callback never arrives; the address it was sent to is
+    // what the person copies from the browser's address bar.
+    let callbackUrl: string | undefined;
+    await context.route(/\/callback\?/, async (route) => {
+      callbackUrl = route.request().url();
+      await route.abort();
+    });
 
     // Authorize: the agent asks VS Code (window/showDocument) to open the browser.
     const popup = context.waitForEvent("page", { timeout: 60_000 });
@@ -266,10 +337,21 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     }
     await authorizePage.locator("#approve").waitFor({ timeout: 30_000 });
     await authorizePage.screenshot({ path: path.join(screenshots, "oauth-authorize-page.png") });
+    const paste = card.getByLabel("Browser didn't come back? Paste the code or the address it shows");
+    await paste.waitFor();
     await authorizePage.locator("#approve").click();
+    for (let i = 0; i < 200 && !callbackUrl; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(callbackUrl, "the browser was sent to the callback");
+    assert.match(callbackUrl, /oauth_verifier=/);
+    await context.unroute(/\/callback\?/);
+    await authorizePage.close();
 
-    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
     await page.bringToFront();
+    await paste.fill(callbackUrl);
+    await shot("integrations-paste-callback.png");
+    await card.getByRole("button", { name: "Complete", exact: true }).click();
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    await paste.waitFor({ state: "detached" });
     const view = await showIssuesView(page);
     // Fold the token instance (169 rows) so the OAuth one is on screen.
     const firstRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
@@ -278,6 +360,49 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
     await card.scrollIntoViewIfNeeded();
     await shot("integrations-oauth-connected.png");
+  });
+
+  test("OAuth: Authorize again, the browser comes back through code-server's proxy (externalUri)", async () => {
+    assert.ok(oauthSim);
+    const second = oauthSim;
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    const card = panel.locator(`article[aria-label="${second.baseUrl}"]`);
+    await card.getByRole("button", { name: "Disconnect", exact: true }).click();
+    await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+
+    const callbacks: string[] = [];
+    const onRequest = (request: { url(): string }): void => {
+      if (/\/callback\?/.test(request.url())) callbacks.push(request.url());
+    };
+    context.on("request", onRequest);
+    const popup = context.waitForEvent("page", { timeout: 60_000 });
+    await card.getByRole("button", { name: "Authorize", exact: true }).click();
+    const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
+    const authorizePage = await Promise.race([
+      popup,
+      openButton.waitFor({ timeout: 60_000 }).then(async () => {
+        await openButton.click();
+        return popup;
+      }),
+    ]);
+    await authorizePage.waitForLoadState();
+    if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
+      await authorizePage.locator("#login-form-username").fill("alice");
+      await authorizePage.locator("#login-form-password").fill(alice.password);
+      await authorizePage.locator("#login-form-submit").click();
+    }
+    await authorizePage.locator("#approve").click();
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    context.off("request", onRequest);
+    await authorizePage.close().catch(() => undefined);
+    await page.bringToFront();
+    // The agent asked for an external URI; VS Code (code-server) mapped its
+    // 127.0.0.1 listener to a path of its own origin, which Jira sent the browser to.
+    assert.ok(
+      callbacks.some((url) => url.startsWith(`${server.url}/proxy/`)),
+      `the callback went through code-server's proxy: ${JSON.stringify(callbacks)}`,
+    );
   });
 
   test("when the agent dies, the reason is shown and it is restarted", async () => {
@@ -295,5 +420,22 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     const restarted = pidsInGroup(server.processGroup, "-m agent --stdio");
     assert.equal(restarted.length, 1);
     assert.notEqual(restarted[0], agents[0]);
+  });
+
+  test("after a reload the Integrations panel is open again and a folded instance stays folded", async () => {
+    const view = await showIssuesView(page);
+    const tokenRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
+    assert.equal(await tokenRow.getAttribute("aria-expanded"), "false", "folded in the OAuth test");
+    await runCommand(page, "issuebridge: Open Integrations");
+    await integrationsPanel(page).getByText("Agent running").waitFor({ timeout: 30_000 });
+    await page.reload();
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    const panel = integrationsPanel(page);
+    await panel.getByRole("heading", { name: "Jira Server / Data Center", level: 2 }).waitFor({ timeout: 90_000 });
+    await panel.getByText("Agent running").waitFor({ timeout: 60_000 });
+    const reloaded = await showIssuesView(page);
+    const row = treeRow(reloaded, sim.baseUrl.replace(/^http:\/\//, "")).first();
+    await row.waitFor({ timeout: 60_000 });
+    assert.equal(await row.getAttribute("aria-expanded"), "false");
   });
 });
