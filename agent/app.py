@@ -86,6 +86,7 @@ class Agent:
 
     async def authorize(self, params: t.AuthorizeParams) -> t.AuthorizeResult:
         with about_instance(params.instance_id):
+            await self.team.require_set_up(params.instance_id)
             return await self.authorizations.authorize(params)
 
     async def complete_authorization(

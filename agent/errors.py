@@ -11,23 +11,40 @@ from collections.abc import Iterator
 from typing import Any
 
 from protocol.errors import ErrorKind
+from protocol.types import ErrorAction
 
 
 class AgentError(Exception):
     kind: ErrorKind = ErrorKind.INTERNAL_ERROR
 
-    def __init__(self, message: str, *, hint: str | None = None, **data: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        action: ErrorAction | None = None,
+        **data: Any,
+    ) -> None:
+        # `action` (data.action) is the machine-readable next step; `hint` says it in
+        # neutral prose, naming no protocol method and no client's command.
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.data = {k: v for k, v in data.items() if v is not None}
+        self.data = {k: v for k, v in {"action": action, **data}.items() if v is not None}
 
 
 class InvalidParams(AgentError):
     kind = ErrorKind.INVALID_PARAMS
 
-    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint, field=field)
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        action: ErrorAction | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, action=action, field=field)
         self.field = field
 
 

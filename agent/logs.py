@@ -8,6 +8,7 @@ WARNING: at INFO they print every message body, tokens included.
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 
@@ -16,12 +17,26 @@ from agent.secret import scrub
 LOGGER_NAME = "issuebridge"
 log = logging.getLogger(LOGGER_NAME)
 
+# OAuth values by name, in every spelling a log line may hold them: a query or form
+# (`oauth_verifier=X`), a header (`oauth_token="X"`), a repr (`('oauth_verifier', 'X')`),
+# JSON, or percent-encoded inside another URL. The verifier is no `Secret` (it comes
+# from the browser), so the scrubber of known values cannot catch it.
+_OAUTH_VALUE = re.compile(
+    r"(oauth_(?:verifier|token_secret|token|signature)(?:[=:,'\"]\s?|%[0-9A-Fa-f]{2}){1,6})"
+    r"(?!<secret>)([^&\s'\",;)\]}%<>]+)"
+)
+
+
+def redact(text: str) -> str:
+    """`text` without known secret values and without OAuth tokens, secrets or verifiers."""
+    return _OAUTH_VALUE.sub(r"\1<secret>", scrub(text))
+
 
 class ScrubbingFormatter(logging.Formatter):
     """Formats a record, then removes every known secret value from the text."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+        return redact(super().format(record))
 
 
 class EditorFormatter(ScrubbingFormatter):
@@ -29,7 +44,7 @@ class EditorFormatter(ScrubbingFormatter):
     stay in the stderr log; the editor's output panel gets what a user can read."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return scrub(f"{record.name}: {record.getMessage()}")
+        return redact(f"{record.name}: {record.getMessage()}")
 
 
 class EditorLogHandler(logging.Handler):
@@ -68,6 +83,8 @@ def set_level(level_name: str) -> None:
     # httpx logs each request URL at INFO; query strings may carry oauth_token.
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
+    # oauthlib logs signature base strings (verifier and token included) at DEBUG.
+    logging.getLogger("oauthlib").setLevel(max(level, logging.WARNING))
 
 
 def attach_editor(send: Callable[[int, str], None]) -> EditorLogHandler:

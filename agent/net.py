@@ -25,7 +25,8 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
         except (OSError, ssl.SSLError) as exc:
             raise Unreachable(
                 f"The CA bundle {http.ca_bundle} could not be loaded ({exc.__class__.__name__}).",
-                hint="Point the http.caBundle setting at a PEM file of CA certificates.",
+                hint="The CA bundle must be a PEM file of CA certificates.",
+                action="setCaBundle",
                 tls=True,
             ) from None
     if http.client_certificate:
@@ -35,7 +36,7 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
             raise Unreachable(
                 f"The client certificate {http.client_certificate} could not be loaded "
                 f"({exc.__class__.__name__}).",
-                hint="http.clientCertificate must be a PEM file with the certificate and its key.",
+                hint="The client certificate must be a PEM file with the certificate and its key.",
                 tls=True,
             ) from None
     return context
@@ -67,33 +68,38 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
         return Unreachable(
             f"{host} did not answer within {timeout_seconds:g} seconds.",
             hint="Check that the server is up and reachable from this machine (VPN, proxy), "
-            "or raise the http.timeoutSeconds setting.",
+            "or allow a longer timeout.",
+            action="retry",
         )
     if _is_tls_failure(exc):
         return Unreachable(
             f"The TLS connection to {host} failed: {text}.",
-            hint="If the server uses a certificate from your company's own CA, set the "
-            "http.caBundle setting to that CA's PEM file. Verification is never turned off.",
+            hint="If the server uses a certificate from your company's own CA, trust that CA "
+            "with a CA bundle (its PEM file). Verification is never turned off.",
+            action="setCaBundle",
             tls=True,
         )
     if isinstance(exc, httpx.ConnectError) and _is_dns_failure(text):
         return Unreachable(
             f"The host name {host} could not be resolved.",
             hint="Check the base URL for typos, and your network or VPN.",
+            action="configure",
         )
     if isinstance(exc, httpx.ConnectError):
         return Unreachable(
             f"Could not connect to {host}: {text}.",
             hint="Check the base URL and port, and that the server is running.",
+            action="retry",
         )
     if isinstance(exc, httpx.ProxyError):
         return Unreachable(
             f"The proxy refused the connection to {host}: {text}.",
-            hint="Check the http.proxy setting.",
+            hint="Check the proxy setting.",
         )
     return Unreachable(
         f"The connection to {host} broke off: {text}.",
         hint="The server or a proxy in front of it closed the connection; try again.",
+        action="retry",
     )
 
 

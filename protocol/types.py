@@ -17,6 +17,10 @@ StatusCategory = Literal["todo", "inProgress", "done"]
 CallbackMode = Literal["loopback", "oob"]
 KeyBits = Literal[2048, 3072, 4096]
 LogLevel = Literal["error", "warning", "info", "debug"]
+# `error.data.action`: the next step an error calls for; each client words it itself.
+ErrorAction = Literal[
+    "configure", "authorize", "generateKey", "unlock", "setCaBundle", "retry", "repairStorage"
+]
 # LSP's ProgressToken: the client's `workDoneToken` for `$/progress` reports.
 ProgressToken = int | str
 

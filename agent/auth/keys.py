@@ -45,7 +45,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
         raise InvalidParams(
             field,
             "This is not a PEM key: it has no -----BEGIN … PRIVATE KEY----- line.",
-            hint="Paste the whole private key file, or use Generate key pair instead.",
+            hint="Paste the whole private key file, or generate a key pair instead.",
+            action="generateKey",
         )
     label = labels[0]
     if "ENCRYPTED" in label or "Proc-Type: 4,ENCRYPTED" in text:
@@ -53,7 +54,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
             field,
             "This private key is encrypted with a passphrase; issuebridge needs it unencrypted "
             "(it keeps it in your protected secret store).",
-            hint="Export the key without a passphrase, or use Generate key pair instead.",
+            hint="Export the key without a passphrase, or generate a key pair instead.",
+            action="generateKey",
         )
     if "PUBLIC KEY" in label:
         raise InvalidParams(
@@ -61,7 +63,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
             "This is a public key. The public key goes into Jira's Application Link; here "
             "issuebridge needs the matching private key.",
             hint="Paste the private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA "
-            "PRIVATE KEY-----), or use Generate key pair.",
+            "PRIVATE KEY-----), or generate a key pair.",
+            action="generateKey",
         )
     if "CERTIFICATE" in label:
         raise InvalidParams(
@@ -73,7 +76,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
         raise InvalidParams(
             field,
             f"This is {_article(label)} {label.lower()}; Jira's OAuth 1.0a needs an RSA key.",
-            hint="Use an RSA private key, or Generate key pair.",
+            hint="Use an RSA private key, or generate a key pair.",
+            action="generateKey",
         )
     try:
         key = load_pem_private_key(text.encode("utf-8"), password=None)
@@ -81,7 +85,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
         raise InvalidParams(
             field,
             "This private key is encrypted with a passphrase; issuebridge needs it unencrypted.",
-            hint="Export the key without a passphrase, or use Generate key pair instead.",
+            hint="Export the key without a passphrase, or generate a key pair instead.",
+            action="generateKey",
         ) from None
     except Exception:
         raise InvalidParams(
@@ -94,7 +99,8 @@ def load_private_key(pem: str, field: str = "fields.privateKey") -> KeyPair:
             field,
             f"This is a {type(key).__name__.removesuffix('PrivateKey').removeprefix('_')} key; "
             "Jira's OAuth 1.0a needs an RSA key.",
-            hint="Use an RSA private key, or Generate key pair.",
+            hint="Use an RSA private key, or generate a key pair.",
+            action="generateKey",
         )
     return _pair(key)
 

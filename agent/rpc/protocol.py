@@ -85,6 +85,8 @@ class AgentProtocol(LanguageServerProtocol):
                 return RejectedMessage(None, _invalid_request("a message needs a method or an id"))
             return self._structure_response(data)
 
+        if method == lsp.CANCEL_REQUEST:
+            return _cancel_notification(data.get("params"))
         # Methods outside LSP (all of the contract's) have no lsprotocol type: their
         # params stay plain JSON, and `agent.rpc.requests` structures them.
         message_type = self.get_message_type(method)
@@ -258,6 +260,18 @@ class AgentProtocol(LanguageServerProtocol):
             if msg_id != current and not future.done():
                 future.cancel()
         self._shutdown = True
+
+
+def _cancel_notification(params: Any) -> JsonRPCNotification | None:
+    """`$/cancelRequest` names a request by its id; any other id cannot match a request,
+    so the notification is dropped (notifications are never answered)."""
+    target = params.get("id") if isinstance(params, dict) else None
+    if not isinstance(target, int | str) or isinstance(target, bool):
+        log.debug("Ignoring a $/cancelRequest without a usable id")
+        return None
+    return JsonRPCNotification(
+        method=lsp.CANCEL_REQUEST, jsonrpc="2.0", params=lsp.CancelParams(id=target)
+    )
 
 
 def _invalid_request(problem: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 from agent.rpc import errors
 from agent.rpc.protocol import AgentProtocol
@@ -58,45 +58,92 @@ class FdWriter:
 
 def read_frames(fd: int, deliver: Callable[[object], None]) -> None:
     """Read LSP frames from `fd` (in a thread) and hand each body to `deliver`."""
-    stream = os.fdopen(fd, "rb", buffering=64 * 1024)
+    reader = _FrameReader(fd)
     try:
         while True:
-            length: int | None = None
-            while True:
-                line = stream.readline(8192)
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, _, value = line.decode("ascii", "replace").partition(":")
-                if name.strip().lower() == "content-length":
-                    try:
-                        length = int(value.strip())
-                    except ValueError:
-                        length = None
-            if length is None or length < 0:
+            length = reader.headers()
+            if length is None:
                 log.warning("Skipping a frame without a valid Content-Length header")
                 continue
             if length > MAX_FRAME_BYTES:
-                _discard(stream, length)
+                # Refuse it now, without reading it: a declared 2 GB body would block
+                # every request behind it. Then find the next frame's header.
+                log.warning(
+                    "Refused a frame of %d bytes (the limit is %d)", length, MAX_FRAME_BYTES
+                )
                 deliver(_OVERSIZED)
+                reader.skip_to_header()
                 continue
-            body = stream.read(length)
-            if len(body) < length:
-                return
-            deliver(body)
+            deliver(reader.body(length))
+    except EOFError:
+        pass
     except OSError as exc:
         log.warning("Reading stdin failed: %s", exc)
     finally:
         deliver(_END_OF_INPUT)
 
 
-def _discard(stream: Any, length: int) -> None:
-    while length > 0:
-        chunk = stream.read(min(length, 1 << 20))
+_HEADER: Final = b"content-length:"
+_MAX_HEADER_LINE: Final = 8192
+
+
+class _FrameReader:
+    """LSP framing over a raw fd, with its own buffer so that it can resynchronise:
+    after a refused frame it scans for the next `Content-Length:` header instead of
+    consuming the declared number of bytes."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._buffer = bytearray()
+
+    def _fill(self) -> None:
+        chunk = os.read(self._fd, 64 * 1024)
         if not chunk:
-            return
-        length -= len(chunk)
+            raise EOFError
+        self._buffer += chunk
+
+    def _line(self) -> bytes:
+        """One header line (up to 8 KiB of a longer one)."""
+        while True:
+            end = self._buffer.find(b"\n", 0, _MAX_HEADER_LINE)
+            if end >= 0 or len(self._buffer) >= _MAX_HEADER_LINE:
+                cut = end + 1 if end >= 0 else _MAX_HEADER_LINE
+                line = bytes(self._buffer[:cut])
+                del self._buffer[:cut]
+                return line
+            self._fill()
+
+    def headers(self) -> int | None:
+        """The frame's Content-Length, or None if it has no valid one."""
+        length: int | None = None
+        while True:
+            line = self._line()
+            if line in (b"\r\n", b"\n"):
+                return length if length is None or length >= 0 else None
+            name, _, value = line.decode("ascii", "replace").partition(":")
+            if name.strip().lower() == "content-length":
+                try:
+                    length = int(value.strip())
+                except ValueError:
+                    length = None
+
+    def body(self, length: int) -> bytes:
+        while len(self._buffer) < length:
+            self._fill()
+        body = bytes(self._buffer[:length])
+        del self._buffer[:length]
+        return body
+
+    def skip_to_header(self) -> None:
+        """Drop bytes up to the next `Content-Length:` header."""
+        while True:
+            found = self._buffer.lower().find(_HEADER)
+            if found >= 0:
+                del self._buffer[:found]
+                return
+            # Keep a tail that may be the start of a header split across reads.
+            del self._buffer[: max(0, len(self._buffer) - len(_HEADER) + 1)]
+            self._fill()
 
 
 def dispatch(protocol: AgentProtocol, body: bytes) -> None:

@@ -66,6 +66,7 @@ class Authorizations:
                 f"{stored.base_url} uses {stored.auth_method} authentication, which needs no "
                 "browser authorization.",
                 hint="To change the token, configure the instance again.",
+                action="configure",
             )
         self._replace_pending(instance_id)
         config = instance_config(stored)
@@ -118,6 +119,7 @@ class Authorizations:
                     raise NotConnected(
                         "The authorization was not finished in the browser in time.",
                         hint="Authorize again; Jira forgets unused authorizations in 10 minutes.",
+                        action="authorize",
                         instanceId=instance_id,
                     ) from None
                 progress.report("Exchanging the authorization for an access token…")
@@ -141,7 +143,8 @@ class Authorizations:
         if entry is None or entry.task is not None:
             raise NotConnected(
                 "No authorization is waiting for a code for this instance.",
-                hint='Start one with issuebridge/providers/authorize (callback "oob").',
+                hint="Authorize the instance again; then enter the code Jira shows.",
+                action="authorize",
                 instanceId=instance_id,
             )
         stored = await self._instances.get(instance_id)

@@ -100,7 +100,8 @@ class Instances:
         if stored is None:
             raise NotConnected(
                 f"There is no configured instance {instance_id!r}.",
-                hint="Configure the server first (issuebridge/providers/configure).",
+                hint="Configure the server first.",
+                action="configure",
                 instanceId=instance_id,
             )
         return stored
@@ -245,18 +246,29 @@ class Instances:
 
     async def session(self, instance_id: str) -> tuple[StoredInstance, TrackerSession]:
         stored = await self.get(instance_id)
+        # A browser-authorized instance recovers by authorizing again, a token one only
+        # by being configured with a new token: the action says which.
+        browser = self._registry.get(stored.provider_id).needs_authorization(stored.auth_method)
         if stored.state == "error":
             raise NotConnected(
                 f"{stored.base_url} rejected this instance's credentials earlier "
                 f"({stored.error or 'authentication failed'}); it makes no more requests until "
                 "it is configured or authorized again.",
-                hint="Configure the instance again with valid credentials.",
+                hint="Authorize the instance again."
+                if browser
+                else "Configure the instance again with valid credentials.",
+                action="authorize" if browser else "configure",
                 instanceId=instance_id,
             )
         if stored.state != "connected":
             raise NotConnected(
-                f"{stored.base_url} is not authorized yet.",
-                hint="Authorize the instance first (issuebridge/providers/authorize).",
+                f"{stored.base_url} is not authorized yet."
+                if browser
+                else f"{stored.base_url} has no credentials on this machine.",
+                hint="Authorize the instance first."
+                if browser
+                else "Configure the instance again with a personal access token.",
+                action="authorize" if browser else "configure",
                 instanceId=instance_id,
             )
         session = self._sessions.get(instance_id)

@@ -44,7 +44,8 @@ async def configure(
             raise InvalidParams(
                 "fields.keyId",
                 f"There is no generated key {key_id!r} on this machine.",
-                hint="Generate a key pair first (issuebridge/keys/generate) or paste a key.",
+                hint="Generate a key pair first, or paste a private key.",
+                action="generateKey",
             )
         credentials["privateKey"] = key
     for warning in parsed.warnings:

@@ -85,6 +85,30 @@ class Team:
                 )
         return merged
 
+    async def require_set_up(self, instance_id: str) -> None:
+        """Explain a team instance that is not set up on this machine yet: its shared key
+        needs unlocking (OAuth), or the user's own token (personal access tokens)."""
+        try:
+            await self._instances.get(instance_id)
+            return
+        except NotConnected:
+            entry = (await self.entries()).get(instance_id)
+            if entry is None:
+                raise
+        if entry.sealed_private_key:
+            raise NotConnected(
+                f"The team's shared key for {entry.base_url} is still locked on this machine.",
+                hint="Unlock it with the passphrase from the person who shared it.",
+                action="unlock",
+                instanceId=instance_id,
+            )
+        raise NotConnected(
+            f"{entry.base_url} is shared by the team but not set up on this machine yet.",
+            hint="Configure it with your own token for the same base URL.",
+            action="configure",
+            instanceId=instance_id,
+        )
+
     async def share(self, params: TeamShareParams) -> TeamShareResult:
         folder = team_file.folder_path(params.workspace_folder)
         if not folder.is_dir():
@@ -133,6 +157,7 @@ class Team:
                 "instanceId",
                 "This team instance has no shared key to unlock: it uses personal access tokens.",
                 hint="Configure it with your own token for the same base URL.",
+                action="configure",
             )
         private_key = await asyncio.to_thread(
             sealing.unseal,

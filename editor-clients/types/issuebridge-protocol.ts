@@ -7,6 +7,7 @@ export type StatusCategory = "todo" | "inProgress" | "done";
 export type CallbackMode = "loopback" | "oob";
 export type KeyBits = 2048 | 3072 | 4096;
 export type LogLevel = "error" | "warning" | "info" | "debug";
+export type ErrorAction = "configure" | "authorize" | "generateKey" | "unlock" | "setCaBundle" | "retry" | "repairStorage";
 export type ProgressToken = number | string;
 
 /** One input of a configuration form; an editor renders the form from these alone. */

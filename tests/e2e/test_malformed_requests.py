@@ -165,3 +165,40 @@ def test_every_request_in_a_burst_gets_exactly_one_answer(raw_agent: RawAgent) -
     for msg_id in ids:
         raw_agent.response(msg_id)
         assert len(raw_agent.responses_to(msg_id)) == 1, msg_id
+
+
+@pytest.mark.parametrize(
+    "after_header",
+    [b"", b"x" * 200_000, b'{"jsonrpc": "2.0", "id": 77, "method": "x"}' * 1000],
+    ids=["header only", "some body bytes", "json-looking body bytes"],
+)
+def test_an_oversized_frame_is_refused_at_once_and_later_requests_are_answered(
+    raw_agent: RawAgent, after_header: bytes
+) -> None:
+    raw_agent.initialize()
+    # A declared 2 GB frame, of which the client sends little or nothing: reading it
+    # in full would block every request after it.
+    raw_agent.send_bytes(b"Content-Length: 2147483648\r\n\r\n" + after_header)
+    refused = raw_agent.wait_for(lambda m: m.get("error", {}).get("code") == -32600)
+    assert refused["id"] is None and "too large" in refused["error"]["message"]
+    _still_serving(raw_agent)
+    # A frame right behind the oversized one (no newline between) is found as well.
+    raw_agent.send_bytes(b"Content-Length: 3000000000\r\n\r\nabc")
+    _still_serving(raw_agent)
+    assert raw_agent.proc.poll() is None
+
+
+@pytest.mark.parametrize(
+    "target", [{"nested": 1}, [1, 2], 1.5, True, None, "a-request-never-made", -7]
+)
+def test_cancel_with_an_odd_id_is_ignored_quietly(raw_agent: RawAgent, target: Any) -> None:
+    raw_agent.initialize()
+    raw_agent.notify("$/cancelRequest", {"id": target})
+    raw_agent.send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": [target]})
+    raw_agent.send({"jsonrpc": "2.0", "method": "$/cancelRequest"})
+    _still_serving(raw_agent)
+    sleeping = raw_agent.request("issuebridge/test/sleep", {"seconds": 30})
+    raw_agent.notify("$/cancelRequest", {"id": sleeping})
+    assert _error(raw_agent.response(sleeping))["code"] == -32800
+    assert "Traceback" not in raw_agent.stderr_text()
+    assert not any("error" in m and m.get("id") is None for m in raw_agent.messages)

@@ -69,12 +69,11 @@ def test_admin_shares_oauth_and_a_teammate_unlocks_authorizes_and_fetches(
         ]
         assert listed[0]["needsUnlock"] is True
         # Authorizing before unlocking says what is missing.
-        assert (
-            error_of(teammate.call("issuebridge/providers/authorize", {"instanceId": instance_id}))[
-                "code"
-            ]
-            == -32002
+        locked = error_of(
+            teammate.call("issuebridge/providers/authorize", {"instanceId": instance_id})
         )
+        assert locked["code"] == -32002 and locked["data"]["action"] == "unlock"
+        assert "issuebridge/" not in locked["data"]["hint"]
 
         assert "needsUnlock" not in _listed(admin)[0]  # the admin has the key
         unlocked = teammate.call(

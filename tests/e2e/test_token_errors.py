@@ -121,7 +121,8 @@ def test_a_response_slower_than_the_timeout_is_unreachable(
     jira.faults.slow_response(3, match="/search")
     error = error_of(raw_agent.call(FETCH, {"instanceId": instance_id}, timeout=20))
     assert error["code"] == -32003
-    assert "1 seconds" in error["message"] and "timeoutSeconds" in error["data"]["hint"]
+    assert "1 seconds" in error["message"] and "longer timeout" in error["data"]["hint"]
+    assert error["data"]["action"] == "retry"
 
 
 def test_rate_limiting_is_waited_out_then_reported(agent: RawAgent, jira: JiraSimulator) -> None:
@@ -145,7 +146,8 @@ def test_tls_with_an_unknown_ca_is_unreachable_with_a_hint(tmp_path: Path) -> No
             error = error_of(configure_token(agent, jira.base_url, jira.user("alice").pat))
             assert error["code"] == -32003
             assert error["data"]["tls"] is True
-            assert "caBundle" in error["data"]["hint"]
+            assert "CA bundle" in error["data"]["hint"]
+            assert error["data"]["action"] == "setCaBundle"
         finally:
             agent.kill()
         # With the company's CA configured, the same server is trusted.

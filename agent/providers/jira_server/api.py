@@ -69,7 +69,8 @@ class JiraApi:
             if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RETRY_WAIT_SECONDS:
                 raise RateLimited(
                     f"Jira is rate-limiting requests and asked to wait {wait:g} seconds.",
-                    hint="Wait a little and try again; a smaller `limit` sends fewer requests.",
+                    hint="Wait a little and try again; fetching fewer issues sends fewer requests.",
+                    action="retry",
                     retryAfterSeconds=wait,
                 )
             log.info("Jira answered 429; retrying in %.1f s", wait)
@@ -108,6 +109,7 @@ class JiraApi:
                 f"{response.request.url.host} redirected {what} to {target}.",
                 hint="Use the address Jira redirects to as the base URL (for example https:// "
                 "instead of http://, or with the right context path).",
+                action="configure",
             )
         if status >= 400:
             raise failures.remote_error(response, what)
@@ -132,6 +134,7 @@ class JiraApi:
                 f"({exc.message}).",
                 hint="Check the base URL, including the context path Jira runs under "
                 "(for example https://example.com/jira).",
+                action="configure",
             ) from None
         except AuthenticationFailed:
             if not anonymous:
@@ -144,6 +147,7 @@ class JiraApi:
             raise UnsupportedServer(
                 f"{self.base_url} answered, but not like a Jira server.",
                 hint="Check the base URL, including the context path.",
+                action="configure",
             )
         return info
 

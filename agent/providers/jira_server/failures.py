@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from agent.errors import AgentError, AuthenticationFailed, RemoteError
+from protocol.types import ErrorAction
 
 if TYPE_CHECKING:
     import httpx
@@ -43,6 +44,20 @@ OAUTH_HINTS: dict[str, str] = {
     "parameter_rejected": "Jira rejected an OAuth parameter. This is a bug in issuebridge; "
     "please report it.",
     "version_rejected": "Jira rejected the OAuth version. This is a bug in issuebridge.",
+}
+
+# The next step each OAuth problem calls for (`data.action`); the rest need the Jira
+# admin, which no client can do for the user.
+OAUTH_ACTIONS: dict[str, ErrorAction] = {
+    "consumer_key_unknown": "configure",
+    "signature_invalid": "configure",
+    "timestamp_refused": "retry",
+    "token_rejected": "authorize",
+    "token_expired": "authorize",
+    "token_used": "authorize",
+    "permission_denied": "authorize",
+    "permission_unknown": "authorize",
+    "nonce_used": "retry",
 }
 
 _OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
@@ -108,6 +123,8 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
             hint=OAUTH_HINTS.get(
                 problem, "Authorize again; if it keeps failing, ask the Jira admin."
             ),
+            # A problem Jira names but we do not know: authorizing again may help.
+            action=OAUTH_ACTIONS.get(problem) if problem in OAUTH_HINTS else "authorize",
             httpStatus=status,
             oauthProblem=problem,
             loginReason=reason,
@@ -117,12 +134,14 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
             "Jira rejected the personal access token: it is wrong, expired or revoked.",
             hint="Create a new token in Jira (avatar > Profile > Personal Access Tokens) and "
             "configure it again.",
+            action="configure",
             httpStatus=status,
             loginReason=reason,
         )
     return AuthenticationFailed(
         "Jira rejected the credentials.",
         hint="Authorize again.",
+        action="authorize",
         httpStatus=status,
         loginReason=reason,
     )
@@ -147,6 +166,7 @@ def remote_error(response: "httpx.Response", what: str) -> AgentError:
     return RemoteError(
         f"Jira answered {what} with HTTP {status}: {'; '.join(messages)}",
         hint=hint,
+        action="retry" if status >= 500 else None,
         httpStatus=status,
         messages=messages,
     )

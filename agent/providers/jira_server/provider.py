@@ -144,7 +144,9 @@ class JiraServerProvider(TrackerProvider):
             raise InvalidParams(
                 "fields.keyId",
                 "OAuth 1.0a needs an RSA key: a generated key (keyId) or a pasted private key.",
-                hint="Use Generate key pair and give its public key to the Jira admin.",
+                hint="Generate a key pair and give its public key to the Jira admin, or paste "
+                "a private key.",
+                action="generateKey",
             )
         settings = {"consumerKey": consumer_key}
         if key_id:
@@ -200,6 +202,7 @@ class JiraServerProvider(TrackerProvider):
                     f"Jira {version} does not support personal access tokens "
                     "(they need Jira 8.14 or later).",
                     hint="Use the OAuth 1.0a (Application Link) method with this server.",
+                    action="configure",
                     serverVersion=version,
                 )
             user = await self._whoami(signed)
@@ -293,6 +296,7 @@ class JiraServerProvider(TrackerProvider):
             raise NotConnected(
                 "The private key of this instance is not available on this machine.",
                 hint="Configure the instance again with its key (or unlock the team's key).",
+                action="configure",
             )
         return private_key
 
