@@ -131,7 +131,8 @@ class JiraApi:
         except RemoteError as exc:
             raise UnsupportedServer(
                 f"No Jira REST API answered at {self.base_url}/rest/api/2/serverInfo "
-                f"({exc.message}).",
+                f"(the server answered HTTP {exc.data.get('httpStatus')}: "
+                f"{'; '.join(exc.data.get('messages') or [])}).",
                 hint="Check the base URL, including the context path Jira runs under "
                 "(for example https://example.com/jira).",
                 action="configure",

@@ -95,9 +95,10 @@ def error_messages(response: "httpx.Response") -> list[str]:
 def _describe_non_json(response: "httpx.Response") -> str:
     kind = response.headers.get("Content-Type", "no content type").split(";")[0]
     title = re.search(r"<title>(.*?)</title>", response.text[:20000], re.I | re.S)
+    # The status is said by whoever quotes this ("... with HTTP 502: ..."), not here again.
     if title:
-        return f"HTTP {response.status_code}: an {kind} page titled {title.group(1).strip()!r}"
-    return f"HTTP {response.status_code}: a {kind} body, not JSON"
+        return f"a {kind} page titled {title.group(1).strip()!r}"
+    return f"a {kind} body, not JSON"
 
 
 def authentication_failure(response: "httpx.Response", auth_method: str) -> AuthenticationFailed:
