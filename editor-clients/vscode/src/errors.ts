@@ -3,10 +3,10 @@
 // `data: {kind, hint?, field?, action?}`; we keep those words as they are rather
 // than rephrasing them, so every editor says the same thing. `action` is the
 // machine-readable next step, which VS Code turns into a button.
-import { ErrorCodes, type ErrorKind } from "./protocol";
+import { ErrorCodes, type ErrorAction, type ErrorKind } from "./protocol";
 
 /** The next steps an error may name (`data.action`, shared decision 1). */
-export const FAILURE_ACTIONS = [
+export const FAILURE_ACTIONS: readonly ErrorAction[] = [
   "configure",
   "authorize",
   "generateKey",
@@ -14,8 +14,8 @@ export const FAILURE_ACTIONS = [
   "setCaBundle",
   "retry",
   "repairStorage",
-] as const;
-export type FailureAction = (typeof FAILURE_ACTIONS)[number];
+];
+export type FailureAction = ErrorAction;
 
 export interface AgentFailure {
   message: string;

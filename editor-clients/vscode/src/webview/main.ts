@@ -512,8 +512,8 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
     const control = controlForFailure(controls, failure);
     const input = control ? inputOf(control.name) : null;
     const place = control ? fieldErrorOf(control.name) : null;
+    // "configure" needs no button here: this form is where it happens.
     const buttons = actionButtons(failure, {
-      configure: () => (input ?? form.querySelector<HTMLElement>("input"))?.focus(),
       generateKey: generate,
       retry: onSubmit,
     });
