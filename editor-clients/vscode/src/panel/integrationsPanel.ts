@@ -49,12 +49,13 @@ export class IntegrationsPanel implements vscode.Disposable {
       IntegrationsPanel.current.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PANEL_VIEW_TYPE,
-      "Integrations",
-      vscode.ViewColumn.Active,
-      webviewOptions(context.extensionUri),
-    );
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, "Integrations", vscode.ViewColumn.Active, {
+      ...webviewOptions(context.extensionUri),
+      // A token typed but not yet accepted, or a pending authorization's paste box,
+      // lives only in the page (never in persisted state): keep the page while the
+      // panel is behind another tab.
+      retainContextWhenHidden: true,
+    });
     IntegrationsPanel.current = new IntegrationsPanel(panel, context);
   }
 
