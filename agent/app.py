@@ -75,8 +75,10 @@ class Agent:
     # --- methods ----------------------------------------------------------------
 
     async def providers_list(self, _params: t.EmptyParams) -> t.ProvidersListResult:
+        kind, path = await self.instances.secret_storage()
         return t.ProvidersListResult(
-            providers=providers.describe(self.registry, await self.team.listed())
+            providers=providers.describe(self.registry, await self.team.listed()),
+            secret_storage=t.SecretStorage(kind=kind, path=str(path) if path else None),
         )
 
     async def configure(self, params: t.ConfigureParams) -> t.InstanceResult:

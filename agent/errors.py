@@ -72,6 +72,16 @@ class RateLimited(AgentError):
     kind = ErrorKind.RATE_LIMITED
 
 
+class StorageError(AgentError):
+    """A storage file (configuration, secrets, team configuration) that is damaged or
+    unsafe: it is kept as it is, and `path` names it for the person to repair."""
+
+    kind = ErrorKind.STORAGE_ERROR
+
+    def __init__(self, message: str, path: object, *, hint: str) -> None:
+        super().__init__(message, hint=hint, action="repairStorage", path=str(path))
+
+
 @contextlib.contextmanager
 def about_instance(instance_id: str) -> Iterator[None]:
     """Give `notConnected` errors raised inside the `instanceId` the contract promises."""

@@ -6,14 +6,28 @@ to the value is `reveal()`, which is greppable and used only where the value mus
 leave the process (an HTTP header, the secret store, a signature).
 
 Every secret value (and each long line of a multi-line one, such as a PEM) is also
-remembered for the life of the process, so the log filter can scrub it from any
-message that somehow contains it anyway.
+remembered while a `Secret` holding it is alive, so the log filter can scrub it from
+any message that somehow contains it anyway. A value is forgotten when its last
+`Secret` goes: a value the agent no longer holds (a failed configure's token, a
+deleted instance's) cannot reach a log line, and keeping it would keep its memory.
 """
 
+import threading
+from collections import Counter
 from typing import Final
 
 _REDACTED: Final = "<secret>"
-_live_values: set[str] = set()
+# How many live Secrets hold each value (or line of one).
+_live_values: Counter[str] = Counter()
+# Secrets are made and dropped in worker threads too; re-entrant, as a GC pass inside
+# the locked section may drop a Secret.
+_lock = threading.RLock()
+
+
+def _parts(value: str) -> set[str]:
+    if len(value) < 6:
+        return set()
+    return {value, *(line for line in value.splitlines() if len(line) >= 16)}
 
 
 class Secret:
@@ -23,9 +37,20 @@ class Secret:
         if not isinstance(value, str):
             raise TypeError("Secret wraps a str")
         self._value = value
-        if len(value) >= 6:
-            _live_values.add(value)
-            _live_values.update(line for line in value.splitlines() if len(line) >= 16)
+        parts = _parts(value)
+        if parts:
+            with _lock:
+                _live_values.update(parts)
+
+    def __del__(self) -> None:
+        value = getattr(self, "_value", None)
+        if value is None:
+            return
+        with _lock:
+            for part in _parts(value):
+                _live_values[part] -= 1
+                if _live_values[part] <= 0:
+                    del _live_values[part]
 
     def reveal(self) -> str:
         return self._value
@@ -55,7 +80,9 @@ class Secret:
 def scrub(text: str) -> str:
     """Replace every known secret value in `text` (defence in depth for log lines)."""
     # Longest first, so a whole PEM is replaced before its lines are.
-    for value in sorted(_live_values, key=len, reverse=True):
+    with _lock:
+        values = sorted(_live_values, key=len, reverse=True)
+    for value in values:
         if value in text:
             text = text.replace(value, _REDACTED)
     return text

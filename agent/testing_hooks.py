@@ -3,12 +3,23 @@
 They let tests provoke what real methods must survive: a slow request to cancel,
 code and a child process writing to stdout, an unexpected exception, and an echo
 of arbitrary (e.g. non-ASCII) text for framing checks.
+
+`storage_write` lets crash tests stop the agent at a chosen point of its storage
+writes, deterministically: counting atomic file writes from the start of the process,
+ISSUEBRIDGE_TEST_CRASH_AFTER_WRITE=N kills it (SIGKILL) right after the N-th write,
+ISSUEBRIDGE_TEST_CRASH_BEFORE_RENAME=N with the N-th temp file written but not renamed,
+and ISSUEBRIDGE_TEST_PAUSE_AFTER_WRITE=N holds the writing thread after the N-th write
+until the file ISSUEBRIDGE_TEST_PAUSE_FILE (which it creates) is removed.
 """
 
 import asyncio
+import itertools
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 from pygls.lsp.server import LanguageServer
@@ -18,6 +29,30 @@ ENV_FLAG = "ISSUEBRIDGE_TEST_HOOKS"
 
 def enabled() -> bool:
     return os.environ.get(ENV_FLAG) == "1"
+
+
+_writes = itertools.count(1)
+_renames = itertools.count(1)
+
+
+def storage_write(stage: str) -> None:
+    """Called by `atomic_write` at `stage` "beforeRename" and "afterWrite"."""
+    if not enabled():
+        return
+    env = os.environ
+    if stage == "beforeRename":
+        if env.get("ISSUEBRIDGE_TEST_CRASH_BEFORE_RENAME") == str(next(_renames)):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return
+    n = str(next(_writes))
+    if env.get("ISSUEBRIDGE_TEST_CRASH_AFTER_WRITE") == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if env.get("ISSUEBRIDGE_TEST_PAUSE_AFTER_WRITE") == n:
+        marker = Path(env["ISSUEBRIDGE_TEST_PAUSE_FILE"])
+        marker.touch()
+        deadline = time.monotonic() + 60  # never hang a test run for good
+        while marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 def register(server: LanguageServer) -> None:

@@ -21,6 +21,7 @@ class ErrorCode(IntEnum):
     REMOTE_ERROR = -32004
     UNSUPPORTED_SERVER = -32005
     RATE_LIMITED = -32006
+    STORAGE_ERROR = -32007
 
 
 class ErrorKind(StrEnum):
@@ -36,6 +37,7 @@ class ErrorKind(StrEnum):
     REMOTE_ERROR = "remoteError"
     UNSUPPORTED_SERVER = "unsupportedServer"
     RATE_LIMITED = "rateLimited"
+    STORAGE_ERROR = "storageError"
 
     @property
     def code(self) -> ErrorCode:
@@ -55,4 +57,5 @@ _CODE_OF_KIND: dict[ErrorKind, ErrorCode] = {
     ErrorKind.REMOTE_ERROR: ErrorCode.REMOTE_ERROR,
     ErrorKind.UNSUPPORTED_SERVER: ErrorCode.UNSUPPORTED_SERVER,
     ErrorKind.RATE_LIMITED: ErrorCode.RATE_LIMITED,
+    ErrorKind.STORAGE_ERROR: ErrorCode.STORAGE_ERROR,
 }

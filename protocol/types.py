@@ -156,8 +156,18 @@ class EmptyResult:
 
 
 @attrs.frozen
+class SecretStorage:
+    """Where the agent keeps secrets: the OS keyring, or (`kind` "file", where there is
+    no usable keyring) a file readable by the user only, whose `path` is given."""
+
+    kind: Literal["keyring", "file"]
+    path: str | None = None
+
+
+@attrs.frozen
 class ProvidersListResult:
     providers: list[Provider]
+    secret_storage: SecretStorage | None = None
 
 
 @attrs.frozen

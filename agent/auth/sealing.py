@@ -11,7 +11,7 @@ import os
 import secrets as random_source
 from typing import Any
 
-from agent.errors import InvalidParams
+from agent.errors import InvalidParams, StorageError
 from agent.secret import Secret
 
 # scrypt cost: ~0.1 s and 32 MiB per attempt, which makes guessing expensive
@@ -19,6 +19,14 @@ from agent.secret import Secret
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
+# What `unseal` accepts: what `seal` writes, and a little room around it (a hand-edited
+# file must not make the agent spend a GiB or a minute, or crash the KDF).
+_N_RANGE = (2**14, 2**17)
+_R_RANGE = (1, 16)
+_P_RANGE = (1, 4)
+_SALT_BYTES = (16, 64)
+_NONCE_BYTES = 12
+_MAX_CIPHERTEXT = 64 * 1024  # a 4096-bit PEM is ~3.3 KB
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or retyped safely
 
 
@@ -49,17 +57,53 @@ def seal(value: Secret, passphrase: Secret, context: str) -> dict[str, Any]:
     }
 
 
-def unseal(box: dict[str, Any], passphrase: Secret, context: str) -> Secret:
-    """The sealed value, or InvalidParams on `passphrase` if it does not open."""
+class DamagedSeal(ValueError):
+    pass
+
+
+def _parameters(box: Any) -> tuple[bytes, int, int, int, bytes, bytes]:
+    """salt, n, r, p, nonce, ciphertext of a sealed box, if they are ones `seal` writes."""
+    if not isinstance(box, dict) or not isinstance(box.get("kdf"), dict):
+        raise DamagedSeal("not a sealed box")
+    kdf = box["kdf"]
+    if kdf.get("name", "scrypt") != "scrypt" or box.get("cipher", "AES-256-GCM") != "AES-256-GCM":
+        raise DamagedSeal("an unknown algorithm")
+    n, r, p = (kdf.get(k) for k in ("n", "r", "p"))
+    for value, (low, high) in ((n, _N_RANGE), (r, _R_RANGE), (p, _P_RANGE)):
+        if type(value) is not int or not low <= value <= high:
+            raise DamagedSeal("scrypt parameters out of range")
+    assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
+    if n & (n - 1):
+        raise DamagedSeal("scrypt n is not a power of two")
+    salt, nonce, ciphertext = (
+        _unb64(_text(x)) for x in (kdf.get("salt"), box.get("nonce"), box.get("ciphertext"))
+    )
+    if not _SALT_BYTES[0] <= len(salt) <= _SALT_BYTES[1] or len(nonce) != _NONCE_BYTES:
+        raise DamagedSeal("salt or nonce of the wrong size")
+    if not 16 < len(ciphertext) <= _MAX_CIPHERTEXT:
+        raise DamagedSeal("ciphertext of the wrong size")
+    return salt, n, r, p, nonce, ciphertext
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 2 * _MAX_CIPHERTEXT:
+        raise DamagedSeal("not base64 text")
+    return value
+
+
+def unseal(
+    box: dict[str, Any], passphrase: Secret, context: str, source: object = "team.json"
+) -> Secret:
+    """The sealed value; InvalidParams on `passphrase` if it does not open; StorageError
+    naming `source` (the team file) if the box is not one `seal` wrote."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        kdf = box["kdf"]
-        key = _key(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
-        plain = AESGCM(key).decrypt(
-            _unb64(box["nonce"]), _unb64(box["ciphertext"]), context.encode("utf-8")
-        )
+        salt, n, r, p, nonce, ciphertext = _parameters(box)
+        key = _key(passphrase, salt, n, r, p)
+        plain = AESGCM(key).decrypt(nonce, ciphertext, context.encode("utf-8"))
+        return Secret(plain.decode("utf-8"))
     except InvalidTag:
         raise InvalidParams(
             "passphrase",
@@ -67,13 +111,13 @@ def unseal(box: dict[str, Any], passphrase: Secret, context: str) -> Secret:
             hint="Check it with the person who shared the configuration (it is case-insensitive; "
             "the dashes matter).",
         ) from None
-    except (KeyError, TypeError, ValueError):
-        raise InvalidParams(
-            "instanceId",
-            "The team configuration's sealed key is damaged.",
-            hint="Ask the person who shared it to share it again.",
+    except (DamagedSeal, ValueError, UnicodeDecodeError) as exc:
+        raise StorageError(
+            f"The team configuration's sealed key is damaged ({exc}), so it cannot be unlocked.",
+            source,
+            hint="Ask the person who shared it to share it again, or restore the file from "
+            "version control.",
         ) from None
-    return Secret(plain.decode("utf-8"))
 
 
 def _b64(data: bytes) -> str:
@@ -81,4 +125,7 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise DamagedSeal("not base64 text") from None

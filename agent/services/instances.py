@@ -5,10 +5,13 @@ tells the editor (`providers/didChange`) after every change.
 """
 
 import asyncio
+import contextlib
+import contextvars
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from pathlib import Path
+from typing import Literal, TypeVar
 
 from agent.errors import AgentError, NotConnected
 from agent.providers.base import (
@@ -21,7 +24,9 @@ from agent.providers.base import (
 from agent.providers.registry import ProviderRegistry
 from agent.secret import Secret
 from agent.settings import Settings
+from agent.store import unit
 from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
+from agent.store.files import remove_stale_temp_files
 from agent.store.secrets import SecretStore, open_secret_store
 from protocol.types import Instance, User
 
@@ -34,8 +39,11 @@ def instance_id_for(provider_id: str, base_url: str) -> str:
     return f"{provider_id}-{digest}"
 
 
-def secret_prefix(instance_id: str) -> str:
-    return f"instance/{instance_id}/"
+T = TypeVar("T")
+# The instance ids whose lock the current request (task) holds.
+_held_locks: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "held_instance_locks", default=frozenset()
+)
 
 
 def key_secret_name(key_id: str) -> str:
@@ -66,6 +74,7 @@ class Instances:
         self._stores_for: Path | None = None
         self._config: ConfigStore | None = None
         self._secrets: SecretStore | None = None
+        self._locks: dict[str, asyncio.Lock] = {}
 
     # --- stores (they follow the storage dir setting) ----------------------------
 
@@ -73,10 +82,16 @@ class Instances:
         directory = self._settings().storage_dir
         if self._config is None or self._secrets is None or directory != self._stores_for:
             # Choosing the secret store may import keyring and ask the OS: off the loop.
-            secrets = await asyncio.to_thread(open_secret_store, directory)
-            self._config = ConfigStore(directory, on_corrupt=self._on_corrupt)
-            self._secrets, self._stores_for = secrets, directory
+            config = ConfigStore(directory, on_corrupt=self._on_corrupt)
+            secrets = await asyncio.to_thread(open_secret_store, directory, self._on_corrupt)
+            await asyncio.to_thread(_tidy, config, secrets)
+            self._config, self._secrets, self._stores_for = config, secrets, directory
         return self._config, self._secrets
+
+    async def secret_storage(self) -> tuple[Literal["keyring", "file"], Path | None]:
+        """Where secrets are kept: the OS keyring, or a 0600 file (and its path)."""
+        _, secrets = await self._stores()
+        return secrets.kind, secrets.location()
 
     async def _read(self) -> StoredConfig:
         config, _ = await self._stores()
@@ -112,7 +127,7 @@ class Instances:
         """The instance's secrets, with its generated key (if it uses one) as privateKey."""
         _, secrets = await self._stores()
         stored = stored or await self.get(instance_id)
-        prefix = secret_prefix(instance_id)
+        prefix = unit.secret_prefix(instance_id, stored.secrets)
 
         def read() -> dict[str, Secret]:
             found = {
@@ -137,6 +152,37 @@ class Instances:
         await asyncio.to_thread(secrets.set, key_secret_name(key_id), private_pem)
 
     # --- changing ----------------------------------------------------------------
+    #
+    # Every change of an instance runs under its lock (`serialized`), so two requests for
+    # one instance never interleave: the later one wins, fully. The write itself is one
+    # `unit.commit` (configuration and secrets as one unit, crash-safe) that, once it
+    # starts, is not stopped by a cancel: the request then answers with its outcome.
+
+    @contextlib.asynccontextmanager
+    async def serialized(self, instance_id: str) -> AsyncIterator[None]:
+        """Hold the instance's lock (re-entrant within one request)."""
+        held = _held_locks.get()
+        if instance_id in held:
+            yield
+            return
+        async with self._locks.setdefault(instance_id, asyncio.Lock()):
+            token = _held_locks.set(held | {instance_id})
+            try:
+                yield
+            finally:
+                _held_locks.reset(token)
+
+    async def _commit(
+        self,
+        instance_id: str,
+        change: unit.Change,
+        new_secrets: Mapping[str, Secret] | None = None,
+        keep: Collection[str] = (),
+    ) -> StoredInstance | None:
+        config, secrets = await self._stores()
+        return await finish_despite_cancel(
+            lambda: unit.commit(config, secrets, instance_id, change, new_secrets, keep)
+        )
 
     async def changed(self) -> None:
         """Tell the editor that what it lists may have changed."""
@@ -145,17 +191,9 @@ class Instances:
     async def save_configuration(
         self, provider_id: str, parsed: ParsedConfiguration, check: ServerCheck
     ) -> Instance:
-        """Store a configuration that passed its check, replacing any for the same URL."""
+        """Store a configuration that passed its check, replacing any for the same URL
+        (with every secret of the old one, and its authorization)."""
         instance_id = instance_id_for(provider_id, parsed.base_url)
-        config, secrets = await self._stores()
-        prefix = secret_prefix(instance_id)
-
-        def write_secrets() -> None:
-            # A new configuration replaces every secret of the old one (and its authorization).
-            secrets.delete_prefix(prefix)
-            for name, value in parsed.secrets.items():
-                secrets.set(prefix + name, value)
-
         stored = StoredInstance(
             provider_id=provider_id,
             base_url=parsed.base_url,
@@ -166,28 +204,23 @@ class Instances:
             user=StoredUser(check.user.name, check.user.display_name) if check.user else None,
             server_version=check.server_version,
         )
-
-        def write_config() -> None:
-            config.update(lambda c: c.instances.__setitem__(instance_id, stored))
-
-        await asyncio.to_thread(write_secrets)
-        await asyncio.to_thread(write_config)
-        await self.drop_session(instance_id)
+        async with self.serialized(instance_id):
+            await self._commit(instance_id, lambda _current: stored, dict(parsed.secrets))
+            await self.drop_session(instance_id)
         await self._on_change()
         return await self.describe(instance_id, stored)
 
     async def save_authorization(
         self, instance_id: str, new_secrets: dict[str, Secret], check: ServerCheck
     ) -> Instance:
-        config, secrets = await self._stores()
-        prefix = secret_prefix(instance_id)
-
-        def write_secrets() -> None:
-            for name, value in new_secrets.items():
-                secrets.set(prefix + name, value)
-
-        def change(c: StoredConfig) -> StoredInstance:
-            current = c.instances[instance_id]
+        def change(current: StoredInstance | None) -> StoredInstance:
+            if current is None:
+                raise NotConnected(
+                    "The instance was disconnected while it was being authorized.",
+                    hint="Configure the instance again.",
+                    instanceId=instance_id,
+                    action="configure",
+                )
             current.state = "connected" if check.connected else "needsAuthorization"
             current.error = None
             current.user = (
@@ -196,47 +229,40 @@ class Instances:
             current.server_version = check.server_version or current.server_version
             return current
 
-        await asyncio.to_thread(write_secrets)
-        stored = await asyncio.to_thread(config.update, change)
-        await self.drop_session(instance_id)
+        async with self.serialized(instance_id):
+            stored = await self._commit(
+                instance_id, change, new_secrets, keep=[n for n in CREDENTIAL_NAMES]
+            )
+            await self.drop_session(instance_id)
         await self._on_change()
         return await self.describe(instance_id, stored)
 
     async def mark_failed(self, instance_id: str, error: AgentError) -> None:
         """After a rejected login: state `error`, and no more calls until reconfigured."""
-        config, _ = await self._stores()
 
-        def change(c: StoredConfig) -> None:
-            if instance_id in c.instances:
-                c.instances[instance_id].state = "error"
-                c.instances[instance_id].error = error.message
+        def change(current: StoredInstance | None) -> StoredInstance | None:
+            if current is not None:
+                current.state, current.error = "error", error.message
+            return current
 
-        await asyncio.to_thread(config.update, change)
-        await self.drop_session(instance_id)
+        async with self.serialized(instance_id):
+            await self._commit(instance_id, change)
+            await self.drop_session(instance_id)
         await self._on_change()
 
     async def disconnect(self, instance_id: str, forget: bool) -> None:
-        stored = await self.get(instance_id)
-        config, secrets = await self._stores()
-        prefix = secret_prefix(instance_id)
+        def change(current: StoredInstance | None) -> StoredInstance | None:
+            if forget or current is None:
+                return None
+            current.state, current.error, current.user = "needsAuthorization", None, None
+            return current
 
-        def change(c: StoredConfig) -> None:
-            if forget:
-                c.instances.pop(instance_id, None)
-            elif instance_id in c.instances:
-                current = c.instances[instance_id]
-                current.state, current.error, current.user = "needsAuthorization", None, None
-
-        def delete_secrets() -> None:
-            if forget:
-                secrets.delete_prefix(prefix)
-            else:  # keep the instance's key: the user only has to authorize again
-                for name in USER_CREDENTIALS:
-                    secrets.delete(prefix + name)
-
-        await asyncio.to_thread(delete_secrets)
-        await asyncio.to_thread(config.update, change)
-        await self.drop_session(instance_id)
+        async with self.serialized(instance_id):
+            stored = await self.get(instance_id)
+            # Without `forget` the instance keeps its key: the user only authorizes again.
+            keep = [n for n in CREDENTIAL_NAMES if n not in USER_CREDENTIALS]
+            await self._commit(instance_id, change, {}, keep)
+            await self.drop_session(instance_id)
         log.info(
             "Disconnected %s (%s)%s", instance_id, stored.base_url, ", forgotten" if forget else ""
         )
@@ -290,6 +316,36 @@ class Instances:
     async def drop_all_sessions(self) -> None:
         for instance_id in list(self._sessions):
             await self.drop_session(instance_id)
+
+
+async def finish_despite_cancel(work: Callable[[], T]) -> T:
+    """Run `work` in a thread to its end even if the awaiting request is cancelled
+    meanwhile: a storage change that started is never left half done, and the request
+    then answers with its outcome (all changed) rather than "cancelled"."""
+    future = asyncio.ensure_future(asyncio.to_thread(work))
+    while True:
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if future.cancelled():
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            log.info("A request was cancelled while storing its change; it completes")
+
+
+def _tidy(config: ConfigStore, secrets: SecretStore) -> None:
+    """On first opening the stores: remove what a killed agent left behind (its temp
+    files, secrets no configured instance points to). A damaged store is reported by the
+    requests that use it, not here."""
+    for directory in (config.path.parent, config.path.parent / "secrets"):
+        for path in remove_stale_temp_files(directory):
+            log.info("Removed %s, left by an interrupted write", path)
+    try:
+        unit.remove_orphans(config, secrets)
+    except (AgentError, OSError) as exc:
+        log.warning("Could not check for unused secrets: %s", getattr(exc, "message", exc))
 
 
 def instance_config(stored: StoredInstance) -> InstanceConfig:

@@ -39,6 +39,8 @@ class Team:
         self._instances = instances
         self.folders: list[Path] = []
         instances.team_ids = self._ids
+        # Which file each team entry came from (for errors that name it).
+        self._sources: dict[str, Path] = {}
 
     async def _ids(self) -> set[str]:
         return set(await self.entries())
@@ -59,7 +61,10 @@ class Team:
             found: dict[str, team_file.TeamEntry] = {}
             for folder in self.folders:
                 for entry in team_file.read(folder):
-                    found.setdefault(instance_id_for(entry.provider_id, entry.base_url), entry)
+                    instance_id = instance_id_for(entry.provider_id, entry.base_url)
+                    if instance_id not in found:
+                        found[instance_id] = entry
+                        self._sources[instance_id] = team_file.team_file(folder)
             return found
 
         return await asyncio.to_thread(read_all)
@@ -164,6 +169,7 @@ class Team:
             entry.sealed_private_key,
             Secret(params.passphrase),
             seal_context(entry),
+            self._sources.get(params.instance_id, team_file.TEAM_FILE),
         )
         public_pem = keys.load_private_key(private_key.reveal(), field="instanceId").public_pem
         if entry.public_key_fingerprint and (

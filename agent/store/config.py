@@ -7,19 +7,18 @@ other's updates. Reads re-read the file when it changed on disk. A file that
 cannot be parsed is moved aside (never overwritten) and reported.
 """
 
+import contextlib
 import json
 import logging
 import os
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 
-from agent.errors import AgentError
-from agent.store.files import atomic_write, ensure_private_dir, locked
+from agent.store.files import atomic_write, ensure_private_dir, locked, read_store_file, set_aside
 
 log = logging.getLogger("issuebridge.store")
 
@@ -45,6 +44,9 @@ class StoredInstance:
     user: StoredUser | None = None
     server_version: str | None = None
     error: str | None = None
+    # Which generation of secrets is this instance's (see agent.services.instances);
+    # None: the names from before generations, `instance/<id>/<name>`.
+    secrets: str | None = None
 
 
 @attrs.define
@@ -64,6 +66,8 @@ class ConfigStore:
         self._cached: StoredConfig | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._on_corrupt = on_corrupt
+        # True once this process set a damaged file aside: what it held is unknown now.
+        self.set_aside = False
 
     def read(self) -> StoredConfig:
         """The current configuration (re-read if the file changed since last time)."""
@@ -83,6 +87,13 @@ class ConfigStore:
             self._cached, self._stamp = config, self._file_stamp()
         return result
 
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[StoredConfig]:
+        """The freshest configuration, with the lock held (no one changes it meanwhile)."""
+        ensure_private_dir(self.path.parent)
+        with locked(self.path):
+            yield self._load()
+
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
             st = os.stat(self.path)
@@ -91,22 +102,18 @@ class ConfigStore:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _load(self) -> StoredConfig:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = read_store_file(self.path, "configuration")
+        if raw is None:
             return StoredConfig()
-        except OSError as exc:
-            raise AgentError(
-                f"issuebridge cannot read its configuration {self.path}: {exc.strerror}.",
-                hint="Check the file's owner and permissions (it should be yours, mode 600).",
-            ) from None
         try:
             data = json.loads(raw)
             return _converter.structure(migrate(data), StoredConfig)
         except Exception as exc:  # any unreadable content: keep it aside, start clean
             problem = exc.__class__.__name__
-            moved_to = self.path.with_name(f"config.json.corrupt-{int(time.time())}")
-            os.replace(self.path, moved_to)
+            moved_to = set_aside(self.path)
+            self.set_aside = True
+            if moved_to is None:  # another agent set it aside (and reported it) first
+                return StoredConfig()
             report = (
                 f"issuebridge's configuration could not be read ({problem}) and was kept as "
                 f"{moved_to}; it starts afresh. Configure your servers again, or restore the file."

@@ -5,12 +5,24 @@ the agent's start-up, and listing providers never writes.
 """
 
 import contextlib
+import errno
 import os
+import re
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from agent import testing_hooks
+from agent.errors import StorageError
+
 LOCK_TIMEOUT_SECONDS = 10.0
+# Temp files of `atomic_write`: `.<name>.<pid>.<random>.tmp`. The pid says whose it is, so
+# one left by a killed agent can be told from one another agent is writing right now.
+_TEMP = re.compile(r"^\.(?P<name>[^/]+)\.(?P<pid>[0-9]+)\.[A-Za-z0-9_]+\.tmp$")
+# Before the pid was in the name: `.<name>.<8 random chars>`, for the store's own files.
+_OLD_TEMP = re.compile(r"^\.(config\.json|secrets\.json|keyring-index\.json)\.[a-z0-9_]{8}$")
+_OLD_TEMP_AGE_SECONDS = 600  # a write takes milliseconds; one this old was abandoned
 
 
 def ensure_private_dir(path: Path) -> None:
@@ -22,13 +34,16 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a whole file or nothing: temp file in the same dir, fsync, rename."""
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        testing_hooks.storage_write("beforeRename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -40,6 +55,42 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    testing_hooks.storage_write("afterWrite")
+
+
+def remove_stale_temp_files(directory: Path) -> list[Path]:
+    """Delete temp files that `atomic_write` left behind when its process was killed:
+    only our own naming pattern, only of processes no longer running."""
+    removed: list[Path] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        path = directory / name
+        match, stale = _TEMP.match(name), False
+        if match:
+            stale = not _process_running(int(match["pid"]))
+        elif _OLD_TEMP.match(name):
+            with contextlib.suppress(OSError):
+                stale = time.time() - path.stat().st_mtime > _OLD_TEMP_AGE_SECONDS
+        else:
+            continue
+        if stale and path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _process_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM  # someone else's process: not ours to judge
+    return True
 
 
 @contextlib.contextmanager
@@ -50,6 +101,32 @@ def locked(path: Path) -> Iterator[None]:
     lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
     with lock:
         yield
+
+
+def read_store_file(path: Path, what: str) -> bytes | None:
+    """The bytes of one of the store's files; None if it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(
+            f"issuebridge cannot read its {what} {path}: {exc.strerror}.",
+            path,
+            hint="Check the file's owner and permissions (it should be yours, mode 600).",
+        ) from None
+
+
+def set_aside(path: Path) -> Path | None:
+    """Move a damaged file out of the way, kept (0600) for the user to look at or restore.
+    None if it is gone already (another agent set it aside first)."""
+    moved_to = path.with_name(f"{path.name}.corrupt-{int(time.time())}-{os.getpid()}")
+    try:
+        os.replace(path, moved_to)
+    except FileNotFoundError:
+        return None
+    moved_to.chmod(0o600)
+    return moved_to
 
 
 def is_private(path: Path) -> bool:

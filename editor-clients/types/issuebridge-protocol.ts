@@ -106,8 +106,15 @@ export interface EmptyParams {
 export interface EmptyResult {
 }
 
+/** Where the agent keeps secrets: the OS keyring, or (`kind` "file", where there is no usable keyring) a file readable by the user only, whose `path` is given. */
+export interface SecretStorage {
+  kind: "keyring" | "file";
+  path?: string;
+}
+
 export interface ProvidersListResult {
   providers: Provider[];
+  secretStorage?: SecretStorage;
 }
 
 /** Configure (or reconfigure) an instance of a provider with one auth method's fields. */
@@ -250,5 +257,6 @@ export const ErrorCodes = {
   remoteError: -32004,
   unsupportedServer: -32005,
   rateLimited: -32006,
+  storageError: -32007,
 } as const;
-export type ErrorKind = keyof typeof ErrorCodes; // 12 codes
+export type ErrorKind = keyof typeof ErrorCodes; // 13 codes

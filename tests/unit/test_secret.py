@@ -33,8 +33,7 @@ def test_a_secret_cannot_be_serialised() -> None:
 
 def test_known_secret_values_are_scrubbed_from_log_records() -> None:
     pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
-    Secret("another-token-1234")
-    Secret(pem)
+    held = [Secret("another-token-1234"), Secret(pem)]  # scrubbed while the agent holds them
     record = logging.LogRecord(
         "x",
         logging.INFO,
@@ -48,3 +47,6 @@ def test_known_secret_values_are_scrubbed_from_log_records() -> None:
     assert "another-token" not in text
     assert "MIIEvQ" not in text
     assert scrub("x another-token-1234 y") == "x <secret> y"
+    del held
+    # Forgotten once no Secret holds them any more (nothing left to leak, nor to keep).
+    assert scrub("x another-token-1234 y") == "x another-token-1234 y"
