@@ -159,6 +159,13 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await panel.getByRole("radio", { name: /Personal access token/ }).waitFor();
     await panel.getByRole("radio", { name: /OAuth 1\.0a/ }).waitFor();
     assert.equal(await panel.getByLabel("Personal access token", { exact: false }).last().getAttribute("type"), "password");
+    // No OS keyring (ISSUEBRIDGE_SECRET_STORE=file): said once, with the file, until dismissed.
+    const note = panel.locator(".storage-note");
+    await note.getByText("only your user account can read (mode 0600)").waitFor({ timeout: 30_000 });
+    assert.match((await note.locator("code").textContent()) ?? "", /agent-storage\/.*secrets/);
+    await shot("integrations-secret-file-note.png");
+    await note.getByRole("button", { name: "Got it" }).click();
+    await note.waitFor({ state: "hidden" });
   });
 
   test("a wrong token shows the agent's error message once, beside the token", async () => {
@@ -437,5 +444,6 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     const row = treeRow(reloaded, sim.baseUrl.replace(/^http:\/\//, "")).first();
     await row.waitFor({ timeout: 60_000 });
     assert.equal(await row.getAttribute("aria-expanded"), "false");
+    assert.equal(await panel.locator(".storage-note").isVisible(), false, "the secret-file note was said once");
   });
 });
