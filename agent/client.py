@@ -1,17 +1,26 @@
 """What the agent can ask of the editor: notifications, log lines, opening a URL,
 and progress. Services talk to this, never to pygls directly."""
 
+import asyncio
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
+from urllib.parse import urlsplit
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from protocol.converter import unstructure
+from protocol.methods import WINDOW_EXTERNAL_URI
+from protocol.types import ExternalUriParams
 
 log = logging.getLogger("issuebridge.client")
+
+# How long to wait for the editor to map a URI before using the local one.
+EXTERNAL_URI_TIMEOUT_SECONDS: Final = 5.0
+MAX_URI_LENGTH: Final = 2048
 
 _LOG_LEVELS = {
     logging.ERROR: lsp.MessageType.Error,
@@ -54,6 +63,45 @@ class EditorClient:
         window = caps.window if caps else None
         return bool(window and window.show_document and window.show_document.support)
 
+    @property
+    def can_map_external_uri(self) -> bool:
+        """The client declared `capabilities.experimental.issuebridge.externalUri`."""
+        caps = self._capabilities()
+        experimental = caps.experimental if caps else None
+        ours = experimental.get("issuebridge") if isinstance(experimental, dict) else None
+        return isinstance(ours, dict) and ours.get("externalUri") is True
+
+    async def external_uri(self, uri: str) -> str | None:
+        """The address of local `uri` that the user's browser can reach, as the editor
+        maps it (`issuebridge/window/externalUri`); None if it cannot or will not."""
+        params = unstructure(ExternalUriParams(uri=uri))
+        protocol = self._server.protocol
+        msg_id = f"externalUri-{uuid.uuid4()}"
+        try:
+            result = await asyncio.wait_for(
+                asyncio.wrap_future(
+                    protocol.send_request(WINDOW_EXTERNAL_URI, params, msg_id=msg_id)
+                ),
+                EXTERNAL_URI_TIMEOUT_SECONDS,
+            )
+        except TimeoutError:
+            log.info("The editor did not map the callback address in time; using %s", uri)
+            return None
+        except Exception as exc:  # the editor answered with an error
+            log.info("The editor could not map the callback address (%s); using %s", exc, uri)
+            return None
+        finally:
+            # A late answer must find no (cancelled) future waiting for it.
+            protocol._request_futures.pop(msg_id, None)
+            protocol._result_types.pop(msg_id, None)
+        # pygls hands over an untyped result as a namedtuple-like `Object`.
+        mapped = result.get("uri") if isinstance(result, dict) else getattr(result, "uri", None)
+        if not _is_web_url(mapped):
+            log.warning("The editor mapped the callback address to something unusable")
+            return None
+        assert isinstance(mapped, str)
+        return mapped
+
     async def show_document(self, url: str) -> bool:
         """Ask the editor to open `url` in the user's browser; True if it did."""
         try:
@@ -74,6 +122,16 @@ class EditorClient:
             yield reporter
         finally:
             reporter.end()
+
+
+def _is_web_url(value: object) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_URI_LENGTH:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 class Progress:

@@ -82,3 +82,10 @@ def register(server: LanguageServer) -> None:
     @server.feature("issuebridge/test/echo")
     async def echo(ls: LanguageServer, params: Any) -> Any:
         return params
+
+
+def authorize_wait_seconds() -> float | None:
+    """How long a loopback authorization waits for the browser, shortened for a test
+    (ISSUEBRIDGE_TEST_AUTHORIZE_WAIT_SECONDS); None outside the tests."""
+    value = os.environ.get("ISSUEBRIDGE_TEST_AUTHORIZE_WAIT_SECONDS")
+    return float(value) if enabled() and value else None

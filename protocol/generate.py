@@ -123,6 +123,10 @@ def json_schema() -> dict[str, Any]:
         "notifications": {
             name: {"params": f"#/$defs/{p.__name__}"} for name, p in methods.NOTIFICATIONS.items()
         },
+        "clientRequests": {
+            name: {"params": f"#/$defs/{p.__name__}", "result": f"#/$defs/{r.__name__}"}
+            for name, (p, r) in methods.CLIENT_REQUESTS.items()
+        },
         "errors": {kind.value: int(kind.code) for kind in ErrorKind},
     }
 
@@ -183,9 +187,21 @@ def typescript() -> str:
     for name in methods.NOTIFICATIONS:
         parts.append(f"  {_const_name(name)}: {json.dumps(name)},")
     parts.append("} as const;\n")
+    parts.append(
+        "/** Method names of the requests the agent sends to a client that declares them. */"
+    )
+    parts.append("export const ClientRequests = {")
+    for name in methods.CLIENT_REQUESTS:
+        parts.append(f"  {_const_name(name)}: {json.dumps(name)},")
+    parts.append("} as const;\n")
     parts.append("/** Params and result of every request, by method name. */")
     parts.append("export interface RequestTypes {")
     for name, (p, r) in methods.REQUESTS.items():
+        parts.append(f"  {json.dumps(name)}: {{ params: {p.__name__}; result: {r.__name__} }};")
+    parts.append("}\n")
+    parts.append("/** Params and result of every agent -> client request, by method name. */")
+    parts.append("export interface ClientRequestTypes {")
+    for name, (p, r) in methods.CLIENT_REQUESTS.items():
         parts.append(f"  {json.dumps(name)}: {{ params: {p.__name__}; result: {r.__name__} }};")
     parts.append("}\n")
     parts.append("/** Params of every notification, by method name. */")

@@ -16,6 +16,10 @@ TEAM_UNLOCK: Final = "issuebridge/team/unlock"
 # agent -> client notifications
 PROVIDERS_DID_CHANGE: Final = "issuebridge/providers/didChange"
 
+# agent -> client requests, sent only to clients that declare them in `initialize`
+# (`capabilities.experimental.issuebridge`).
+WINDOW_EXTERNAL_URI: Final = "issuebridge/window/externalUri"
+
 
 # The shape of each method: what its params structure into and what it answers.
 # Imported late so that this module stays the single list of names.
@@ -35,4 +39,8 @@ REQUESTS: Final[dict[str, tuple[type, type]]] = {
 
 NOTIFICATIONS: Final[dict[str, type]] = {
     PROVIDERS_DID_CHANGE: _t.ProvidersDidChangeParams,
+}
+
+CLIENT_REQUESTS: Final[dict[str, tuple[type, type]]] = {
+    WINDOW_EXTERNAL_URI: (_t.ExternalUriParams, _t.ExternalUriResult),
 }

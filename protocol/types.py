@@ -202,7 +202,9 @@ class AuthorizeResult:
 
 @attrs.frozen
 class CompleteAuthorizationParams:
-    """Finish an out-of-band authorization with the code the tracker showed the user."""
+    """Finish a pending authorization with what the browser showed: the bare code, or the
+    whole callback address (`…?oauth_token=…&oauth_verifier=…`). Works for an out-of-band
+    authorization and while a loopback `authorize` still waits (which then answers too)."""
 
     instance_id: str
     verifier: str
@@ -283,6 +285,33 @@ class ProvidersDidChangeParams:
     providers: list[Provider]
 
 
+# --- agent -> client requests -------------------------------------------------
+
+
+@attrs.frozen
+class IssuebridgeClientCapabilities:
+    """What a client declares under `initialize` `capabilities.experimental.issuebridge`.
+    `external_uri`: the client answers `issuebridge/window/externalUri`."""
+
+    external_uri: bool = False
+
+
+@attrs.frozen
+class ExternalUriParams:
+    """Asks the editor for an address of the agent's local callback listener that the
+    user's browser can reach (VS Code: `env.asExternalUri`), for remote set-ups."""
+
+    uri: str
+
+
+@attrs.frozen
+class ExternalUriResult:
+    """The address the browser can reach; the listener accepts a path equal to or ending
+    in `/callback`. Answer the same `uri` when nothing needs mapping."""
+
+    uri: str
+
+
 # --- errors ------------------------------------------------------------------
 
 
@@ -293,3 +322,4 @@ class ErrorData:
     kind: str
     hint: str | None = None
     field: str | None = None
+    action: ErrorAction | None = None

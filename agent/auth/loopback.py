@@ -3,10 +3,17 @@
 It listens on 127.0.0.1 only, on a random port, answers only the callback path
 with the expected `oauth_token` (anything else gets a 404 or 400 and the wait
 goes on), tells the browser it may close the tab, and closes after one use.
+
+Any local process can reach the port, so nothing is accepted before the request
+token is known, and then only that exact token (compared in constant time) with
+a verifier: a stray or hostile request cannot end or spoil the authorization.
+The path may carry a prefix (`/proxy/PORT/callback`): a remote editor's proxy
+may keep the prefix of the external URI it maps to this listener.
 """
 
 import asyncio
 import contextlib
+import hmac
 import html
 import logging
 from urllib.parse import parse_qs, urlsplit
@@ -50,6 +57,11 @@ class CallbackListener:
     def expect(self, oauth_token: str) -> None:
         self._expected_token = oauth_token
 
+    @property
+    def result(self) -> "asyncio.Future[CallbackResult]":
+        """Resolved by the one accepted callback; cancelled when the listener closes."""
+        return self._result
+
     async def wait(self, timeout_seconds: float) -> CallbackResult:
         return await asyncio.wait_for(asyncio.shield(self._result), timeout_seconds)
 
@@ -76,12 +88,13 @@ class CallbackListener:
         target = rest.rpartition(" ")[0] or rest
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if method != "GET" or parts.path != CALLBACK_PATH:
+        if method != "GET" or not parts.path.endswith(CALLBACK_PATH):
             await self._answer(
                 writer, 404, "Not found", "This address only receives issuebridge's authorization."
             )
             return
-        if self._result.done() or query.get("oauth_token") != self._expected_token:
+        verifier = query.get("oauth_verifier", "")
+        if self._result.done() or not verifier or not self._is_expected(query.get("oauth_token")):
             log.warning("Ignored a callback that is not for the pending authorization")
             await self._answer(
                 writer,
@@ -91,7 +104,6 @@ class CallbackListener:
                 "Start the authorization again from your editor.",
             )
             return
-        verifier = query.get("oauth_verifier", "")
         if verifier == "denied":
             await self._answer(
                 writer, 200, "Access denied", "You denied access. You may close this tab."
@@ -104,6 +116,12 @@ class CallbackListener:
                 "Authorization complete. You may close this tab and return to your editor.",
             )
         self._result.set_result(CallbackResult(verifier=verifier))
+
+    def _is_expected(self, token: str | None) -> bool:
+        expected = self._expected_token
+        if expected is None or token is None:
+            return False  # never before the request token is known
+        return hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
 
     async def _answer(
         self, writer: asyncio.StreamWriter, status: int, title: str, text: str

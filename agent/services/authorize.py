@@ -3,28 +3,40 @@
 Loopback (the default): a one-shot listener on 127.0.0.1 is the callback, the
 editor opens the authorize page (`window/showDocument`), and the request answers
 when the browser comes back: Jira never has to reach the user's machine from
-outside. Out of band (`callback: "oob"`, or an editor that cannot open URLs):
-the answer carries the URL, and `completeAuthorization` takes the code Jira shows.
+outside. In a remote set-up (the browser on another machine than the agent) a
+client that declares it maps the listener's address to one the browser can
+reach (`issuebridge/window/externalUri`). Out of band (`callback: "oob"`, or an
+editor that cannot open URLs): the answer carries the URL, and
+`completeAuthorization` takes the code Jira shows.
+
+The paste path: `completeAuthorization` also takes the code, or the whole address
+the browser shows, while a loopback `authorize` still waits (its callback never
+arrived). The verifier is exchanged once, whichever way it came; both requests
+answer with the connected instance.
 
 One authorization per instance at a time: a new one replaces a pending one,
-whose request is then answered as cancelled.
+whose request is then answered saying so. A wait that ends unfinished says why.
 """
 
 import asyncio
+import hmac
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from agent import testing_hooks
 from agent.auth.loopback import CallbackListener
 from agent.client import EditorClient
-from agent.errors import InvalidParams, NotConnected
+from agent.errors import AgentError, InvalidParams, NotConnected
 from agent.providers.base import Credentials, InstanceConfig, PendingAuthorization
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances, instance_config
 from agent.settings import Settings
+from protocol.errors import ErrorKind
 from protocol.types import (
     AuthorizeParams,
     AuthorizeResult,
@@ -36,10 +48,20 @@ from protocol.types import (
 log = logging.getLogger("issuebridge.authorize")
 
 
-@attrs.define
+class AuthorizationEnded(AgentError):
+    """A loopback wait that ended before the browser came back (`-32800`)."""
+
+    kind = ErrorKind.CANCELLED
+
+
+@attrs.define(eq=False)
 class _Pending:
     authorization: PendingAuthorization
-    task: "asyncio.Task[Any] | None" = None  # a loopback request waiting for the browser
+    waiting: bool  # a loopback `authorize` request waits for the browser
+    # The verifier, from the browser's callback or pasted; an AuthorizationEnded
+    # exception when a newer authorization replaces a waiting one.
+    verifier: "asyncio.Future[str]" = attrs.Factory(lambda: _future())
+    exchange: "asyncio.Task[Instance] | None" = None  # the one exchange of the verifier
 
 
 class Authorizations:
@@ -68,7 +90,7 @@ class Authorizations:
                 hint="To change the token, configure the instance again.",
                 action="configure",
             )
-        self._replace_pending(instance_id)
+        self._end_pending(instance_id, "A newer authorization of this instance replaced this one.")
         config = instance_config(stored)
         credentials = await self._instances.credentials(instance_id, stored)
         if params.callback == "oob" or not self._client.can_show_document:
@@ -81,7 +103,7 @@ class Authorizations:
         stored = await self._instances.get(instance_id)
         provider = self._registry.get(stored.provider_id)
         pending = await provider.start_authorization(config, credentials, self._settings(), None)
-        self._pending[instance_id] = _Pending(pending)
+        self._pending[instance_id] = _Pending(pending, waiting=False)
         return AuthorizeResult(
             instance=await self._instances.describe(instance_id, stored),
             authorize_url=pending.authorize_url,
@@ -98,12 +120,19 @@ class Authorizations:
         listener = await CallbackListener.start()
         entry: _Pending | None = None
         try:
+            callback_url = listener.url
+            if self._client.can_map_external_uri:
+                callback_url = await self._client.external_uri(listener.url) or listener.url
+                if callback_url != listener.url:
+                    log.info("The browser comes back through %s", callback_url)
             pending = await provider.start_authorization(
-                config, credentials, self._settings(), listener.url
+                config, credentials, self._settings(), callback_url
             )
             listener.expect(pending.state["requestToken"].reveal())
-            entry = _Pending(pending, asyncio.current_task())
+            entry = _Pending(pending, waiting=True)
             self._pending[instance_id] = entry
+            verifier = entry.verifier
+            listener.result.add_done_callback(lambda result: _take_callback(result, verifier))
             title = f"Authorize issuebridge at {config.base_url}"
             with self._client.progress(params.work_done_token, title) as progress:
                 progress.report("Waiting for you to allow access in the browser…")
@@ -112,77 +141,155 @@ class Authorizations:
                     # code the user can paste (the loopback token would lead nowhere).
                     log.info("The editor did not open the authorize page; switching to oob")
                     await listener.close()
+                    self._pending.pop(instance_id, None)
+                    entry = None
                     return await self._out_of_band(instance_id, config, credentials)
-                try:
-                    callback = await listener.wait(max(1.0, pending.expires_at - time.time()))
-                except TimeoutError:
-                    raise NotConnected(
-                        "The authorization was not finished in the browser in time.",
-                        hint="Authorize again; Jira forgets unused authorizations in 10 minutes.",
-                        action="authorize",
-                        instanceId=instance_id,
-                    ) from None
+                code = await self._wait(instance_id, entry)
                 progress.report("Exchanging the authorization for an access token…")
-                instance = await self._finish(
-                    instance_id, config, credentials, pending, callback.verifier
-                )
+                instance = await asyncio.shield(self._exchange(instance_id, entry, code))
             return AuthorizeResult(instance=instance)
+        except asyncio.CancelledError:
+            if entry is not None and entry.exchange is not None:
+                raise  # cancelled while exchanging: that goes on, shielded
+            # The client cancelled the request (or the agent is shutting down): answer
+            # saying so, instead of the generic "cancelled".
+            raise AuthorizationEnded(
+                "The authorization was cancelled before the browser came back.",
+                hint="Authorize again when you are ready.",
+                action="authorize",
+                instanceId=instance_id,
+            ) from None
         finally:
             await listener.close()
-            if (
-                entry is not None
-                and self._pending.get(instance_id) is entry
-                and entry.task is not None
-            ):
-                # The browser answered (or the wait ended): nothing is pending any more.
+            # Ended without an exchange: nothing is pending any more.
+            if entry is not None and self._pending.get(instance_id) is entry and not entry.exchange:
                 self._pending.pop(instance_id, None)
+
+    async def _wait(self, instance_id: str, entry: _Pending) -> str:
+        """The verifier, from the browser or pasted; an error saying why if none came."""
+        seconds = max(1.0, entry.authorization.expires_at - time.time())
+        seconds = testing_hooks.authorize_wait_seconds() or seconds
+        try:
+            return await asyncio.wait_for(asyncio.shield(entry.verifier), seconds)
+        except TimeoutError:
+            raise NotConnected(
+                f"The authorization was not finished in the browser within {_duration(seconds)}; "
+                "it timed out.",
+                hint="Authorize again; Jira forgets unused authorizations in 10 minutes. If the "
+                "browser never comes back (it runs on another machine), enter the code or the "
+                "address the browser shows instead.",
+                action="authorize",
+                instanceId=instance_id,
+            ) from None
 
     async def complete(self, params: CompleteAuthorizationParams) -> InstanceResult:
         instance_id = params.instance_id
         entry = self._pending.get(instance_id)
-        if entry is None or entry.task is not None:
+        if entry is None:
             raise NotConnected(
                 "No authorization is waiting for a code for this instance.",
                 hint="Authorize the instance again; then enter the code Jira shows.",
                 action="authorize",
                 instanceId=instance_id,
             )
-        stored = await self._instances.get(instance_id)
-        credentials = await self._instances.credentials(instance_id, stored)
-        verifier = params.verifier.strip().strip("'\"")
-        if not verifier:
-            raise InvalidParams("verifier", "The verification code is empty.")
+        verifier = _pasted_verifier(params.verifier, entry.authorization)
+        if not entry.verifier.done():
+            entry.verifier.set_result(verifier)  # a waiting loopback request answers too
+        instance = await asyncio.shield(self._exchange(instance_id, entry, verifier))
+        return InstanceResult(instance=instance)
+
+    def _exchange(
+        self, instance_id: str, entry: _Pending, verifier: str
+    ) -> "asyncio.Task[Instance]":
+        """The one exchange of this authorization's verifier, shared by every request
+        that waits for it (the loopback `authorize` and a pasted code)."""
+        if entry.exchange is None:
+            entry.exchange = asyncio.ensure_future(self._finish(instance_id, entry, verifier))
+            # Whoever waits may be cancelled; the outcome is still retrieved.
+            entry.exchange.add_done_callback(lambda t: t.cancelled() or t.exception())
+        return entry.exchange
+
+    async def _finish(self, instance_id: str, entry: _Pending, verifier: str) -> Instance:
         try:
-            instance = await self._finish(
-                instance_id, instance_config(stored), credentials, entry.authorization, verifier
+            stored = await self._instances.get(instance_id)
+            provider = self._registry.get(stored.provider_id)
+            credentials = await self._instances.credentials(instance_id, stored)
+            authorized = await provider.finish_authorization(
+                instance_config(stored),
+                credentials,
+                self._settings(),
+                entry.authorization,
+                verifier,
+            )
+            return await self._instances.save_authorization(
+                instance_id, authorized.secrets, authorized.check
             )
         finally:
             # Used, refused or expired: a request token is good for one exchange only.
-            self._pending.pop(instance_id, None)
-        return InstanceResult(instance=instance)
+            if self._pending.get(instance_id) is entry:
+                self._pending.pop(instance_id, None)
 
-    async def _finish(
-        self,
-        instance_id: str,
-        config: InstanceConfig,
-        credentials: Credentials,
-        pending: PendingAuthorization,
-        verifier: str,
-    ) -> Instance:
-        stored = await self._instances.get(instance_id)
-        provider = self._registry.get(stored.provider_id)
-        authorized = await provider.finish_authorization(
-            config, credentials, self._settings(), pending, verifier
-        )
-        return await self._instances.save_authorization(
-            instance_id, authorized.secrets, authorized.check
-        )
-
-    def _replace_pending(self, instance_id: str) -> None:
+    def _end_pending(self, instance_id: str, why: str) -> None:
         old = self._pending.pop(instance_id, None)
-        if old is not None and old.task is not None and not old.task.done():
-            log.info("A new authorization replaces the pending one for %s", instance_id)
-            old.task.cancel()
+        if old is not None and old.waiting and not old.verifier.done():
+            log.info("Ending the pending authorization of %s: %s", instance_id, why)
+            old.verifier.set_exception(
+                AuthorizationEnded(why, action="authorize", instanceId=instance_id)
+            )
 
     def forget(self, instance_id: str) -> None:
-        self._replace_pending(instance_id)
+        self._end_pending(
+            instance_id, "The instance was disconnected while the authorization waited."
+        )
+
+
+def _future() -> "asyncio.Future[str]":
+    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    # An ended wait nobody awaits any more must not log "exception never retrieved".
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
+
+
+def _take_callback(result: "asyncio.Future[Any]", verifier: "asyncio.Future[str]") -> None:
+    if not result.cancelled() and result.exception() is None and not verifier.done():
+        verifier.set_result(result.result().verifier)
+
+
+def _pasted_verifier(text: str, pending: PendingAuthorization) -> str:
+    """The verifier in what the user pasted: the bare code, or the callback address."""
+    text = text.strip().strip("'\"").strip()
+    if not text:
+        raise InvalidParams("verifier", "The verification code is empty.")
+    if "?" not in text and "oauth_verifier" not in text:
+        return text
+    # Never quote the pasted text back: it holds the verifier.
+    query = parse_qs(urlsplit(text).query if "?" in text else text)
+    verifier = (query.get("oauth_verifier") or [""])[0]
+    if not verifier:
+        raise InvalidParams(
+            "verifier",
+            "This address has no oauth_verifier in it.",
+            hint="Enter the code Jira shows, or the whole address the browser shows after "
+            "you allow access.",
+        )
+    tokens = query.get("oauth_token")
+    token = tokens[0] if tokens else None
+    expected = pending.state.get("requestToken")
+    if token is not None and (
+        expected is None
+        or not hmac.compare_digest(token.encode("utf-8"), expected.reveal().encode("utf-8"))
+    ):
+        raise InvalidParams(
+            "verifier",
+            "This address belongs to another authorization, not the one waiting.",
+            hint="Use the address from the browser tab of the latest authorization.",
+        )
+    return verifier
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        whole = max(1, round(seconds))
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -141,7 +141,7 @@ export interface AuthorizeResult {
   authorizeUrl?: string;
 }
 
-/** Finish an out-of-band authorization with the code the tracker showed the user. */
+/** Finish a pending authorization with what the browser showed: the bare code, or the whole callback address (`…?oauth_token=…&oauth_verifier=…`). Works for an out-of-band authorization and while a loopback `authorize` still waits (which then answers too). */
 export interface CompleteAuthorizationParams {
   instanceId: string;
   verifier: string;
@@ -200,11 +200,27 @@ export interface ProvidersDidChangeParams {
   providers: Provider[];
 }
 
+/** What a client declares under `initialize` `capabilities.experimental.issuebridge`. `external_uri`: the client answers `issuebridge/window/externalUri`. */
+export interface IssuebridgeClientCapabilities {
+  externalUri?: boolean;
+}
+
+/** Asks the editor for an address of the agent's local callback listener that the user's browser can reach (VS Code: `env.asExternalUri`), for remote set-ups. */
+export interface ExternalUriParams {
+  uri: string;
+}
+
+/** The address the browser can reach; the listener accepts a path equal to or ending in `/callback`. Answer the same `uri` when nothing needs mapping. */
+export interface ExternalUriResult {
+  uri: string;
+}
+
 /** The `data` of every error: what kind of failure, and what the user can do. */
 export interface ErrorData {
   kind: string;
   hint?: string;
   field?: string;
+  action?: ErrorAction;
 }
 
 /** Method names of the requests an editor sends to the agent. */
@@ -225,6 +241,11 @@ export const Notifications = {
   providersDidChange: "issuebridge/providers/didChange",
 } as const;
 
+/** Method names of the requests the agent sends to a client that declares them. */
+export const ClientRequests = {
+  windowExternalUri: "issuebridge/window/externalUri",
+} as const;
+
 /** Params and result of every request, by method name. */
 export interface RequestTypes {
   "issuebridge/providers/list": { params: EmptyParams; result: ProvidersListResult };
@@ -236,6 +257,11 @@ export interface RequestTypes {
   "issuebridge/issues/fetch": { params: IssuesFetchParams; result: IssuesFetchResult };
   "issuebridge/team/share": { params: TeamShareParams; result: TeamShareResult };
   "issuebridge/team/unlock": { params: TeamUnlockParams; result: InstanceResult };
+}
+
+/** Params and result of every agent -> client request, by method name. */
+export interface ClientRequestTypes {
+  "issuebridge/window/externalUri": { params: ExternalUriParams; result: ExternalUriResult };
 }
 
 /** Params of every notification, by method name. */
