@@ -4,8 +4,9 @@
 // answer the agent's `issuebridge/window/externalUri` with what
 // `vscode.env.asExternalUri` maps the local URL to (a port forward or a proxy path).
 import type { ClientCapabilities, FeatureState, StaticFeature } from "vscode-languageclient/node";
+import { ClientRequests } from "../protocol";
 
-export const EXTERNAL_URI_REQUEST = "issuebridge/window/externalUri";
+export const EXTERNAL_URI_REQUEST = ClientRequests.windowExternalUri;
 
 export const externalUriFeature: StaticFeature = {
   fillClientCapabilities(capabilities: ClientCapabilities): void {
