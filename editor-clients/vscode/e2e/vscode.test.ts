@@ -313,13 +313,20 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await pem.waitFor({ state: "hidden" });
     assert.equal(await panel.locator("section.keybox").isVisible(), false);
 
-    // As when the browser cannot reach the agent (a remote editor): the
-    // navigation to the callback never arrives; the address it was sent to is
-    // what the person copies from the browser's address bar.
+    // As when the browser cannot reach the agent (a remote editor): Allow sends
+    // the browser to the callback, which never arrives. The test answers Jira's
+    // redirect itself (Playwright does not route a redirect's target), keeping
+    // the address the browser was sent to: what a person copies from the
+    // address bar.
     let callbackUrl: string | undefined;
-    await context.route(/\/callback\?/, async (route) => {
-      callbackUrl = route.request().url();
-      await route.abort();
+    const authorizePath = /\/plugins\/servlet\/oauth\/authorize/;
+    await context.route(authorizePath, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch({ maxRedirects: 0 });
+      const location = response.headers().location;
+      if (!location || !/\/callback\?/.test(location)) return route.fulfill({ response });
+      callbackUrl = new URL(location, route.request().url()).toString();
+      return route.fulfill({ status: 200, contentType: "text/html", body: "<title>This site can't be reached</title>" });
     });
 
     // Authorize: the agent asks VS Code (window/showDocument) to open the browser.
@@ -349,7 +356,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     for (let i = 0; i < 200 && !callbackUrl; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(callbackUrl, "the browser was sent to the callback");
     assert.match(callbackUrl, /oauth_verifier=/);
-    await context.unroute(/\/callback\?/);
+    await context.unroute(authorizePath);
     await authorizePage.close();
 
     await page.bringToFront();
