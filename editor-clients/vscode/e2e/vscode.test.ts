@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
-import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from "playwright-core";
 import { AgentClient } from "./support/agentClient";
 import { CodeServer, installExtension, isolatedEnv, makeDirs, writeSettings, type CodeServerDirs } from "./support/codeServer";
 import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
@@ -32,6 +32,32 @@ function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} must be set (ci.sh sets it)`);
   return value;
+}
+
+/**
+ * Presses Authorize on an instance's card and returns the page VS Code opens
+ * (window/showDocument), logged in as alice. VS Code may ask before opening an
+ * external site, or offer the link when the browser blocked the pop-up: a
+ * person clicks Open.
+ */
+async function authorizeInBrowser(card: Locator): Promise<Page> {
+  const popup = context.waitForEvent("page", { timeout: 60_000 });
+  await card.getByRole("button", { name: "Authorize", exact: true }).click();
+  const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
+  const authorizePage = await Promise.race([
+    popup,
+    openButton.waitFor({ timeout: 60_000 }).then(async () => {
+      await openButton.click();
+      return popup;
+    }),
+  ]);
+  await authorizePage.waitForLoadState();
+  if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
+    await authorizePage.locator("#login-form-username").fill("alice");
+    await authorizePage.locator("#login-form-password").fill(alice.password);
+    await authorizePage.locator("#login-form-submit").click();
+  }
+  return authorizePage;
 }
 
 /** Files named `name` under `dir`, at any depth. */
@@ -330,24 +356,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     });
 
     // Authorize: the agent asks VS Code (window/showDocument) to open the browser.
-    const popup = context.waitForEvent("page", { timeout: 60_000 });
-    await card.getByRole("button", { name: "Authorize", exact: true }).click();
-    // VS Code may ask before opening an external site, or offer the link when the
-    // browser blocked the pop-up: a person clicks Open.
-    const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
-    const authorizePage = await Promise.race([
-      popup,
-      openButton.waitFor({ timeout: 60_000 }).then(async () => {
-        await openButton.click();
-        return popup;
-      }),
-    ]);
-    await authorizePage.waitForLoadState();
-    if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
-      await authorizePage.locator("#login-form-username").fill("alice");
-      await authorizePage.locator("#login-form-password").fill(alice.password);
-      await authorizePage.locator("#login-form-submit").click();
-    }
+    const authorizePage = await authorizeInBrowser(card);
     await authorizePage.locator("#approve").waitFor({ timeout: 30_000 });
     await authorizePage.screenshot({ path: path.join(screenshots, "oauth-authorize-page.png") });
     const paste = card.getByLabel("Browser didn't come back? Paste the code or the address it shows");
@@ -384,27 +393,22 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await card.getByRole("button", { name: "Disconnect", exact: true }).click();
     await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
 
+    // A wait the user cancels (the progress notification's Cancel) says why, in the agent's words.
+    await (await authorizeInBrowser(card)).close();
+    await page.bringToFront();
+    await page
+      .locator(".notification-list-item", { hasText: "in your browser, then come back here" })
+      .getByRole("button", { name: "Cancel" })
+      .click();
+    await card.locator(".note", { hasText: "The authorization was cancelled before the browser came back." }).waitFor({ timeout: 30_000 });
+    assert.equal(await card.getByLabel("Browser didn't come back? Paste the code or the address it shows").count(), 0);
+
     const callbacks: string[] = [];
     const onRequest = (request: { url(): string }): void => {
       if (/\/callback\?/.test(request.url())) callbacks.push(request.url());
     };
     context.on("request", onRequest);
-    const popup = context.waitForEvent("page", { timeout: 60_000 });
-    await card.getByRole("button", { name: "Authorize", exact: true }).click();
-    const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
-    const authorizePage = await Promise.race([
-      popup,
-      openButton.waitFor({ timeout: 60_000 }).then(async () => {
-        await openButton.click();
-        return popup;
-      }),
-    ]);
-    await authorizePage.waitForLoadState();
-    if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
-      await authorizePage.locator("#login-form-username").fill("alice");
-      await authorizePage.locator("#login-form-password").fill(alice.password);
-      await authorizePage.locator("#login-form-submit").click();
-    }
+    const authorizePage = await authorizeInBrowser(card);
     await authorizePage.locator("#approve").click();
     await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
     context.off("request", onRequest);

@@ -10,6 +10,7 @@ import {
   instanceActions,
   missingRequired,
   prefillFor,
+  noteButtonFor,
   valuesAfterConnect,
 } from "../src/webview/formModel";
 import { toFailure } from "../src/errors";
@@ -159,5 +160,20 @@ describe("after Connect", () => {
     // OAuth has no one credential field to blame.
     assert.equal(controlForFailure(controlsFor(oauthMethod), rejected), undefined);
     assert.equal(controlForFailure(token, toFailure({ code: -32004, message: "5xx", data: { kind: "remoteError" } })), undefined);
+  });
+});
+
+describe("buttons for data.action on an instance's card", () => {
+  test("a step the card does not offer gets its button", () => {
+    assert.equal(noteButtonFor("retry", ["share", "disconnect", "forget"]), true);
+    assert.equal(noteButtonFor("setCaBundle", ["reconnect", "forget"]), true);
+    assert.equal(noteButtonFor("authorize", ["share", "disconnect", "forget"]), true);
+  });
+
+  test("a step the card already offers gets no second button", () => {
+    assert.equal(noteButtonFor("authorize", ["authorize", "share", "forget"]), false);
+    assert.equal(noteButtonFor("configure", ["reconnect", "forget"]), false);
+    assert.equal(noteButtonFor("unlock", ["unlock", "forget"]), false);
+    assert.equal(noteButtonFor(undefined, []), false);
   });
 });

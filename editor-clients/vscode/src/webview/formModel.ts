@@ -2,7 +2,7 @@
 // controls, and the user's input back into `configure` fields. Nothing here
 // knows any tracker: a new provider or field appears in the form by itself.
 // Pure, so unit-tested.
-import { fieldNameOf, type AgentFailure } from "../errors";
+import { fieldNameOf, type AgentFailure, type FailureAction } from "../errors";
 import type { AuthMethod, Field, Instance } from "../protocol";
 
 export type InputKind = "url" | "text" | "password" | "textarea" | "keyRef";
@@ -122,4 +122,21 @@ export function controlForFailure(controls: readonly Control[], failure: AgentFa
     return secrets.length === 1 ? secrets[0] : undefined;
   }
   return undefined;
+}
+
+/** The card's own button for what an error's `data.action` asks. */
+const OFFERED_AS: Partial<Record<FailureAction, InstanceAction>> = {
+  authorize: "authorize",
+  unlock: "unlock",
+  configure: "reconnect",
+};
+
+/**
+ * Whether an error shown on an instance's card gets a button for its action:
+ * not when the card already offers that step (no two Authorize buttons).
+ */
+export function noteButtonFor(action: FailureAction | undefined, offered: readonly InstanceAction[]): boolean {
+  if (!action) return false;
+  const same = OFFERED_AS[action];
+  return !same || !offered.includes(same);
 }

@@ -13,6 +13,7 @@ import {
   controlsFor,
   instanceActions,
   missingRequired,
+  noteButtonFor,
   prefillFor,
   valuesAfterConnect,
   type InstanceAction,
@@ -340,10 +341,11 @@ function runInstanceAction(provider: Provider, instance: Instance, action: Insta
   }
 }
 
-function noteElement(provider: Provider, instance: Instance): HTMLElement | undefined {
+function noteElement(provider: Provider, instance: Instance, offered: readonly InstanceAction[]): HTMLElement | undefined {
   const note = cardNotes.get(instance.instanceId);
   if (!note) return undefined;
-  const failure = note.failure;
+  const failure: AgentFailure | undefined =
+    note.failure && !noteButtonFor(note.failure.action, offered) ? { ...note.failure, action: undefined } : note.failure;
   const again = (action: InstanceAction) => () => runInstanceAction(provider, instance, action);
   const last = lastActions.get(instance.instanceId);
   return h(
@@ -386,7 +388,7 @@ function instanceCard(provider: Provider, instance: Instance): HTMLElement {
     ),
     h("div", { class: "muted" }, meta.join(" · ")),
     instance.error && h("p", { class: "error" }, instance.error),
-    noteElement(provider, instance),
+    noteElement(provider, instance, actions),
     // The same element every render, so a half-pasted code survives state updates.
     authorizing && instance.state !== "connected" && authorizing.element,
     h(
