@@ -237,11 +237,15 @@ class Instances:
         await self._on_change()
         return await self.describe(instance_id, stored)
 
-    async def mark_failed(self, instance_id: str, error: AgentError) -> None:
-        """After a rejected login: state `error`, and no more calls until reconfigured."""
+    async def mark_failed(
+        self, instance_id: str, error: AgentError, used: StoredInstance | None = None
+    ) -> None:
+        """After a rejected login: state `error`, and no more calls until reconfigured.
+        `used`: the entry whose credentials were rejected; if the instance has been given
+        other credentials since, they stand (the rejection was not of them)."""
 
         def change(current: StoredInstance | None) -> StoredInstance | None:
-            if current is not None:
+            if current is not None and (used is None or current.secrets == used.secrets):
                 current.state, current.error = "error", error.message
             return current
 

@@ -20,6 +20,6 @@ async def fetch(
         try:
             result = await session.fetch_issues(params.jql, params.limit, on_progress)
         except AuthenticationFailed as exc:
-            await instances.mark_failed(params.instance_id, exc)
+            await instances.mark_failed(params.instance_id, exc, stored)
             raise
     return IssuesFetchResult(issues=result.issues, total=result.total)

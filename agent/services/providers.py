@@ -4,6 +4,7 @@ import logging
 
 from agent.client import EditorClient
 from agent.errors import InvalidParams
+from agent.net import cleartext_warning
 from agent.providers.base import Credentials, ParsedConfiguration, TrackerProvider
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances, instance_id_for
@@ -62,7 +63,8 @@ async def _configure(
                 action="generateKey",
             )
         credentials["privateKey"] = key
-    for warning in parsed.warnings:
+    cleartext = cleartext_warning(parsed.base_url, settings.http)
+    for warning in [*parsed.warnings, *([cleartext] if cleartext else [])]:
         log.warning("%s", warning)
         client.show_warning(warning)
     with client.progress(params.work_done_token, f"Connecting to {parsed.base_url}") as progress:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 import cattrs
 
-from agent.store.files import atomic_write
+from agent.store.files import atomic_write, remove_stale_temp_files
 
 log = logging.getLogger("issuebridge.team")
 
@@ -73,6 +73,7 @@ def write(folder: Path, entry: TeamEntry) -> Path:
     # No lock file: it would land in the project; sharing is rare and the write atomic.
     path = team_file(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(path.parent)  # of a share that was killed mid-write
     kept = [
         e
         for e in read(folder)

@@ -190,6 +190,7 @@ class JiraServerProvider(TrackerProvider):
                     f"{parsed.base_url} is Jira Cloud; this provider is for Jira Server and "
                     "Data Center.",
                     serverVersion=version,
+                    action="configure",
                 )
             if parsed.auth_method == "oauth1":
                 # A request token proves the consumer key and the key pair before anyone
