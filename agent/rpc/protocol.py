@@ -162,8 +162,12 @@ class AgentProtocol(LanguageServerProtocol):
     def _handle_notification(self, method_name: str, params: Any) -> None:
         if method_name == lsp.CANCEL_REQUEST:
             target = getattr(params, "id", None)
-            if target is not None:
+            # Only requests of the client in flight; a late cancel (the answer crossed
+            # it) or one naming the agent's own request to the client is no event.
+            if target in self._methods_in_flight:
                 self._handle_cancel_notification(target)
+            else:
+                log.debug("Ignoring $/cancelRequest for %r: no such request in flight", target)
             return
         try:
             handler = self._get_handler(method_name)

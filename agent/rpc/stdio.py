@@ -191,7 +191,12 @@ async def serve(protocol: AgentProtocol, in_fd: int) -> int:
             return 0 if protocol._shutdown else 1
         if item is _OVERSIZED:
             protocol._send_error(
-                None, errors.error_object(ErrorKind.INVALID_REQUEST, "The message is too large.")
+                None,
+                errors.error_object(
+                    ErrorKind.INVALID_REQUEST,
+                    f"The message is too large (the limit is {MAX_FRAME_BYTES >> 20} MiB); "
+                    "it was skipped unread.",
+                ),
             )
             continue
         assert isinstance(item, bytes)

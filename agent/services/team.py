@@ -154,7 +154,8 @@ class Team:
         if entry is None:
             raise NotConnected(
                 "No team configuration in the workspace folders has this instance.",
-                hint="Open the project with .issuebridge/team.json, or ask for it to be shared.",
+                hint="Open the project whose team configuration (team.json in its .issuebridge "
+                "folder) lists it, or ask for it to be shared.",
                 instanceId=params.instance_id,
             )
         if entry.auth_method != "oauth1" or not entry.sealed_private_key:

@@ -56,6 +56,12 @@ def test_each_error_names_its_next_step(agent: RawAgent, jira: JiraSimulator) ->
     missing_key = error_of(configure_oauth(agent, jira.base_url, keyId="key-nope"))
     assert missing_key["data"]["action"] == "generateKey"
 
+    # A team instance no workspace folder lists: the hint names a file, not a method.
+    unlisted = error_of(
+        agent.call("issuebridge/team/unlock", {"instanceId": "jira-server:x", "passphrase": "p"})
+    )
+    assert unlisted["code"] == -32002
+
     _assert_neutral_hints(agent)
 
 

@@ -201,4 +201,5 @@ def test_cancel_with_an_odd_id_is_ignored_quietly(raw_agent: RawAgent, target: A
     raw_agent.notify("$/cancelRequest", {"id": sleeping})
     assert _error(raw_agent.response(sleeping))["code"] == -32800
     assert "Traceback" not in raw_agent.stderr_text()
+    assert "WARNING" not in raw_agent.stderr_text()
     assert not any("error" in m and m.get("id") is None for m in raw_agent.messages)
