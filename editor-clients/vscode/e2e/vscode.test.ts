@@ -443,7 +443,8 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.ok(oauthSim);
     const hosts = [sim.baseUrl, oauthSim.baseUrl].map((url) => url.replace(/^http:\/\//, ""));
     const view = await showIssuesView(page);
-    // Fold both instances (the list is virtual: an unfolded one above may hide the other).
+    // Fold both instances now (the list is virtual: an unfolded one above may
+    // hide the other), each by a click of the user's: unfold a folded one first.
     const instanceRow = (host: string, expanded: boolean): Locator =>
       view.locator(`.monaco-list-row[aria-expanded="${expanded}"]`, { hasText: host }).first();
     for (let round = 0; round < 2; round++) {
@@ -451,7 +452,12 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
         if (await instanceRow(host, true).isVisible().catch(() => false)) await instanceRow(host, true).click();
       }
     }
-    for (const host of hosts) await instanceRow(host, false).waitFor({ timeout: 30_000 });
+    for (const host of hosts) {
+      await instanceRow(host, false).click();
+      await instanceRow(host, true).waitFor({ timeout: 30_000 });
+      await instanceRow(host, true).click();
+      await instanceRow(host, false).waitFor({ timeout: 30_000 });
+    }
 
     await runCommand(page, "issuebridge: Open Integrations");
     await integrationsPanel(page).getByText("Agent running").waitFor({ timeout: 30_000 });
