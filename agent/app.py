@@ -5,6 +5,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from agent import logs
 from agent.client import EditorClient
 from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
@@ -49,6 +50,8 @@ class Agent:
 
     def initialize(self, options: Any, workspace_folders: list[str]) -> None:
         self._settings = parse_options(options)
+        if self._settings.log_level:
+            logs.set_level(self._settings.log_level)
         self.team.set_folders(workspace_folders)
         log.info("Storage dir: %s", self.settings.storage_dir)
 
@@ -58,6 +61,8 @@ class Agent:
 
     async def change_configuration(self, settings: Any) -> None:
         self._settings = parse_options(settings, field_prefix="settings")
+        if self._settings.log_level:
+            logs.set_level(self._settings.log_level)
         # HTTP settings may have changed: reconnect with the new ones.
         await self.instances.drop_all_sessions()
 

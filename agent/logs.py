@@ -69,14 +69,16 @@ class EditorLogHandler(logging.Handler):
 
 def configure(level_name: str | None = None) -> None:
     """Send agent logs to stderr; `ISSUEBRIDGE_LOG` (debug, info, ...) sets the level."""
-    level = getattr(
-        logging, (level_name or os.environ.get("ISSUEBRIDGE_LOG", "info")).upper(), logging.INFO
-    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    logging.getLogger().handlers[:] = [handler]
+    set_level(level_name or os.environ.get("ISSUEBRIDGE_LOG", "info"))
+
+
+def set_level(level_name: str) -> None:
+    """The level of the whole log; `initializationOptions.logLevel` changes it later."""
+    level = getattr(logging, level_name.upper(), logging.INFO)
+    logging.getLogger().setLevel(level)
     logging.getLogger("pygls").setLevel(max(level, logging.WARNING))
     # httpx logs each request URL at INFO; query strings may carry oauth_token.
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))

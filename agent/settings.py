@@ -20,6 +20,8 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 class Settings:
     storage_dir: Path
     http: HttpSettings = attrs.Factory(HttpSettings)
+    # None: keep the level set at start (`ISSUEBRIDGE_LOG`, else info).
+    log_level: str | None = None
 
     @property
     def timeout_seconds(self) -> float:
@@ -56,4 +58,5 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
     return Settings(
         storage_dir=resolve_storage_dir(options.storage_dir),
         http=options.http or HttpSettings(),
+        log_level=options.log_level,
     )

@@ -16,6 +16,7 @@ InstanceScope = Literal["user", "team"]
 StatusCategory = Literal["todo", "inProgress", "done"]
 CallbackMode = Literal["loopback", "oob"]
 KeyBits = Literal[2048, 3072, 4096]
+LogLevel = Literal["error", "warning", "info", "debug"]
 # `error.data.action`: the next step an error calls for; each client words it itself.
 ErrorAction = Literal[
     "configure", "authorize", "generateKey", "unlock", "setCaBundle", "retry", "repairStorage"
@@ -137,6 +138,8 @@ class InitializationOptions:
 
     http: HttpSettings | None = None
     storage_dir: str | None = None
+    # The agent's stderr log (and `window/logMessage`) level; default `info`.
+    log_level: LogLevel | None = None
 
 
 # --- requests ----------------------------------------------------------------

@@ -6,6 +6,7 @@ export type InstanceScope = "user" | "team";
 export type StatusCategory = "todo" | "inProgress" | "done";
 export type CallbackMode = "loopback" | "oob";
 export type KeyBits = 2048 | 3072 | 4096;
+export type LogLevel = "error" | "warning" | "info" | "debug";
 export type ErrorAction = "configure" | "authorize" | "generateKey" | "unlock" | "setCaBundle" | "retry" | "repairStorage";
 export type ProgressToken = number | string;
 
@@ -94,6 +95,7 @@ export interface HttpSettings {
 export interface InitializationOptions {
   http?: HttpSettings;
   storageDir?: string;
+  logLevel?: LogLevel;
 }
 
 /** A request that takes no params. */

@@ -13,6 +13,8 @@ const production = args.has("--production");
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: "warning", target: "es2022" };
 
 await rm("dist", { recursive: true, force: true });
+// `npm run package` writes the .vsix into out/, which a fresh clone lacks.
+await mkdir("out", { recursive: true });
 await build({
   ...common,
   entryPoints: ["src/extension.ts"],

@@ -4,11 +4,11 @@
 // CODE_SERVER_BIN. Screenshots go to $SCREENSHOT_DIR (ci.sh: .e2e/screenshots, gitignored;
 // docs/images/ holds the copies the README shows).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
-import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from "playwright-core";
 import { AgentClient } from "./support/agentClient";
 import { CodeServer, installExtension, isolatedEnv, makeDirs, writeSettings, type CodeServerDirs } from "./support/codeServer";
 import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
@@ -32,6 +32,39 @@ function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} must be set (ci.sh sets it)`);
   return value;
+}
+
+/**
+ * Presses Authorize on an instance's card and returns the page VS Code opens
+ * (window/showDocument), logged in as alice. VS Code may ask before opening an
+ * external site, or offer the link when the browser blocked the pop-up: a
+ * person clicks Open.
+ */
+async function authorizeInBrowser(card: Locator): Promise<Page> {
+  const popup = context.waitForEvent("page", { timeout: 60_000 });
+  await card.getByRole("button", { name: "Authorize", exact: true }).click();
+  const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
+  const authorizePage = await Promise.race([
+    popup,
+    openButton.waitFor({ timeout: 60_000 }).then(async () => {
+      await openButton.click();
+      return popup;
+    }),
+  ]);
+  await authorizePage.waitForLoadState();
+  if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
+    await authorizePage.locator("#login-form-username").fill("alice");
+    await authorizePage.locator("#login-form-password").fill(alice.password);
+    await authorizePage.locator("#login-form-submit").click();
+  }
+  return authorizePage;
+}
+
+/** Files named `name` under `dir`, at any depth. */
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((entry) => path.basename(entry) === name)
+    .map((entry) => path.join(dir, entry));
 }
 
 const UNRESOLVED_MINE = "assignee = currentUser() AND resolution = Unresolved";
@@ -152,22 +185,45 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await panel.getByRole("radio", { name: /Personal access token/ }).waitFor();
     await panel.getByRole("radio", { name: /OAuth 1\.0a/ }).waitFor();
     assert.equal(await panel.getByLabel("Personal access token", { exact: false }).last().getAttribute("type"), "password");
+    // No OS keyring (ISSUEBRIDGE_SECRET_STORE=file): said once, with the file, until dismissed.
+    const note = panel.locator(".storage-note");
+    await note.getByText("only your user account can read (mode 0600)").waitFor({ timeout: 30_000 });
+    assert.match((await note.locator("code").textContent()) ?? "", /agent-storage\/.*secrets/);
+    await shot("integrations-secret-file-note.png");
+    await note.getByRole("button", { name: "Got it" }).click();
+    await note.waitFor({ state: "hidden" });
   });
 
-  test("a wrong token shows the agent's error message in the panel", async () => {
+  test("a wrong token shows the agent's error message once, beside the token", async () => {
     const panel = integrationsPanel(page);
     await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
     const token = panel.locator('input[name="token"]');
     await token.fill("not-a-valid-token");
     await panel.getByRole("button", { name: "Connect", exact: true }).click();
-    const error = panel.locator(".form-status .error");
+    const place = panel.locator('.field[data-field="token"] .field-error');
+    const error = place.locator(".error");
     await error.waitFor({ timeout: 30_000 });
     assert.equal((await error.textContent())?.trim(), wrongTokenError.message);
-    if (wrongTokenError.hint) {
-      assert.equal((await panel.locator(".form-status .hint").textContent())?.trim(), wrongTokenError.hint);
+    if (wrongTokenError.hint && !wrongTokenError.message.includes(wrongTokenError.hint)) {
+      assert.equal((await place.locator(".hint").textContent())?.trim(), wrongTokenError.hint);
     }
-    assert.equal(await token.inputValue(), "", "the token must be cleared after submit");
+    assert.equal(await panel.getByText(wrongTokenError.message, { exact: true }).count(), 1, "the message is shown once");
+    assert.equal(await token.getAttribute("aria-invalid"), "true");
+    assert.equal(await token.inputValue(), "not-a-valid-token", "what was typed stays after a refused Connect");
     await shot("integrations-error.png");
+  });
+
+  test("a URL typo marks the URL and keeps the pasted token", async () => {
+    const panel = integrationsPanel(page);
+    const url = panel.locator('input[name="baseUrl"]');
+    const token = panel.locator('input[name="token"]');
+    await url.fill(`${sim.baseUrl}x`); // the context path misspelt: Jira's 404
+    await token.fill(alice.pat);
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    await panel.locator('.field[data-field="baseUrl"] .field-error .error').waitFor({ timeout: 30_000 });
+    assert.equal(await url.getAttribute("aria-invalid"), "true");
+    assert.equal(await token.getAttribute("aria-invalid"), null, "the token's old error is gone");
+    assert.equal(await token.inputValue(), alice.pat, "the pasted token survives the typo");
   });
 
   test("configuring Jira Server with a token connects", async () => {
@@ -205,6 +261,14 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await inProgressRow.click();
   });
 
+  test("the agent's debug lines reach the output channel at logLevel debug", async () => {
+    // The channel's log file (user-data/logs/…/exthost1/issuebridge.issuebridge/issuebridge.log).
+    const logs = findFiles(path.join(dirs.userData, "logs"), "issuebridge.log");
+    assert.ok(logs.length > 0, "the output channel has a log file");
+    const text = logs.map((file) => readFileSync(file, "utf8")).join("\n");
+    assert.match(text, /\[debug\] issuebridge[.\w]*: GET \S+ -> 200/, "a debug line of the agent (an HTTP request)");
+  });
+
   test("a JQL filter per instance narrows the view and can be cleared", async () => {
     const view = await showIssuesView(page);
     const target = (await sim.search(alice.pat, `${UNRESOLVED_MINE} ORDER BY updated DESC`)).keys[0];
@@ -221,7 +285,34 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });
   });
 
-  test("OAuth: a generated key, the authorize page, Allow, connected with issues", async () => {
+  test("Connecting again clears the old error in the Issues view, without Refresh", async () => {
+    // Jira fails one search (a proxy's 502): the view shows the error, the instance stays connected.
+    await sim.admin("PUT", "faults", { html502: 1, match: "/search" });
+    const view = await showIssuesView(page);
+    await runCommand(page, "issuebridge: Refresh Issues");
+    const oldError = treeRow(view, "HTTP 502");
+    await oldError.first().waitFor({ timeout: 30_000 });
+    await shot("issues-view-error.png");
+
+    // The user connects again in the panel (same URL, the token pasted again).
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    await panel.getByRole("radio", { name: /Personal access token/ }).check();
+    await panel.locator('input[name="baseUrl"]').fill(sim.baseUrl);
+    await panel.locator('input[name="token"]').fill(alice.pat);
+    await panel.getByRole("button", { name: "Connect", exact: true }).click();
+    await panel.locator(".form-status .success", { hasText: `as ${alice.displayName}` }).waitFor({ timeout: 30_000 });
+
+    // No Refresh: the view fetches again by itself, and the old error is gone.
+    const total = (await sim.search(alice.pat, UNRESOLVED_MINE)).total;
+    const host = sim.baseUrl.replace(/^http:\/\//, "");
+    await showIssuesView(page);
+    await treeRow(view, host).filter({ hasText: `${total} issues` }).waitFor({ timeout: 60_000 });
+    assert.equal(await oldError.count(), 0, "the old error is gone");
+    await shot("issues-view-after-reconnect.png");
+  });
+
+  test("OAuth: a generated key, the authorize page, Allow, the pasted callback address connects", async () => {
     // A second Jira, so that the token instance above stays as it is.
     const second = await Simulator.start(python, dirs.logs, "jira-sim-oauth");
     oauthSim = second;
@@ -244,32 +335,45 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await panel.getByRole("button", { name: "Connect", exact: true }).click();
     const card = panel.locator(`article[aria-label="${second.baseUrl}"]`);
     await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+    // The key is registered: its public half and the admin's steps are gone with the form.
+    await pem.waitFor({ state: "hidden" });
+    assert.equal(await panel.locator("section.keybox").isVisible(), false);
+
+    // As when the browser cannot reach the agent (a remote editor): Allow sends
+    // the browser to the callback, which never arrives. The test answers Jira's
+    // redirect itself (Playwright does not route a redirect's target), keeping
+    // the address the browser was sent to: what a person copies from the
+    // address bar.
+    let callbackUrl: string | undefined;
+    const authorizePath = /\/plugins\/servlet\/oauth\/authorize/;
+    await context.route(authorizePath, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch({ maxRedirects: 0 });
+      const location = response.headers().location;
+      if (!location || !/\/callback\?/.test(location)) return route.fulfill({ response });
+      callbackUrl = new URL(location, route.request().url()).toString();
+      return route.fulfill({ status: 200, contentType: "text/html", body: "<title>This site can't be reached</title>" });
+    });
 
     // Authorize: the agent asks VS Code (window/showDocument) to open the browser.
-    const popup = context.waitForEvent("page", { timeout: 60_000 });
-    await card.getByRole("button", { name: "Authorize", exact: true }).click();
-    // VS Code may ask before opening an external site, or offer the link when the
-    // browser blocked the pop-up: a person clicks Open.
-    const openButton = page.locator(".monaco-dialog-box button", { hasText: /^Open$/ });
-    const authorizePage = await Promise.race([
-      popup,
-      openButton.waitFor({ timeout: 60_000 }).then(async () => {
-        await openButton.click();
-        return popup;
-      }),
-    ]);
-    await authorizePage.waitForLoadState();
-    if (await authorizePage.locator("#login-form-username").isVisible().catch(() => false)) {
-      await authorizePage.locator("#login-form-username").fill("alice");
-      await authorizePage.locator("#login-form-password").fill(alice.password);
-      await authorizePage.locator("#login-form-submit").click();
-    }
+    const authorizePage = await authorizeInBrowser(card);
     await authorizePage.locator("#approve").waitFor({ timeout: 30_000 });
     await authorizePage.screenshot({ path: path.join(screenshots, "oauth-authorize-page.png") });
+    const paste = card.getByLabel("Browser didn't come back? Paste the code or the address it shows");
+    await paste.waitFor();
     await authorizePage.locator("#approve").click();
+    for (let i = 0; i < 200 && !callbackUrl; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(callbackUrl, "the browser was sent to the callback");
+    assert.match(callbackUrl, /oauth_verifier=/);
+    await context.unroute(authorizePath);
+    await authorizePage.close();
 
-    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
     await page.bringToFront();
+    await paste.fill(callbackUrl);
+    await shot("integrations-paste-callback.png");
+    await card.getByRole("button", { name: "Complete", exact: true }).click();
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    await paste.waitFor({ state: "detached" });
     const view = await showIssuesView(page);
     // Fold the token instance (169 rows) so the OAuth one is on screen.
     const firstRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
@@ -278,6 +382,44 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
     await card.scrollIntoViewIfNeeded();
     await shot("integrations-oauth-connected.png");
+  });
+
+  test("OAuth: Authorize again, the browser comes back through code-server's proxy (externalUri)", async () => {
+    assert.ok(oauthSim);
+    const second = oauthSim;
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    const card = panel.locator(`article[aria-label="${second.baseUrl}"]`);
+    await card.getByRole("button", { name: "Disconnect", exact: true }).click();
+    await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+
+    // A wait the user cancels (the progress notification's Cancel) says why, in the agent's words.
+    await (await authorizeInBrowser(card)).close();
+    await page.bringToFront();
+    await page
+      .locator(".notification-list-item", { hasText: "in your browser, then come back here" })
+      .getByRole("button", { name: "Cancel" })
+      .click();
+    await card.locator(".note", { hasText: "The authorization was cancelled before the browser came back." }).waitFor({ timeout: 30_000 });
+    assert.equal(await card.getByLabel("Browser didn't come back? Paste the code or the address it shows").count(), 0);
+
+    const callbacks: string[] = [];
+    const onRequest = (request: { url(): string }): void => {
+      if (/\/callback\?/.test(request.url())) callbacks.push(request.url());
+    };
+    context.on("request", onRequest);
+    const authorizePage = await authorizeInBrowser(card);
+    await authorizePage.locator("#approve").click();
+    await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    context.off("request", onRequest);
+    await authorizePage.close().catch(() => undefined);
+    await page.bringToFront();
+    // The agent asked for an external URI; VS Code (code-server) mapped its
+    // 127.0.0.1 listener to a path of its own origin, which Jira sent the browser to.
+    assert.ok(
+      callbacks.some((url) => url.startsWith(`${server.url}/proxy/`)),
+      `the callback went through code-server's proxy: ${JSON.stringify(callbacks)}`,
+    );
   });
 
   test("when the agent dies, the reason is shown and it is restarted", async () => {
@@ -295,5 +437,44 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     const restarted = pidsInGroup(server.processGroup, "-m agent --stdio");
     assert.equal(restarted.length, 1);
     assert.notEqual(restarted[0], agents[0]);
+  });
+
+  test("after a reload the Integrations panel is open again and folded instances stay folded", async () => {
+    assert.ok(oauthSim);
+    const hosts = [sim.baseUrl, oauthSim.baseUrl].map((url) => url.replace(/^http:\/\//, ""));
+    const view = await showIssuesView(page);
+    // Fold both instances now (the list is virtual: an unfolded one above may
+    // hide the other), each by a click of the user's: unfold a folded one first.
+    const instanceRow = (host: string, expanded: boolean): Locator =>
+      view.locator(`.monaco-list-row[aria-expanded="${expanded}"]`, { hasText: host }).first();
+    for (let round = 0; round < 2; round++) {
+      for (const host of hosts) {
+        if (await instanceRow(host, true).isVisible().catch(() => false)) await instanceRow(host, true).click();
+      }
+    }
+    for (const host of hosts) {
+      await instanceRow(host, false).click();
+      await instanceRow(host, true).waitFor({ timeout: 30_000 });
+      await instanceRow(host, true).click();
+      await instanceRow(host, false).waitFor({ timeout: 30_000 });
+    }
+
+    await runCommand(page, "issuebridge: Open Integrations");
+    await integrationsPanel(page).getByText("Agent running").waitFor({ timeout: 30_000 });
+    // As a person reloads: the window shuts down (state saved), then loads again.
+    const reloaded = page.waitForEvent("load", { timeout: 60_000 });
+    await runCommand(page, "Developer: Reload Window");
+    await reloaded;
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    const panel = integrationsPanel(page);
+    await panel.getByRole("heading", { name: "Jira Server / Data Center", level: 2 }).waitFor({ timeout: 90_000 });
+    await panel.getByText("Agent running").waitFor({ timeout: 60_000 });
+    const afterReload = await showIssuesView(page);
+    for (const host of hosts) {
+      const row = afterReload.locator(".monaco-list-row", { hasText: host }).first();
+      await row.waitFor({ timeout: 60_000 });
+      assert.equal(await row.getAttribute("aria-expanded"), "false", `${host} stays folded`);
+    }
+    assert.equal(await panel.locator(".storage-note").isVisible(), false, "the secret-file note was said once");
   });
 });

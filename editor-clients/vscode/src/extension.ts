@@ -5,9 +5,10 @@ import { AgentConnection } from "./agent/connection";
 import { hasPythonExtension, onDidChangeInterpreter } from "./agent/findPython";
 import { issuesLimit } from "./agent/settings";
 import { registerIssueCommands } from "./issues/commands";
+import { FoldState } from "./issues/foldState";
 import { IssuesTree, ISSUES_VIEW_ID } from "./issues/issuesTree";
 import { JqlFilters } from "./issues/jqlFilters";
-import { IntegrationsPanel } from "./panel/integrationsPanel";
+import { IntegrationsPanel, PANEL_VIEW_TYPE, type PanelContext } from "./panel/integrationsPanel";
 import { ProvidersModel } from "./providersModel";
 import { createStatusBar } from "./status/statusBar";
 
@@ -19,21 +20,40 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const connection = agent;
   const model = new ProvidersModel(connection);
   const filters = new JqlFilters(context.workspaceState);
-  const tree = new IssuesTree(connection, model, filters, () =>
-    issuesLimit(vscode.workspace.getConfiguration("issuebridge")),
+  const folds = new FoldState(context.workspaceState);
+  const tree = new IssuesTree(
+    connection,
+    model,
+    filters,
+    () => issuesLimit(vscode.workspace.getConfiguration("issuebridge")),
+    folds,
   );
+  const treeView = vscode.window.createTreeView(ISSUES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const panelContext: PanelContext = {
+    extensionUri: context.extensionUri,
+    agent: connection,
+    model,
+    globalState: context.globalState,
+    onConnected: (instanceId) => tree.refresh(instanceId),
+  };
 
   context.subscriptions.push(
     log,
     connection,
     model,
     tree,
-    vscode.window.createTreeView(ISSUES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    treeView,
+    // Folded instances stay folded across reloads.
+    treeView.onDidCollapseElement(({ element }) => {
+      if (element.kind === "instance") void folds.setFolded(element.instance.instanceId, true);
+    }),
+    treeView.onDidExpandElement(({ element }) => {
+      if (element.kind === "instance") void folds.setFolded(element.instance.instanceId, false);
+    }),
     createStatusBar(connection, model),
     ...registerIssueCommands(tree, model, filters),
-    vscode.commands.registerCommand("issuebridge.openIntegrations", () =>
-      IntegrationsPanel.show(context.extensionUri, connection, model),
-    ),
+    vscode.commands.registerCommand("issuebridge.openIntegrations", () => IntegrationsPanel.show(panelContext)),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, IntegrationsPanel.serializer(panelContext)),
     vscode.commands.registerCommand("issuebridge.restartAgent", () => connection.restart()),
     vscode.commands.registerCommand("issuebridge.showLog", () => log.show()),
     connection.onDidChangeStatus((status) => {

@@ -5,10 +5,12 @@
 import * as vscode from "vscode";
 import type { AgentConnection } from "./agent/connection";
 import { toFailure } from "./errors";
+import { secretStorageOf, type SecretStorageInfo } from "./secretStorage";
 import { Requests, type Instance, type Provider } from "./protocol";
 
 export class ProvidersModel implements vscode.Disposable {
   private current: Provider[] = [];
+  private storage: SecretStorageInfo | undefined;
   private readonly emitter = new vscode.EventEmitter<Provider[]>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.emitter.event;
@@ -19,9 +21,17 @@ export class ProvidersModel implements vscode.Disposable {
       agent.onDidChangeProviders((providers) => this.set(providers)),
       agent.onDidChangeStatus((status) => {
         if (status.state === "running") void this.refresh();
-        else if (status.state !== "starting") this.set([]);
+        else if (status.state !== "starting") {
+          this.storage = undefined;
+          this.set([]);
+        }
       }),
     ];
+  }
+
+  /** Where the agent keeps secrets, as `providers/list` last said (absent from older agents). */
+  get secretStorage(): SecretStorageInfo | undefined {
+    return this.storage;
   }
 
   get providers(): Provider[] {
@@ -43,6 +53,7 @@ export class ProvidersModel implements vscode.Disposable {
   async refresh(): Promise<void> {
     try {
       const result = await this.agent.request(Requests.providersList, {});
+      this.storage = secretStorageOf(result);
       this.set(result.providers);
     } catch (error) {
       this.agent.log.error(`Listing providers failed: ${toFailure(error).message}`);
@@ -58,3 +69,4 @@ export class ProvidersModel implements vscode.Disposable {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }
+

@@ -22,6 +22,11 @@ describe("settings", () => {
     assert.deepEqual(agentOptions(reader({ "http.timeoutSeconds": -1 })), {});
   });
 
+  test("the log level goes to the agent as initializationOptions.logLevel", () => {
+    assert.deepEqual(agentOptions(reader({ "agent.logLevel": "debug" })), { logLevel: "debug" });
+    assert.deepEqual(agentOptions(reader({ "agent.logLevel": "verbose" })), {});
+  });
+
   test("launch settings and the issues limit", () => {
     assert.deepEqual(launchSettings(reader({ "agent.command": ["issuebridge-agent", "", "--stdio"], "agent.pythonPath": " " })), {
       command: ["issuebridge-agent", "--stdio"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeFailure, formFieldOf, toFailure } from "../src/errors";
+import { describeFailure, extraHint, fieldNameOf, toFailure } from "../src/errors";
 
 test("an agent error keeps its message, kind, hint and field", () => {
   const failure = toFailure({
@@ -19,8 +19,28 @@ test("the kind falls back to the code, then to clientError", () => {
   assert.equal(toFailure("weird").message, "weird");
 });
 
-test("the form field of an invalidParams error", () => {
+test("the field of an error is the last segment of data.field (the Field's name)", () => {
   const failure = toFailure({ code: -32602, message: "Not a URL", data: { kind: "invalidParams", field: "fields.baseUrl" } });
-  assert.equal(formFieldOf(failure), "baseUrl");
-  assert.equal(formFieldOf(toFailure({ code: -32602, message: "x", data: { kind: "invalidParams", field: "instanceId" } })), undefined);
+  assert.equal(fieldNameOf(failure), "baseUrl");
+  assert.equal(fieldNameOf(toFailure({ code: -32602, message: "x", data: { kind: "invalidParams", field: "verifier" } })), "verifier");
+  assert.equal(fieldNameOf(toFailure({ code: -32003, message: "x", data: { kind: "unreachable" } })), undefined);
+});
+
+test("data.action and data.path come through; an action this client does not know is left out", () => {
+  const failure = toFailure({
+    code: -32002,
+    message: "The instance is not authorized.",
+    data: { kind: "notConnected", hint: "Authorize it in the browser.", action: "authorize" },
+  });
+  assert.equal(failure.action, "authorize");
+  const repair = toFailure({ code: -32603, message: "Damaged", data: { kind: "internalError", action: "repairStorage", path: "/s/secrets.json" } });
+  assert.equal(repair.action, "repairStorage");
+  assert.equal(repair.path, "/s/secrets.json");
+  assert.equal(toFailure({ code: -32004, message: "x", data: { kind: "remoteError", action: "launchRockets" } }).action, undefined);
+});
+
+test("a hint the message already says is not said twice", () => {
+  const failure = toFailure({ code: -32003, message: "Could not connect. Check the port.", data: { kind: "unreachable", hint: "Check the port." } });
+  assert.equal(extraHint(failure), undefined);
+  assert.equal(describeFailure(failure), "Could not connect. Check the port.");
 });

@@ -5,11 +5,15 @@ import {
   authorizesInBrowser,
   collectFields,
   controlFor,
+  controlForFailure,
   controlsFor,
   instanceActions,
   missingRequired,
   prefillFor,
+  noteButtonFor,
+  valuesAfterConnect,
 } from "../src/webview/formModel";
+import { toFailure } from "../src/errors";
 import { instance, oauthMethod, tokenMethod } from "./fixtures";
 
 describe("form controls come from the fields alone", () => {
@@ -127,5 +131,49 @@ describe("instance actions", () => {
 
   test("a team instance on tokens: the teammate reconnects with their own token", () => {
     assert.deepEqual(instanceActions(instance({ scope: "team", state: "needsAuthorization" }), tokenMethod), ["reconnect", "forget"]);
+  });
+});
+
+describe("after Connect", () => {
+  test("a refused Connect keeps everything typed, the token too; a successful one empties the form", () => {
+    const typed = { baseUrl: "https://jira.exmaple.com", token: "pasted-token" };
+    assert.deepEqual(valuesAfterConnect(typed, false), typed);
+    assert.deepEqual(valuesAfterConnect(typed, true), {});
+  });
+
+  test("the error is marked on the field it names (last segment of data.field)", () => {
+    const controls = controlsFor(oauthMethod);
+    const named = toFailure({ code: -32602, message: "Not a PEM", data: { kind: "invalidParams", field: "fields.privateKey" } });
+    assert.equal(controlForFailure(controls, named)?.name, "privateKey");
+    const unknown = toFailure({ code: -32602, message: "x", data: { kind: "invalidParams", field: "fields.nope" } });
+    assert.equal(controlForFailure(controls, unknown), undefined);
+  });
+
+  test("without data.field: an unreachable or non-Jira server is the URL's fault, a rejected token the token's", () => {
+    const token = controlsFor(tokenMethod);
+    const unreachable = toFailure({ code: -32003, message: "Could not connect", data: { kind: "unreachable" } });
+    assert.equal(controlForFailure(token, unreachable)?.name, "baseUrl");
+    const notJira = toFailure({ code: -32005, message: "No Jira REST API answered", data: { kind: "unsupportedServer" } });
+    assert.equal(controlForFailure(token, notJira)?.name, "baseUrl");
+    const rejected = toFailure({ code: -32001, message: "Jira rejected the token", data: { kind: "authenticationFailed" } });
+    assert.equal(controlForFailure(token, rejected)?.name, "token");
+    // OAuth has no one credential field to blame.
+    assert.equal(controlForFailure(controlsFor(oauthMethod), rejected), undefined);
+    assert.equal(controlForFailure(token, toFailure({ code: -32004, message: "5xx", data: { kind: "remoteError" } })), undefined);
+  });
+});
+
+describe("buttons for data.action on an instance's card", () => {
+  test("a step the card does not offer gets its button", () => {
+    assert.equal(noteButtonFor("retry", ["share", "disconnect", "forget"]), true);
+    assert.equal(noteButtonFor("setCaBundle", ["reconnect", "forget"]), true);
+    assert.equal(noteButtonFor("authorize", ["share", "disconnect", "forget"]), true);
+  });
+
+  test("a step the card already offers gets no second button", () => {
+    assert.equal(noteButtonFor("authorize", ["authorize", "share", "forget"]), false);
+    assert.equal(noteButtonFor("configure", ["reconnect", "forget"]), false);
+    assert.equal(noteButtonFor("unlock", ["unlock", "forget"]), false);
+    assert.equal(noteButtonFor(undefined, []), false);
   });
 });

@@ -40,3 +40,14 @@ test("messages from the webview are checked before use", () => {
   assert.equal(parseWebviewMessage("ready"), undefined);
   assert.equal(parseWebviewMessage(null), undefined);
 });
+
+test("a pasted code or callback address is checked and trimmed before it goes to the agent", () => {
+  assert.deepEqual(
+    parseWebviewMessage({ type: "completeAuthorization", requestId: 3, instanceId: "i", verifier: "  http://127.0.0.1:5/callback?oauth_verifier=x \n" }),
+    { type: "completeAuthorization", requestId: 3, instanceId: "i", verifier: "http://127.0.0.1:5/callback?oauth_verifier=x" },
+  );
+  assert.equal(parseWebviewMessage({ type: "completeAuthorization", requestId: 3, instanceId: "i", verifier: "   " }), undefined);
+  assert.equal(parseWebviewMessage({ type: "completeAuthorization", requestId: 3, instanceId: "i", verifier: 7 }), undefined);
+  assert.equal(parseWebviewMessage({ type: "revealFile", path: "" }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: "dismissSecretFileNote" }), { type: "dismissSecretFileNote" });
+});

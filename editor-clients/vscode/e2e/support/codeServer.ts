@@ -101,7 +101,12 @@ export class CodeServer {
         "--disable-getting-started-override",
         dirs.workspace,
       ],
-      { logFile: path.join(dirs.logs, "code-server.log"), env: isolatedEnv(dirs) },
+      {
+        logFile: path.join(dirs.logs, "code-server.log"),
+        // The agent (a child of the extension host) keeps secrets in its 0600 file,
+        // as on a machine without an OS keyring: the panel must say so once.
+        env: { ...isolatedEnv(dirs), ISSUEBRIDGE_SECRET_STORE: "file" },
+      },
     );
     const url = `http://127.0.0.1:${port}`;
     await waitFor("code-server /healthz", async () => (await fetch(`${url}/healthz`)).ok, 60_000);

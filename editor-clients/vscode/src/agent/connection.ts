@@ -24,7 +24,9 @@ import {
   type RequestMethod,
   type ResultOf,
 } from "../protocol";
+import { AgentLogRouter, visibleLine } from "./agentLog";
 import { describeExit, RestartBudget, TailBuffer, type ExitInfo } from "./crashPolicy";
+import { EXTERNAL_URI_REQUEST, externalUriFeature, isLoopbackUrl } from "./externalUri";
 import { findAgent, NoPythonError } from "./findPython";
 import type { LaunchPlan } from "./launchPlan";
 import type { AgentStatus } from "./status";
@@ -39,6 +41,7 @@ export class AgentConnection implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private exited: Promise<ExitInfo> | undefined;
   private stderr = new TailBuffer();
+  private stderrLog = new AgentLogRouter();
   private readonly budget = new RestartBudget();
   private intentionalStop = false;
   private currentStatus: AgentStatus = { state: "stopped" };
@@ -96,6 +99,14 @@ export class AgentConnection implements vscode.Disposable {
     client.onNotification(Notifications.providersDidChange, (params: ProvidersDidChangeParams) =>
       this.providersEmitter.fire(params.providers),
     );
+    client.registerFeature(externalUriFeature);
+    client.onRequest(EXTERNAL_URI_REQUEST, async (params: { uri?: unknown }) => {
+      const uri = typeof params?.uri === "string" ? params.uri : "";
+      if (!isLoopbackUrl(uri)) return { uri };
+      const external = await vscode.env.asExternalUri(vscode.Uri.parse(uri));
+      this.log.info(`Authorization callback ${uri} is reached at ${external.toString(true)}`);
+      return { uri: external.toString(true) };
+    });
     try {
       await client.start();
       this.setStatus({ state: "running" });
@@ -197,11 +208,14 @@ export class AgentConnection implements vscode.Disposable {
         stdout: () => undefined, // never used: stdout is the protocol stream
         stderr: (input) => {
           input.setEncoding("utf8");
-          // The agent also sends its log as window/logMessage; stderr is kept to
-          // explain a crash and shown at trace level to avoid doubled lines.
+          // Kept to explain a crash, and written to the channel at each line's
+          // level (see agentLog.ts: what window/logMessage brings stays at trace).
           input.on("data", (chunk: string) => {
             this.stderr.push(chunk);
-            for (const line of chunk.split(/\r?\n/)) if (line.trim()) this.log.trace(line);
+            for (const line of this.stderrLog.push(chunk)) {
+              const shown = visibleLine(line, this.log.logLevel);
+              this.log[shown.level](shown.text);
+            }
           });
         },
       },
@@ -222,6 +236,7 @@ export class AgentConnection implements vscode.Disposable {
   private async spawnAgent(plan: LaunchPlan): Promise<ChildProcess> {
     this.log.info(`Starting the agent: ${plan.description}`);
     this.stderr = new TailBuffer();
+    this.stderrLog = new AgentLogRouter();
     const child = spawn(plan.command, plan.args, {
       env: { ...process.env, ...plan.env },
       cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

@@ -1,7 +1,7 @@
 // Reads the extension's settings and shapes them into what the agent expects
 // (`initializationOptions` and `workspace/didChangeConfiguration`) and what the
 // launcher needs. Kept free of the `vscode` module so it is unit-tested.
-import type { HttpSettings, InitializationOptions } from "../protocol";
+import type { HttpSettings, InitializationOptions, LogLevel } from "../protocol";
 
 /** The part of `vscode.WorkspaceConfiguration` we use (so tests can fake it). */
 export interface SettingsReader {
@@ -16,6 +16,14 @@ export interface LaunchSettings {
   logLevel: string;
 }
 
+const LOG_LEVELS: readonly LogLevel[] = ["error", "warning", "info", "debug"];
+
+/** `issuebridge.agent.logLevel`, when it is one the agent knows. */
+export function logLevelOf(settings: SettingsReader): LogLevel | undefined {
+  const value = settings.get<unknown>("agent.logLevel");
+  return LOG_LEVELS.find((level) => level === value);
+}
+
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
@@ -28,6 +36,8 @@ export function agentOptions(settings: SettingsReader): InitializationOptions {
   const options: InitializationOptions = {};
   const storageDir = nonEmptyString(settings.get("storageDir"));
   if (storageDir) options.storageDir = storageDir;
+  const logLevel = logLevelOf(settings);
+  if (logLevel) options.logLevel = logLevel;
 
   const http: HttpSettings = {};
   const caBundle = nonEmptyString(settings.get("http.caBundle"));

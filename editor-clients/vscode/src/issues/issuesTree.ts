@@ -4,7 +4,7 @@
 // issues that come later (transition, start work) are just more menu entries.
 import * as vscode from "vscode";
 import type { AgentConnection } from "../agent/connection";
-import { toFailure, type AgentFailure } from "../errors";
+import { describeFailure, toFailure, type AgentFailure } from "../errors";
 import { Requests, type Instance, type Issue, type IssuesFetchResult } from "../protocol";
 import type { ProvidersModel } from "../providersModel";
 import {
@@ -15,6 +15,8 @@ import {
   issueDescription,
   type IssueGroup,
 } from "./grouping";
+import { FetchCache } from "./fetchCache";
+import type { FoldState } from "./foldState";
 import type { JqlFilters } from "./jqlFilters";
 
 export type IssuesNode =
@@ -23,15 +25,10 @@ export type IssuesNode =
   | { kind: "issue"; instanceId: string; issue: Issue }
   | { kind: "message"; id: string; text: string; icon: string; command?: vscode.Command };
 
-type Fetched =
-  | { state: "loading"; promise: Promise<void> }
-  | { state: "loaded"; result: IssuesFetchResult }
-  | { state: "failed"; failure: AgentFailure };
-
 export const ISSUES_VIEW_ID = "issuebridge.issues";
 
 export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.Disposable {
-  private readonly fetched = new Map<string, Fetched>();
+  private readonly fetched = new FetchCache<IssuesFetchResult, AgentFailure>();
   private readonly emitter = new vscode.EventEmitter<IssuesNode | undefined>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChangeTreeData = this.emitter.event;
@@ -41,15 +38,14 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     private readonly model: ProvidersModel,
     private readonly filters: JqlFilters,
     private readonly limit: () => number,
+    private readonly folds: FoldState,
   ) {
     this.subscriptions = [
       this.emitter,
       model.onDidChange(() => {
         // A state change (connected, disconnected, reconfigured) can change what
-        // a fetch returns: drop what we have for instances that are not connected.
-        for (const instanceId of [...this.fetched.keys()]) {
-          if (this.model.instance(instanceId)?.state !== "connected") this.fetched.delete(instanceId);
-        }
+        // a fetch returns: drop what no longer matches the instance.
+        this.fetched.prune(this.model.instances);
         this.emitter.fire(undefined);
       }),
     ];
@@ -57,8 +53,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
 
   /** Fetch again: one instance, or all of them. */
   refresh(instanceId?: string): void {
-    if (instanceId) this.fetched.delete(instanceId);
-    else this.fetched.clear();
+    this.fetched.invalidate(instanceId);
     this.emitter.fire(undefined);
   }
 
@@ -88,21 +83,24 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
       ];
     }
     const fetched = this.fetched.get(id);
-    if (!fetched) {
-      this.startFetch(instance);
-      return [{ kind: "message", id: `${id}/loading`, text: "Loading issues…", icon: "loading~spin" }];
-    }
-    if (fetched.state === "loading") {
+    if (!fetched || fetched.state === "loading") {
+      if (!fetched) this.startFetch(instance);
       return [{ kind: "message", id: `${id}/loading`, text: "Loading issues…", icon: "loading~spin" }];
     }
     if (fetched.state === "failed") {
+      const failure = fetched.failure;
+      // Retry refetches; the steps that happen in the panel (configure, authorize,
+      // unlock, …) open it. The row's tooltip and text carry the agent's words.
+      const inPanel = failure.action !== undefined && failure.action !== "retry";
       return [
         {
           kind: "message",
           id: `${id}/failed`,
-          text: fetched.failure.hint ? `${fetched.failure.message} ${fetched.failure.hint}` : fetched.failure.message,
+          text: describeFailure(failure),
           icon: "error",
-          command: { title: "Retry", command: "issuebridge.refreshIssues", arguments: [{ kind: "instance", instance }] },
+          command: inPanel
+            ? { title: "Open Integrations", command: "issuebridge.openIntegrations" }
+            : { title: "Retry", command: "issuebridge.refreshIssues", arguments: [{ kind: "instance", instance }] },
         },
       ];
     }
@@ -115,22 +113,20 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
   private startFetch(instance: Instance): void {
     const id = instance.instanceId;
     const jql = this.filters.get(id);
-    const promise = this.agent
+    const ticket = this.fetched.begin(this.model.instance(id) ?? instance);
+    void this.agent
       .requestWithProgress(
         Requests.issuesFetch,
         { instanceId: id, limit: this.limit(), ...(jql ? { jql } : {}) },
         { title: `Fetching issues from ${instanceLabel(instance)}`, location: { viewId: ISSUES_VIEW_ID } },
       )
       .then(
-        (result) => {
-          this.fetched.set(id, { state: "loaded", result });
-        },
-        (error: unknown) => {
-          this.fetched.set(id, { state: "failed", failure: toFailure(error) });
-        },
+        (result) => this.fetched.settle(id, ticket, { result }),
+        (error: unknown) => this.fetched.settle(id, ticket, { failure: toFailure(error) }),
       )
-      .finally(() => this.emitter.fire(undefined));
-    this.fetched.set(id, { state: "loading", promise });
+      .then((recorded) => {
+        if (recorded) this.emitter.fire(undefined);
+      });
   }
 
   getTreeItem(node: IssuesNode): vscode.TreeItem {
@@ -170,7 +166,12 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     const counts =
       fetched?.state === "loaded" ? { shown: fetched.result.issues.length, total: fetched.result.total } : undefined;
     const jql = this.filters.get(instance.instanceId);
-    const item = new vscode.TreeItem(instanceLabel(instance), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      instanceLabel(instance),
+      this.folds.isFolded(instance.instanceId)
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = instance.instanceId;
     item.description = instanceDescription(instance, counts, jql);
     item.contextValue = jql ? "instance filtered" : "instance";

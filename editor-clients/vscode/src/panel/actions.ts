@@ -8,11 +8,25 @@ import { Requests } from "../protocol";
 import type { ProvidersModel } from "../providersModel";
 import type { ActionValue, WebviewMessage } from "./messages";
 
-type ActionMessage = Exclude<WebviewMessage, { type: "ready" | "copy" | "restartAgent" | "showLog" }>;
+/** The webview's messages that become agent requests (the rest the panel handles itself). */
+export type ActionMessage = Extract<
+  WebviewMessage,
+  { type: "configure" | "generateKey" | "authorize" | "completeAuthorization" | "disconnect" | "share" | "unlock" }
+>;
 
-/** Thrown when the user dismissed a prompt: answered as a cancellation. */
-const cancelled = (): Error =>
-  Object.assign(new Error("Cancelled."), { code: -32800, data: { kind: "cancelled" } });
+const ACTION_TYPES = new Set<string>([
+  "configure",
+  "generateKey",
+  "authorize",
+  "completeAuthorization",
+  "disconnect",
+  "share",
+  "unlock",
+]);
+
+export function isActionMessage(message: WebviewMessage): message is ActionMessage {
+  return ACTION_TYPES.has(message.type);
+}
 
 export async function runAction(
   message: ActionMessage,
@@ -36,13 +50,25 @@ export async function runAction(
       const key = await agent.request(Requests.keysGenerate, {});
       return { action: "generateKey", key };
     }
-    case "authorize":
-      await agent.requestWithProgress(
+    case "authorize": {
+      const result = await agent.requestWithProgress(
         Requests.providersAuthorize,
         { instanceId: message.instanceId, callback: "loopback" },
         { title: `Authorize ${label(message.instanceId)} in your browser, then come back here` },
       );
-      return { action: "done" };
+      // With an authorizeUrl the agent could not open the page (oob): the panel
+      // offers it, and the box for the code.
+      return result.authorizeUrl
+        ? { action: "authorize", instance: result.instance, authorizeUrl: result.authorizeUrl }
+        : { action: "authorize", instance: result.instance };
+    }
+    case "completeAuthorization": {
+      const result = await agent.request(Requests.providersCompleteAuthorization, {
+        instanceId: message.instanceId,
+        verifier: message.verifier,
+      });
+      return { action: "authorize", instance: result.instance };
+    }
     case "disconnect": {
       if (message.forget) {
         const choice = await vscode.window.showWarningMessage(
@@ -50,14 +76,14 @@ export async function runAction(
           { modal: true },
           "Forget",
         );
-        if (choice !== "Forget") throw cancelled();
+        if (choice !== "Forget") return { action: "dismissed" };
       }
       await agent.request(Requests.providersDisconnect, { instanceId: message.instanceId, forget: message.forget });
       return { action: "done" };
     }
     case "share": {
       const folder = await pickWorkspaceFolder();
-      if (!folder) throw cancelled();
+      if (!folder) return { action: "dismissed" };
       const result = await agent.request(Requests.teamShare, {
         instanceId: message.instanceId,
         workspaceFolder: folder.uri.fsPath,
@@ -73,7 +99,7 @@ export async function runAction(
         password: true,
         ignoreFocusOut: true,
       });
-      if (!passphrase) throw cancelled();
+      if (!passphrase) return { action: "dismissed" };
       await agent.request(Requests.teamUnlock, { instanceId: message.instanceId, passphrase });
       return { action: "done" };
     }

@@ -7,12 +7,21 @@ import type { Instance, KeysGenerateResult, Provider } from "../protocol";
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: "state"; agent: AgentStatus; providers: Provider[]; workspaceOpen: boolean }
+  | {
+      type: "state";
+      agent: AgentStatus;
+      providers: Provider[];
+      workspaceOpen: boolean;
+      /** Set when secrets fall back to a 0600 file and the user has not dismissed the note. */
+      secretFileNote?: { path?: string };
+    }
   | { type: "result"; requestId: number; ok: true; value: ActionValue }
   | { type: "result"; requestId: number; ok: false; failure: AgentFailure };
 
 export type ActionValue =
   | { action: "configure"; instance: Instance }
+  | { action: "authorize"; instance: Instance; authorizeUrl?: string }
+  | { action: "dismissed" }
   | { action: "generateKey"; key: KeysGenerateResult }
   | { action: "share"; path: string; passphrase?: string }
   | { action: "done" };
@@ -26,7 +35,12 @@ export type WebviewMessage =
   | { type: "disconnect"; requestId: number; instanceId: string; forget: boolean }
   | { type: "share"; requestId: number; instanceId: string }
   | { type: "unlock"; requestId: number; instanceId: string }
+  | { type: "completeAuthorization"; requestId: number; instanceId: string; verifier: string }
   | { type: "copy"; text: string }
+  | { type: "openAuthorizePage"; url: string }
+  | { type: "openCaBundleSetting" }
+  | { type: "revealFile"; path: string }
+  | { type: "dismissSecretFileNote" }
   | { type: "restartAgent" }
   | { type: "showLog" };
 
@@ -58,7 +72,23 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case "ready":
     case "restartAgent":
     case "showLog":
+    case "openCaBundleSetting":
+    case "dismissSecretFileNote":
       return { type: raw.type };
+    case "openAuthorizePage":
+      return typeof raw.url === "string" && raw.url.length <= 10_000 ? { type: "openAuthorizePage", url: raw.url } : undefined;
+    case "revealFile":
+      return typeof raw.path === "string" && raw.path.length > 0 && raw.path.length <= 4096
+        ? { type: "revealFile", path: raw.path }
+        : undefined;
+    case "completeAuthorization":
+      return isRequestId(raw.requestId) &&
+        isId(raw.instanceId) &&
+        typeof raw.verifier === "string" &&
+        raw.verifier.trim().length > 0 &&
+        raw.verifier.length <= 10_000
+        ? { type: "completeAuthorization", requestId: raw.requestId, instanceId: raw.instanceId, verifier: raw.verifier.trim() }
+        : undefined;
     case "copy":
       return typeof raw.text === "string" && raw.text.length <= 100_000 ? { type: "copy", text: raw.text } : undefined;
     case "generateKey":

@@ -12,11 +12,13 @@ export function fieldId(providerId: string, methodId: string, name: string): str
 export function controlElement(provider: Provider, method: AuthMethod, control: Control, onGenerate: () => void): HTMLElement {
   const id = fieldId(provider.id, method.id, control.name);
   const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
   const common = {
     id,
     name: control.name,
     required: control.required,
-    "aria-describedby": control.help ? helpId : undefined,
+    // The error (when there is one) is read out with the field.
+    "aria-describedby": control.help ? `${helpId} ${errorId}` : errorId,
     autocomplete: "off",
     spellcheck: "false",
   };
@@ -48,6 +50,7 @@ export function controlElement(provider: Provider, method: AuthMethod, control: 
     h("label", { for: id }, control.label, control.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
     input,
     control.help && h("div", { class: "help muted", id: helpId }, control.help),
+    h("div", { class: "field-error", id: errorId, role: "alert", hidden: true }),
   );
 }
 

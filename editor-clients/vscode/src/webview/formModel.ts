@@ -2,6 +2,7 @@
 // controls, and the user's input back into `configure` fields. Nothing here
 // knows any tracker: a new provider or field appears in the form by itself.
 // Pure, so unit-tested.
+import { fieldNameOf, type AgentFailure, type FailureAction } from "../errors";
 import type { AuthMethod, Field, Instance } from "../protocol";
 
 export type InputKind = "url" | "text" | "password" | "textarea" | "keyRef";
@@ -12,7 +13,10 @@ export interface Control {
   help?: string;
   required: boolean;
   input: InputKind;
-  /** Secrets are masked, never kept in webview state, and cleared after submit. */
+  /**
+   * Secrets are masked and never put in persisted webview state; they stay in the
+   * form after a failed Connect (to fix a typo elsewhere) and go after a successful one.
+   */
   secret: boolean;
   /** Secrets and key references are not trimmed: a PEM or token is taken as given. */
   trim: boolean;
@@ -89,4 +93,50 @@ export function prefillFor(instance: Instance, controls: readonly Control[]): Re
   const values: Record<string, string> = {};
   if (controls.some((control) => control.name === "baseUrl")) values.baseUrl = instance.baseUrl;
   return values;
+}
+
+/**
+ * What the inputs hold once Connect was answered: everything typed stays after a
+ * failure (a URL typo must not cost the pasted token), nothing after success.
+ */
+export function valuesAfterConnect(
+  values: Readonly<Record<string, string>>,
+  ok: boolean,
+): Record<string, string> {
+  return ok ? {} : { ...values };
+}
+
+/**
+ * The control an error belongs to: the `Field` named by the last segment of
+ * `data.field`; without one, the base URL for a server that cannot be reached or
+ * is no Jira, and the only secret for rejected credentials.
+ */
+export function controlForFailure(controls: readonly Control[], failure: AgentFailure): Control | undefined {
+  const named = fieldNameOf(failure);
+  if (named) return controls.find((control) => control.name === named);
+  if (failure.kind === "unreachable" || failure.kind === "unsupportedServer") {
+    return controls.find((control) => control.input === "url");
+  }
+  if (failure.kind === "authenticationFailed") {
+    const secrets = controls.filter((control) => control.input === "password");
+    return secrets.length === 1 ? secrets[0] : undefined;
+  }
+  return undefined;
+}
+
+/** The card's own button for what an error's `data.action` asks. */
+const OFFERED_AS: Partial<Record<FailureAction, InstanceAction>> = {
+  authorize: "authorize",
+  unlock: "unlock",
+  configure: "reconnect",
+};
+
+/**
+ * Whether an error shown on an instance's card gets a button for its action:
+ * not when the card already offers that step (no two Authorize buttons).
+ */
+export function noteButtonFor(action: FailureAction | undefined, offered: readonly InstanceAction[]): boolean {
+  if (!action) return false;
+  const same = OFFERED_AS[action];
+  return !same || !offered.includes(same);
 }

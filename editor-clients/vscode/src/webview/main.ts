@@ -2,27 +2,53 @@
 // instances and configuration forms from the data the host sends, and sends
 // the user's actions back; it never talks to the agent or the network itself.
 import type { AgentStatus } from "../agent/status";
-import { describeFailure, formFieldOf } from "../errors";
+import { ACTION_BUTTON_LABELS, extraHint, type AgentFailure, type FailureAction } from "../errors";
 import type { HostMessage, WebviewMessage } from "../panel/messages";
 import type { Instance, Provider } from "../protocol";
 import { button, h } from "./dom";
 import { controlElement, fieldId, keyBoxContent } from "./formControls";
 import {
   collectFields,
+  controlForFailure,
   controlsFor,
   instanceActions,
   missingRequired,
+  noteButtonFor,
   prefillFor,
+  valuesAfterConnect,
   type InstanceAction,
 } from "./formModel";
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById("app") as HTMLElement;
+
+/**
+ * What survives a reload of the panel (VS Code keeps it with the panel): the
+ * chosen auth method per provider. Never a value typed into the form: secrets
+ * stay in the page's inputs only, until the user leaves the form.
+ */
+interface SavedState {
+  methods: Record<string, string>;
+}
+
+function savedState(): SavedState {
+  const raw = vscode.getState() as Partial<SavedState> | undefined;
+  const methods = raw && typeof raw.methods === "object" && raw.methods ? raw.methods : {};
+  return { methods: { ...methods } };
+}
+
+function saveMethod(providerId: string, methodId: string): void {
+  const state = savedState();
+  state.methods[providerId] = methodId;
+  vscode.setState(state);
+}
 
 interface ProviderView {
   section: HTMLElement;
@@ -33,33 +59,65 @@ interface ProviderView {
   methodsSignature: string;
 }
 
+type ResultMessage = Extract<HostMessage, { type: "result" }>;
+
 let agent: AgentStatus = { state: "starting" };
 let providers: Provider[] = [];
 let workspaceOpen = false;
+let secretFileNote: { path?: string } | undefined;
 const providerViews = new Map<string, ProviderView>();
 /** Results of instance actions (errors, a shared passphrase) shown on the instance's card. */
-const cardNotes = new Map<string, { kind: "error" | "info"; text: string; copy?: string }>();
+const cardNotes = new Map<string, { kind: "error" | "info"; text: string; copy?: string; failure?: AgentFailure }>();
 const busyInstances = new Set<string>();
+/** The authorize box of an instance while its authorization runs (kept across re-renders). */
+const authorizeBoxes = new Map<string, AuthorizeBox>();
+/** The last action per instance, for a Retry button. */
+const lastActions = new Map<string, InstanceAction>();
 let nextRequestId = 1;
-const pending = new Map<number, (message: Extract<HostMessage, { type: "result" }>) => void>();
+const pending = new Map<number, (message: ResultMessage) => void>();
 
 function send(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
 
-function request(
-  build: (requestId: number) => WebviewMessage,
-  onResult: (message: Extract<HostMessage, { type: "result" }>) => void,
-): void {
+function request(build: (requestId: number) => WebviewMessage, onResult: (message: ResultMessage) => void): void {
   const requestId = nextRequestId++;
   pending.set(requestId, onResult);
   send(build(requestId));
+}
+
+/** The agent's message and, if it adds anything, its hint: each said once. */
+function failureText(failure: AgentFailure): HTMLElement[] {
+  const hint = extraHint(failure);
+  return [
+    h("p", { class: failure.kind === "cancelled" ? "muted" : "error", "data-kind": failure.kind }, failure.message),
+    ...(hint ? [h("p", { class: "hint" }, hint)] : []),
+  ];
+}
+
+/** A button for the error's next step (`data.action`), when this place can take it. */
+function actionButtons(
+  failure: AgentFailure,
+  handlers: Partial<Record<FailureAction, () => void>>,
+): HTMLElement | undefined {
+  const shared: Partial<Record<FailureAction, () => void>> = {
+    setCaBundle: () => send({ type: "openCaBundleSetting" }),
+    ...(failure.path ? { repairStorage: () => send({ type: "revealFile", path: failure.path ?? "" }) } : {}),
+  };
+  const run = failure.action ? (handlers[failure.action] ?? shared[failure.action]) : undefined;
+  if (!failure.action || !run) return undefined;
+  return h(
+    "div",
+    { class: "actions" },
+    button(ACTION_BUTTON_LABELS[failure.action], run, { "data-action": failure.action }),
+  );
 }
 
 // ---------------------------------------------------------------- header
 
 const header = h("header", { class: "header" });
 const banner = h("div", { class: "banner", role: "alert", hidden: true });
+const storageNote = h("div", { class: "storage-note", role: "status", hidden: true });
 
 function renderHeader(): void {
   const label =
@@ -89,6 +147,131 @@ function renderHeader(): void {
     banner.hidden = true;
     banner.replaceChildren();
   }
+  // Said once: the host stops sending it when the user dismisses it.
+  storageNote.hidden = !secretFileNote;
+  storageNote.replaceChildren(
+    ...(secretFileNote
+      ? [
+          h(
+            "p",
+            {},
+            "No OS keyring is available here, so tokens and keys are kept in ",
+            h("code", {}, secretFileNote.path ?? "a file"),
+            ", which only your user account can read (mode 0600).",
+          ),
+          h("div", { class: "actions" }, button("Got it", () => send({ type: "dismissSecretFileNote" }), { class: "secondary small" })),
+        ]
+      : []),
+  );
+}
+
+// ---------------------------------------------------------------- authorization
+
+/**
+ * Shown while an authorization runs, and after the agent could not open the
+ * page: the way back when the browser cannot reach the agent's callback (a
+ * remote editor, another machine). The code Jira shows, or the whole address
+ * the browser ended on, completes the authorization.
+ */
+class AuthorizeBox {
+  readonly element = h("section", { class: "authorize-box", "aria-label": "Authorization" });
+  private readonly status = h("p", { class: "muted" }, "Waiting for you to allow access in the browser…");
+  private readonly link = h("div", { class: "authorize-link", hidden: true });
+  private readonly input: HTMLInputElement;
+  private readonly complete: HTMLButtonElement;
+  private readonly error = h("div", { class: "paste-status", role: "alert" });
+
+  constructor(private readonly instanceId: string) {
+    const inputId = `paste-${instanceId}`.replace(/[^A-Za-z0-9_-]/g, "_");
+    this.input = h("input", { id: inputId, type: "text", autocomplete: "off", spellcheck: "false", placeholder: "code or http://…" });
+    this.complete = button("Complete", () => this.submit());
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.element.append(
+      this.status,
+      this.link,
+      h("label", { for: inputId }, "Browser didn't come back? Paste the code or the address it shows"),
+      h("div", { class: "inline" }, this.input, this.complete),
+      this.error,
+    );
+  }
+
+  /** The agent could not open the page: the user opens it. */
+  showUrl(url: string): void {
+    this.status.textContent = "Open this address in a browser, allow access, then paste the code or the address the browser shows below.";
+    this.link.hidden = false;
+    this.link.replaceChildren(
+      h("code", { class: "url-text" }, url),
+      h(
+        "div",
+        { class: "actions" },
+        button("Open in browser", () => send({ type: "openAuthorizePage", url })),
+        button("Copy address", () => send({ type: "copy", text: url }), { class: "secondary" }),
+      ),
+    );
+  }
+
+  private submit(): void {
+    const verifier = this.input.value.trim();
+    if (!verifier || this.complete.disabled) return;
+    this.complete.disabled = true;
+    this.error.replaceChildren(h("span", { class: "muted" }, "Completing the authorization…"));
+    request(
+      (requestId) => ({ type: "completeAuthorization", requestId, instanceId: this.instanceId, verifier }),
+      (message) => {
+        this.complete.disabled = false;
+        if (message.ok) {
+          authorizationDone(this.instanceId);
+          return;
+        }
+        this.input.setAttribute("aria-invalid", "true");
+        this.error.replaceChildren(...failureText(message.failure));
+      },
+    );
+  }
+}
+
+function authorizationDone(instanceId: string): void {
+  authorizeBoxes.delete(instanceId);
+  busyInstances.delete(instanceId);
+  cardNotes.delete(instanceId);
+  renderInstances();
+}
+
+function startAuthorize(id: string): void {
+  const box = new AuthorizeBox(id);
+  authorizeBoxes.set(id, box);
+  request(
+    (requestId) => ({ type: "authorize", requestId, instanceId: id }),
+    (message) => {
+      busyInstances.delete(id);
+      if (authorizeBoxes.get(id) !== box) {
+        // Completed by a pasted code meanwhile, or replaced by a newer Authorize.
+        renderInstances();
+        return;
+      }
+      if (message.ok && message.value.action === "authorize") {
+        if (message.value.instance.state === "connected") {
+          authorizationDone(id);
+          return;
+        }
+        if (message.value.authorizeUrl) box.showUrl(message.value.authorizeUrl);
+      } else if (!message.ok) {
+        // Why the wait ended (timed out, replaced, cancelled, denied): the agent's words.
+        authorizeBoxes.delete(id);
+        cardNotes.set(id, {
+          kind: message.failure.kind === "cancelled" ? "info" : "error",
+          text: message.failure.message,
+          failure: message.failure,
+        });
+      }
+      renderInstances();
+    },
+  );
 }
 
 // ---------------------------------------------------------------- instances
@@ -114,13 +297,23 @@ function runInstanceAction(provider: Provider, instance: Instance, action: Insta
     showFormFor(provider, instance);
     return;
   }
+  lastActions.set(id, action);
   cardNotes.delete(id);
   busyInstances.add(id);
+  if (action === "authorize") {
+    startAuthorize(id);
+    renderInstances();
+    return;
+  }
   renderInstances();
-  const done = (message: Extract<HostMessage, { type: "result" }>): void => {
+  const done = (message: ResultMessage): void => {
     busyInstances.delete(id);
     if (!message.ok) {
-      if (message.failure.kind !== "cancelled") cardNotes.set(id, { kind: "error", text: describeFailure(message.failure) });
+      cardNotes.set(id, {
+        kind: message.failure.kind === "cancelled" ? "info" : "error",
+        text: message.failure.message,
+        failure: message.failure,
+      });
     } else if (message.value.action === "share") {
       const { path, passphrase } = message.value;
       cardNotes.set(
@@ -137,7 +330,6 @@ function runInstanceAction(provider: Provider, instance: Instance, action: Insta
     renderInstances();
   };
   switch (action) {
-    case "authorize":
     case "share":
     case "unlock":
       request((requestId) => ({ type: action, requestId, instanceId: id }), done);
@@ -149,6 +341,30 @@ function runInstanceAction(provider: Provider, instance: Instance, action: Insta
   }
 }
 
+function noteElement(provider: Provider, instance: Instance, offered: readonly InstanceAction[]): HTMLElement | undefined {
+  const note = cardNotes.get(instance.instanceId);
+  if (!note) return undefined;
+  const failure: AgentFailure | undefined =
+    note.failure && !noteButtonFor(note.failure.action, offered) ? { ...note.failure, action: undefined } : note.failure;
+  const again = (action: InstanceAction) => () => runInstanceAction(provider, instance, action);
+  const last = lastActions.get(instance.instanceId);
+  return h(
+    "div",
+    { class: note.kind === "error" ? "error note" : "info note", role: note.kind === "error" ? "alert" : "status" },
+    h("span", {}, note.text),
+    failure && extraHint(failure) && h("span", { class: "hint" }, extraHint(failure) ?? ""),
+    note.copy !== undefined && button("Copy", () => send({ type: "copy", text: note.copy ?? "" }), { class: "secondary small" }),
+    failure &&
+      actionButtons(failure, {
+        configure: () => showFormFor(provider, instance),
+        authorize: again("authorize"),
+        unlock: again("unlock"),
+        generateKey: () => showFormFor(provider, instance, { generateKey: true }),
+        ...(last ? { retry: again(last) } : {}),
+      }),
+  );
+}
+
 function instanceCard(provider: Provider, instance: Instance): HTMLElement {
   const method = provider.authMethods.find((m) => m.id === instance.authMethod);
   const busy = busyInstances.has(instance.instanceId);
@@ -157,8 +373,9 @@ function instanceCard(provider: Provider, instance: Instance): HTMLElement {
     instance.serverVersion ? `version ${instance.serverVersion}` : undefined,
     method?.label ?? instance.authMethod,
   ].filter((part): part is string => Boolean(part));
-  const note = cardNotes.get(instance.instanceId);
   const actions = instanceActions(instance, method).filter((action) => action !== "share" || workspaceOpen);
+  const authorizing = authorizeBoxes.get(instance.instanceId);
+  if (authorizing && instance.state === "connected") authorizeBoxes.delete(instance.instanceId);
   return h(
     "article",
     { class: "card", "data-instance-id": instance.instanceId, "aria-label": instance.baseUrl },
@@ -171,13 +388,9 @@ function instanceCard(provider: Provider, instance: Instance): HTMLElement {
     ),
     h("div", { class: "muted" }, meta.join(" · ")),
     instance.error && h("p", { class: "error" }, instance.error),
-    note &&
-      h(
-        "div",
-        { class: note.kind === "error" ? "error note" : "info note", role: note.kind === "error" ? "alert" : "status" },
-        h("span", {}, note.text),
-        note.copy !== undefined && button("Copy", () => send({ type: "copy", text: note.copy ?? "" }), { class: "secondary small" }),
-      ),
+    noteElement(provider, instance, actions),
+    // The same element every render, so a half-pasted code survives state updates.
+    authorizing && instance.state !== "connected" && authorizing.element,
     h(
       "div",
       { class: "actions" },
@@ -219,6 +432,7 @@ function renderMethods(provider: Provider, view: ProviderView): void {
     });
     radio.addEventListener("change", () => {
       view.methodId = method.id;
+      saveMethod(provider.id, method.id);
       renderForm(provider, view);
     });
     group.append(
@@ -251,6 +465,17 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
 
   const inputOf = (name: string): HTMLInputElement | HTMLTextAreaElement | null =>
     form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${CSS.escape(name)}"]`);
+  const fieldErrorOf = (name: string): HTMLElement | null =>
+    form.querySelector<HTMLElement>(`.field[data-field="${CSS.escape(name)}"] .field-error`);
+
+  const clearErrors = (): void => {
+    for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+    for (const element of form.querySelectorAll<HTMLElement>(".field-error")) {
+      element.hidden = true;
+      element.replaceChildren();
+    }
+    status.replaceChildren();
+  };
 
   const generate = (): void => {
     status.replaceChildren(h("span", { class: "muted" }, "Generating a key pair…"));
@@ -259,7 +484,7 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
       (message) => {
         status.replaceChildren();
         if (!message.ok) {
-          status.replaceChildren(h("p", { class: "error" }, describeFailure(message.failure)));
+          status.replaceChildren(...failureText(message.failure));
           return;
         }
         if (message.value.action !== "generateKey") return;
@@ -284,20 +509,35 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
     if (input) input.value = value;
   }
 
-  const onSubmit = (): void => {
+  /** Shows a refused Connect once: beside the field it is about, else under the form. */
+  const showFailure = (failure: AgentFailure): void => {
+    const control = controlForFailure(controls, failure);
+    const input = control ? inputOf(control.name) : null;
+    const place = control ? fieldErrorOf(control.name) : null;
+    // "configure" needs no button here: this form is where it happens.
+    const buttons = actionButtons(failure, {
+      generateKey: generate,
+      retry: onSubmit,
+    });
+    if (control && input && place) {
+      input.setAttribute("aria-invalid", "true");
+      place.hidden = false;
+      place.replaceChildren(...failureText(failure), ...(buttons ? [buttons] : []));
+      input.focus();
+    } else {
+      status.replaceChildren(...failureText(failure), ...(buttons ? [buttons] : []));
+    }
+  };
+
+  function onSubmit(): void {
     if (submit.disabled) return;
     const values: Record<string, string> = {};
     for (const control of controls) values[control.name] = inputOf(control.name)?.value ?? "";
-    for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+    clearErrors();
     const missing = missingRequired(controls, values);
     if (missing.length) {
       status.replaceChildren(h("p", { class: "error" }, `Please fill in: ${missing.join(", ")}.`));
       return;
-    }
-    // Secrets leave the page with this message and are wiped from the form at once.
-    for (const control of controls) {
-      const input = inputOf(control.name);
-      if (control.secret && input) input.value = "";
     }
     submit.disabled = true;
     submit.textContent = "Connecting…";
@@ -307,29 +547,29 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
         type: "configure",
         requestId,
         providerId: provider.id,
-        authMethod: method.id,
+        authMethod: method?.id ?? "",
         fields: collectFields(controls, values),
       }),
       (message) => {
         submit.disabled = false;
         submit.textContent = "Connect";
+        status.replaceChildren();
+        // A refused Connect keeps what was typed, secrets too: fixing a URL typo
+        // must not cost the pasted token. A successful one empties the form.
+        const after = valuesAfterConnect(values, message.ok);
+        for (const control of controls) {
+          const input = inputOf(control.name);
+          if (input) input.value = after[control.name] ?? "";
+        }
         if (!message.ok) {
-          if (message.failure.kind === "cancelled") {
-            status.replaceChildren(h("p", { class: "muted" }, "Cancelled."));
-            return;
-          }
-          const field = formFieldOf(message.failure);
-          if (field) inputOf(field)?.setAttribute("aria-invalid", "true");
-          status.replaceChildren(h("p", { class: "error", "data-kind": message.failure.kind }, message.failure.message));
-          if (message.failure.hint) status.append(h("p", { class: "hint" }, message.failure.hint));
+          showFailure(message.failure);
           return;
         }
         if (message.value.action !== "configure") return;
         const instance = message.value.instance;
-        for (const control of controls) {
-          const input = inputOf(control.name);
-          if (input) input.value = "";
-        }
+        // The key is registered now: its public half and the admin's steps are done with.
+        keyBox.hidden = true;
+        keyBox.replaceChildren();
         status.replaceChildren(
           h(
             "p",
@@ -341,7 +581,7 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
         );
       },
     );
-  };
+  }
   submit.addEventListener("click", onSubmit);
   form.addEventListener("keydown", (event) => {
     const target = event.target as HTMLElement;
@@ -353,14 +593,19 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
   view.formHost.replaceChildren(form);
 }
 
-function showFormFor(provider: Provider, instance: Instance): void {
+function showFormFor(provider: Provider, instance: Instance, options: { generateKey?: boolean } = {}): void {
   const view = providerViews.get(provider.id);
   const method = provider.authMethods.find((m) => m.id === instance.authMethod);
   if (!view || !method) return;
   view.methodId = method.id;
+  saveMethod(provider.id, method.id);
   renderMethods(provider, view);
   renderForm(provider, view, prefillFor(instance, controlsFor(method)));
   view.formHost.scrollIntoView({ block: "nearest" });
+  if (options.generateKey) {
+    view.formHost.querySelector<HTMLButtonElement>(".inline button")?.click();
+    return;
+  }
   view.formHost.querySelector<HTMLElement>("input[type=password], textarea")?.focus();
 }
 
@@ -380,7 +625,8 @@ function ensureProviderView(provider: Provider): ProviderView {
       methods,
       formHost,
     );
-    view = { section, instances, methods, formHost, methodId: provider.authMethods[0]?.id, methodsSignature: "" };
+    const saved = savedState().methods[provider.id];
+    view = { section, instances, methods, formHost, methodId: saved ?? provider.authMethods[0]?.id, methodsSignature: "" };
     providerViews.set(provider.id, view);
   }
   // Rebuild the form only when the agent describes it differently, so a state
@@ -402,6 +648,7 @@ function render(): void {
   app.replaceChildren(
     header,
     banner,
+    storageNote,
     ...(sections.length || agent.state !== "running" ? sections : [h("p", { class: "muted" }, "The agent offers no providers.")]),
   );
   renderInstances();
@@ -413,6 +660,7 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     agent = message.agent;
     providers = message.providers;
     workspaceOpen = message.workspaceOpen;
+    secretFileNote = message.secretFileNote;
     render();
   } else if (message.type === "result") {
     const handler = pending.get(message.requestId);
