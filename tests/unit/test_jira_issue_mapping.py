@@ -83,6 +83,13 @@ def test_the_direct_mapping_is_the_attrs_mapping_unstructured(raw: dict[str, Any
     assert list(direct) == list(unstructure(to_issue(raw, BASE)))  # same key order too
 
 
+def test_shared_parts_change_nothing() -> None:
+    shared: dict[Any, Any] = {}
+    twice = [to_wire(raw, BASE, shared) for raw in VARIED + VARIED]
+    assert twice == [unstructure(to_issue(raw, BASE)) for raw in VARIED + VARIED]
+    assert twice[0]["status"] is twice[len(VARIED)]["status"]
+
+
 def test_a_full_issue_maps_to_the_contracts_shape() -> None:
     assert to_wire(FULL, BASE) == {
         "id": "10042",

@@ -60,8 +60,15 @@ def to_issue(raw: dict[str, Any], base_url: str) -> Issue:
     )
 
 
-def to_wire(raw: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """Exactly `unstructure(to_issue(raw, base_url))`, about ten times cheaper."""
+def to_wire(
+    raw: dict[str, Any], base_url: str, shared: dict[Any, Any] | None = None
+) -> dict[str, Any]:
+    """Exactly `unstructure(to_issue(raw, base_url))`, several times cheaper.
+
+    With `shared` (one dict per fetch), equal statuses, projects, users and names are
+    one object for all issues: 10,000 issues hold a few dozen of them, not 30,000.
+    """
+    cache: dict[Any, Any] = {} if shared is None else shared
     fields = _obj(raw.get("fields"))
     key = str(raw.get("key", ""))
     status = _obj(fields.get("status"))
@@ -71,22 +78,35 @@ def to_wire(raw: dict[str, Any], base_url: str) -> dict[str, Any]:
         "key": key,
         "title": str(fields.get("summary") or ""),
         "url": f"{base_url}/browse/{key}",
-        "status": {"name": str(status.get("name") or "Unknown"), "category": _category(status)},
-        "project": {"key": str(project.get("key") or ""), "name": str(project.get("name") or "")},
+        "status": _one(
+            cache, "name", str(status.get("name") or "Unknown"), "category", _category(status)
+        ),
+        "project": _one(
+            cache, "key", str(project.get("key") or ""), "name", str(project.get("name") or "")
+        ),
         "updatedAt": iso_timestamp(fields.get("updated")),
     }
     # Optional fields are left out when empty, as the converter does.
     issue_type = _name(fields.get("issuetype"))
     if issue_type is not None:
-        issue["type"] = issue_type
+        issue["type"] = cache.setdefault(issue_type, issue_type)
     priority = _name(fields.get("priority"))
     if priority is not None:
-        issue["priority"] = priority
+        issue["priority"] = cache.setdefault(priority, priority)
     assignee = fields.get("assignee")
     if isinstance(assignee, dict):
         name = _user_name(assignee)
-        issue["assignee"] = {"name": name, "displayName": _display_name(assignee, name)}
+        issue["assignee"] = _one(cache, "name", name, "displayName", _display_name(assignee, name))
     return issue
+
+
+def _one(cache: dict[Any, Any], name1: str, value1: str, name2: str, value2: str) -> Any:
+    """The shared two-field object {name1: value1, name2: value2}."""
+    ident = (name1, value1, value2)
+    found = cache.get(ident)
+    if found is None:
+        found = cache[ident] = {name1: value1, name2: value2}
+    return found
 
 
 def to_user(raw: dict[str, Any]) -> User:

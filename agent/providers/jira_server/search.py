@@ -70,6 +70,8 @@ class _Fetch:
         self.page_size = 0
         self.total = 0
         self.requests = 0
+        # Equal statuses, projects and users as one object each (see `to_wire`).
+        self.shared: dict[Any, Any] = {}
 
     async def run(self) -> FetchResult:
         views = [await self.read_all()]
@@ -122,7 +124,7 @@ class _Fetch:
         for position, raw in enumerate(entries, start):
             problem = entry_problem(raw)
             if problem is None:
-                issues.append(to_wire(raw, base_url))
+                issues.append(to_wire(raw, base_url, self.shared))
             else:
                 view.skipped.add(position)
                 log.warning("Skipping %s in Jira's search answer", problem)
