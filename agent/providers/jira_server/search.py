@@ -204,12 +204,16 @@ async def fetch_all(
 
         host = httpx.URL(api.base_url).host
         raise Unreachable(
-            f"{host} did not send all the issues within {deadline_seconds:g} seconds "
+            f"{host} did not send all the issues within {_seconds(deadline_seconds)} "
             f"({fetch.requests} pages of {fetch.page_size or '?'} issues had arrived).",
             hint="The server answers slowly. Try a narrower query or a smaller limit, or "
             "raise the http.operationTimeoutSeconds setting.",
             action="retry",
         ) from None
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} second" + ("" if value == 1 else "s")
 
 
 async def _all(coroutines: Iterable[Any]) -> None:
