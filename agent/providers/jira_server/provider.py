@@ -325,7 +325,7 @@ class JiraServerProvider(TrackerProvider):
         from agent.providers.jira_server.session import JiraSession
 
         return JiraSession(
-            self._api(instance, credentials, settings), settings.operation_timeout_seconds
+            lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
         )
 
     def _api(
