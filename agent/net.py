@@ -1,20 +1,30 @@
-"""Network policy in one place: TLS, proxy, timeouts, and transport failures.
+"""Network policy in one place: TLS, proxy, time and size limits, transport failures.
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
 verification is always on; a CA bundle or client certificate from the settings
-is added to it, never a way around it. Every request has a timeout.
+is added to it, never a way around it. Every request has a total deadline (not
+only a timeout per read: a server dripping a byte a second would defeat that)
+and every answer a size limit, checked as it streams in (after decompression).
 """
 
+import asyncio
+import contextlib
+import math
 import ssl
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from agent.errors import Unreachable
+from agent.errors import RemoteError, Unreachable
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
     import httpx
 
 USER_AGENT = "issuebridge"
+# The largest answer read from a server: far above a 1000-issue search page (~5 MiB),
+# far below what would hurt the editor's machine.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def ssl_context(http: HttpSettings) -> ssl.SSLContext:
@@ -25,8 +35,9 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
         except (OSError, ssl.SSLError) as exc:
             raise Unreachable(
                 f"The CA bundle {http.ca_bundle} could not be loaded ({exc.__class__.__name__}).",
-                hint="Point the http.caBundle setting at a PEM file of CA certificates.",
+                hint="The CA bundle must be a PEM file of CA certificates.",
                 tls=True,
+                action="setCaBundle",
             ) from None
     if http.client_certificate:
         try:
@@ -35,7 +46,7 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
             raise Unreachable(
                 f"The client certificate {http.client_certificate} could not be loaded "
                 f"({exc.__class__.__name__}).",
-                hint="http.clientCertificate must be a PEM file with the certificate and its key.",
+                hint="The client certificate must be a PEM file with the certificate and its key.",
                 tls=True,
             ) from None
     return context
@@ -57,43 +68,166 @@ def make_client(
     )
 
 
+async def exchange(
+    client: "httpx.AsyncClient", method: str, url: str, timeout_seconds: float, **kwargs: Any
+) -> "httpx.Response":
+    """One request and its whole answer, within `timeout_seconds` in all and
+    `MAX_BODY_BYTES` in size. Transport failures come back as `unreachable`."""
+    import httpx
+
+    where = address(url)
+    try:
+        async with (
+            within(timeout_seconds, where),
+            client.stream(method, url, **kwargs) as streamed,
+        ):
+            body = await _read_capped(streamed, where)
+    except httpx.DecodingError:
+        raise RemoteError(
+            f"{where} sent an answer that could not be decoded (a broken compressed body).",
+            hint="A proxy in front of the server may be damaging answers; try again.",
+            httpStatus=0,
+            messages=["undecodable body"],
+            action="retry",
+        ) from None
+    except httpx.TransportError as exc:
+        raise transport_failure(exc, url, timeout_seconds) from None
+    # The body is decoded already: the copy must not decode it a second time.
+    headers = [
+        (name, value)
+        for name, value in streamed.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        streamed.status_code, headers=headers, content=body, request=streamed.request
+    )
+
+
+async def _read_capped(response: "httpx.Response", where: str) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(response, where)
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise _too_large(response, where)
+    return bytes(body)
+
+
+def _too_large(response: "httpx.Response", where: str) -> RemoteError:
+    limit = f"{MAX_BODY_BYTES // (1024 * 1024)} MiB"
+    return RemoteError(
+        f"The answer from {where} was too large (over {limit}); the agent stopped reading it.",
+        hint="No Jira answer is that large: a proxy or another server may be answering at "
+        "this address. Check the base URL.",
+        httpStatus=response.status_code,
+        messages=[f"answer over {limit}"],
+        action="configure",
+    )
+
+
+@contextlib.asynccontextmanager
+async def within(seconds: float, where: str) -> AsyncIterator[None]:
+    """A total deadline for what runs inside: one request (connect, send, headers and
+    body), or a whole operation of many requests. Past it: `unreachable`, `retry`."""
+    try:
+        async with asyncio.timeout(seconds if math.isfinite(seconds) else None):
+            yield
+    except TimeoutError:
+        raise did_not_answer(where, seconds) from None
+
+
+def did_not_answer(where: str, seconds: float) -> Unreachable:
+    return Unreachable(
+        f"{where} did not answer within {_seconds(seconds)}.",
+        hint="Check that the server is up and reachable from this machine (VPN, proxy), or "
+        "allow it more time with the HTTP timeout setting.",
+        action="retry",
+    )
+
+
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
+def address(url: str) -> str:
+    """`host:port` of a URL, the port always shown (a user may run Jira on several)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port or (443 if parts.scheme == 'https' else 80)}"
+
+
 def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unreachable:
     """The user-facing error for an httpx transport exception."""
     import httpx
 
-    host = httpx.URL(url).host
+    where = address(url)
+    host = urlsplit(url).hostname or where
     text = _describe(exc)
     if isinstance(exc, httpx.TimeoutException):
+        return did_not_answer(where, timeout_seconds)
+    if _is_plain_http(exc):
+        plain = "http://" + url.split("://", 1)[-1].split("/", 1)[0]
         return Unreachable(
-            f"{host} did not answer within {timeout_seconds:g} seconds.",
-            hint="Check that the server is up and reachable from this machine (VPN, proxy), "
-            "or raise the http.timeoutSeconds setting.",
+            f"{where} speaks plain HTTP, not HTTPS: the TLS connection could not start.",
+            hint=f"Use {plain} as the base URL, or the port where the server offers https://.",
+            action="configure",
         )
     if _is_tls_failure(exc):
-        return Unreachable(
-            f"The TLS connection to {host} failed: {text}.",
-            hint="If the server uses a certificate from your company's own CA, set the "
-            "http.caBundle setting to that CA's PEM file. Verification is never turned off.",
-            tls=True,
-        )
+        return _tls_failure(where, text)
     if isinstance(exc, httpx.ConnectError) and _is_dns_failure(text):
         return Unreachable(
             f"The host name {host} could not be resolved.",
             hint="Check the base URL for typos, and your network or VPN.",
+            action="retry",
         )
     if isinstance(exc, httpx.ConnectError):
         return Unreachable(
-            f"Could not connect to {host}: {text}.",
+            f"Could not connect to {where}: {text}.",
             hint="Check the base URL and port, and that the server is running.",
+            action="retry",
         )
     if isinstance(exc, httpx.ProxyError):
         return Unreachable(
-            f"The proxy refused the connection to {host}: {text}.",
-            hint="Check the http.proxy setting.",
+            f"The proxy refused the connection to {where}: {text}.",
+            hint="Check the proxy setting (or the HTTPS_PROXY and HTTP_PROXY variables).",
+            action="retry",
         )
     return Unreachable(
-        f"The connection to {host} broke off: {text}.",
+        f"The connection to {where} broke off: {text}.",
         hint="The server or a proxy in front of it closed the connection; try again.",
+        action="retry",
+    )
+
+
+def _tls_failure(where: str, text: str) -> Unreachable:
+    lowered = text.lower()
+    if "hostname mismatch" in lowered or "ip address mismatch" in lowered:
+        return Unreachable(
+            f"The certificate of {where} is for another name: {text}.",
+            hint="Use the host name the certificate was issued for in the base URL.",
+            tls=True,
+            action="configure",
+        )
+    if "expired" in lowered:
+        return Unreachable(
+            f"The certificate of {where} has expired: {text}.",
+            hint="The server's administrator must renew its certificate.",
+            tls=True,
+        )
+    return Unreachable(
+        f"The TLS connection to {where} failed: {text}.",
+        hint="If the server's certificate comes from your company's own CA, trust that CA "
+        "(a PEM file of its certificate as the CA bundle). Verification is never turned off.",
+        tls=True,
+        action="setCaBundle",
     )
 
 
@@ -102,15 +236,27 @@ def _describe(exc: Exception) -> str:
     return text.splitlines()[0][:300]
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
-    seen: set[int] = set()
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(current):
-            return True
+    while current is not None and all(current is not s for s in seen):
+        seen.append(current)
         current = current.__cause__ or current.__context__
-    return False
+    return seen
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    return any(
+        isinstance(c, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(c) for c in _causes(exc)
+    )
+
+
+# What OpenSSL says when the other side answers a TLS hello in plain HTTP.
+_PLAIN_HTTP_MARKERS = ("WRONG_VERSION_NUMBER", "wrong version number")
+
+
+def _is_plain_http(exc: BaseException) -> bool:
+    return any(marker in str(c) for c in _causes(exc) for marker in _PLAIN_HTTP_MARKERS)
 
 
 def _is_dns_failure(text: str) -> bool:
@@ -127,3 +273,54 @@ def _is_dns_failure(text: str) -> bool:
 def redact_url(url: str) -> str:
     """The URL without its query (which may carry OAuth parameters), for logs."""
     return url.split("?", 1)[0]
+
+
+def cleartext_warning(base_url: str, http: HttpSettings) -> str | None:
+    """A warning when credentials to `base_url` would travel unencrypted: http:// to
+    another machine, or through a proxy (the setting, or HTTP(S)_PROXY as httpx reads
+    them). http:// to this machine without a proxy never leaves it: no warning."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http":
+        return None
+    host = parts.hostname or ""
+    proxy = http.proxy or _environment_proxy(host)
+    if proxy:
+        return (
+            f"{base_url} uses http://: the credentials and every answer travel unencrypted, "
+            f"through the proxy {address(proxy)} as well. Use https:// if the server offers it."
+        )
+    if _is_loopback(host):
+        return None
+    return (
+        f"{base_url} uses http://: the credentials and every answer travel unencrypted "
+        "over the network. Use https:// if the server offers it."
+    )
+
+
+def _environment_proxy(host: str) -> str | None:
+    import urllib.request
+
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get("http") or proxies.get("all")
+    if not proxy or _bypassed(host, proxies.get("no", "")):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        name = entry.split("://")[-1].split(":")[0].lstrip("*").lstrip(".")
+        if entry == "*" or (name and (host == name or host.endswith(f".{name}"))):
+            return True
+    return False
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,52 +1,135 @@
 """Base URLs as the contract wants them: http(s) only, lower-case scheme and host,
-no default port, no trailing slash, context path kept, no credentials."""
+no default port, no trailing slash, context path kept, no credentials.
 
+What a user typed is never quoted back in an error: the field is where a pasted
+token ends up by mistake. An error names at most what is safe (the scheme), and a
+suggestion is built only from something shaped like a host name.
+"""
+
+import ipaddress
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from agent.errors import InvalidParams
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Far longer than any real base URL; longer values are refused before they are parsed.
+MAX_BASE_URL_LENGTH = 64 * 1024
+EXAMPLE = "e.g. https://jira.example.com or https://example.com/jira"
+
+_ASCII_HOST = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
+# What a user plausibly meant when the scheme is missing: "jira.example.com:8080/jira".
+_HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}")
 
 
 def normalize_base_url(raw: str, field: str = "fields.baseUrl") -> str:
+    if len(raw) > MAX_BASE_URL_LENGTH:
+        raise _invalid(field, "The base URL is far too long to be a server address.")
     text = raw.strip()
     if not text:
-        raise InvalidParams(field, "The base URL is empty.", hint="e.g. https://jira.example.com")
+        raise _invalid(field, "The base URL is empty.")
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise _invalid(field, "The base URL contains spaces or control characters.")
     if "://" not in text:
-        raise InvalidParams(
+        suggestion = _suggestion(text)
+        raise _invalid(
             field,
-            f"{text!r} is not a full URL.",
-            hint=f"Start it with https:// (or http://), e.g. https://{text.lstrip('/')}",
+            "The base URL is not a full URL: it must start with https:// (or http://).",
+            hint=f"e.g. {suggestion}" if suggestion else EXAMPLE,
         )
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        raise InvalidParams(field, f"{text!r} is not a valid URL ({exc}).") from None
+    except ValueError:
+        raise _invalid(
+            field, "The base URL is not a valid URL (its host or port cannot be read)."
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise InvalidParams(
-            field,
-            f"Only http and https URLs are accepted, not {scheme}://.",
-            hint="e.g. https://jira.example.com",
-        )
+        shown = f", not {scheme}://" if _SCHEME.fullmatch(scheme) else ""
+        raise _invalid(field, f"Only http and https URLs are accepted{shown}.")
     if not parts.hostname:
-        raise InvalidParams(field, f"{text!r} has no host name.")
+        raise _invalid(field, "The base URL has no host name.")
     if parts.username is not None or parts.password is not None:
-        raise InvalidParams(
+        raise _invalid(
             field,
             "The base URL must not contain a user name or password.",
             hint="Remove the user:password@ part; credentials go in their own fields.",
         )
     if parts.query or parts.fragment:
-        raise InvalidParams(
+        raise _invalid(
             field,
             "The base URL must not have a query (?…) or fragment (#…).",
             hint="Use the address of Jira itself, e.g. https://example.com/jira",
         )
-    host = parts.hostname.lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
+    host = _host(parts.netloc.rpartition("@")[2], parts.hostname, field)
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path.rstrip("/")
+    if any(_looks_secret(segment) for segment in path.split("/")):
+        raise _invalid(
+            field,
+            "The base URL's path looks like it holds a token or password, not Jira's context path.",
+            hint=f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.",
+        )
     return urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _host(netloc: str, hostname: str, field: str) -> str:
+    """The host, lower-case and ASCII (IDN hosts punycode-encoded, as httpx sends them)."""
+    if ":" in hostname:  # an IPv6 literal
+        try:
+            return f"[{ipaddress.IPv6Address(hostname).compressed}]"
+        except ValueError:
+            raise _invalid(field, "The base URL's IPv6 address is not valid.") from None
+    original = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+    if _looks_secret(original):
+        raise _invalid(
+            field,
+            "The base URL's host name looks like a token or password, not a server address.",
+            hint=f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.",
+        )
+    host = hostname if hostname.isascii() else _idna(hostname, field)
+    if len(host) > 253 or not _ASCII_HOST.fullmatch(host):
+        raise _invalid(field, "The base URL's host name has characters a host name cannot have.")
+    return host
+
+
+def _idna(hostname: str, field: str) -> str:
+    import httpx  # its IDNA 2008 rules decide what it can send: use them to decide here
+
+    try:
+        return httpx.URL(f"https://{hostname}/").raw_host.decode("ascii").lower()
+    except (httpx.InvalidURL, UnicodeError):
+        raise _invalid(
+            field, "The base URL's host name is not a valid international domain name."
+        ) from None
+
+
+def _looks_secret(host: str) -> bool:
+    """A label shaped like a token: long, and mixing cases and digits (or very long)."""
+    for label in re.split(r"[.]", host):
+        letters = any(c.isalpha() for c in label)
+        digits = any(c.isdigit() for c in label)
+        mixed = any(c.isupper() for c in label) and any(c.islower() for c in label)
+        if len(label) >= 20 and mixed and digits:
+            return True
+        if len(label) >= 32 and letters and digits and "-" not in label:
+            return True
+    return False
+
+
+def _suggestion(text: str) -> str | None:
+    """`https://` + what was typed, if it is shaped like a host name (never a secret)."""
+    candidate = text.lstrip("/")
+    if not _HOST_LIKE.fullmatch(candidate) or len(candidate) > 200:
+        return None
+    if _looks_secret(candidate.split("/", 1)[0]):
+        return None
+    return f"https://{candidate}"
+
+
+def _invalid(field: str, message: str, hint: str = EXAMPLE) -> InvalidParams:
+    error = InvalidParams(field, message, hint=hint)
+    error.data["action"] = "configure"  # a bad URL: enter the instance's settings again
+    return error

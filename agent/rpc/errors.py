@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import math
 from typing import Any
 
 from pygls.exceptions import JsonRpcException
@@ -21,8 +22,19 @@ def error_object(
     body: dict[str, Any] = {"kind": kind.value}
     if hint:
         body["hint"] = hint
-    body.update({k: v for k, v in data.items() if v is not None})
+    body.update({k: v for k, v in _finite(data).items() if v is not None})
     return {"code": int(kind.code), "message": message, "data": body}
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no Infinity or NaN (JSON.parse rejects them): such numbers are dropped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def invalid_params(field: str, problem: str) -> dict[str, Any]:

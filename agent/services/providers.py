@@ -4,6 +4,7 @@ import logging
 
 from agent.client import EditorClient
 from agent.errors import InvalidParams
+from agent.net import cleartext_warning
 from agent.providers.base import Credentials
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances
@@ -47,7 +48,8 @@ async def configure(
                 hint="Generate a key pair first (issuebridge/keys/generate) or paste a key.",
             )
         credentials["privateKey"] = key
-    for warning in parsed.warnings:
+    cleartext = cleartext_warning(parsed.base_url, settings.http)
+    for warning in [*parsed.warnings, *([cleartext] if cleartext else [])]:
         log.warning("%s", warning)
         client.show_warning(warning)
     with client.progress(params.work_done_token, f"Connecting to {parsed.base_url}") as progress:

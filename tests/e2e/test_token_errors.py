@@ -58,7 +58,7 @@ def test_nothing_listening_is_unreachable(agent: RawAgent) -> None:
         )
     assert error["code"] == -32003
     assert error["data"]["kind"] == "unreachable"
-    assert "127.0.0.1" in error["message"] and error["data"]["hint"]
+    assert f"127.0.0.1:{port}" in error["message"] and error["data"]["hint"]
 
 
 def test_an_unresolvable_host_is_unreachable(agent: RawAgent) -> None:
@@ -90,6 +90,7 @@ def test_a_wrong_token_fails_authentication(agent: RawAgent, jira: JiraSimulator
     assert error["data"]["httpStatus"] == 401
     assert error["data"]["loginReason"] == "AUTHENTICATED_FAILED"
     assert "Personal Access Tokens" in error["data"]["hint"]
+    assert error["data"]["action"] == "configure"
     assert agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"] == []
 
 
@@ -121,7 +122,8 @@ def test_a_response_slower_than_the_timeout_is_unreachable(
     jira.faults.slow_response(3, match="/search")
     error = error_of(raw_agent.call(FETCH, {"instanceId": instance_id}, timeout=20))
     assert error["code"] == -32003
-    assert "1 seconds" in error["message"] and "timeoutSeconds" in error["data"]["hint"]
+    assert "did not answer within 1 second." in error["message"]
+    assert "timeout" in error["data"]["hint"] and error["data"]["action"] == "retry"
 
 
 def test_rate_limiting_is_waited_out_then_reported(agent: RawAgent, jira: JiraSimulator) -> None:
@@ -145,7 +147,8 @@ def test_tls_with_an_unknown_ca_is_unreachable_with_a_hint(tmp_path: Path) -> No
             error = error_of(configure_token(agent, jira.base_url, jira.user("alice").pat))
             assert error["code"] == -32003
             assert error["data"]["tls"] is True
-            assert "caBundle" in error["data"]["hint"]
+            assert error["data"]["action"] == "setCaBundle"
+            assert "CA bundle" in error["data"]["hint"]
         finally:
             agent.kill()
         # With the company's CA configured, the same server is trusted.

@@ -21,7 +21,11 @@ def test_a_captcha_challenge_asks_for_one_browser_login() -> None:
     error = authentication_failure(response, "token")
     assert "CAPTCHA" in error.message
     assert error.hint and "https://jira.example.com/login.jsp" in error.hint
-    assert error.data == {"httpStatus": 403, "loginReason": "AUTHENTICATION_DENIED"}
+    assert error.data == {
+        "httpStatus": 403,
+        "loginReason": "AUTHENTICATION_DENIED",
+        "action": "configure",
+    }
 
 
 def test_oauth_problems_come_from_the_header_or_the_body() -> None:

@@ -12,6 +12,8 @@ from agent.urls import normalize_base_url
         ("http://jira.example.com:80", "http://jira.example.com"),
         ("http://jira.example.com:8080/Jira//", "http://jira.example.com:8080/Jira"),
         ("  https://[::1]:8443/jira ", "https://[::1]:8443/jira"),
+        ("https://Bücher.Example/jira", "https://xn--bcher-kva.example/jira"),
+        ("https://jira.example.com./", "https://jira.example.com."),
     ],
 )
 def test_normal_forms(raw: str, normal: str) -> None:
@@ -19,7 +21,19 @@ def test_normal_forms(raw: str, normal: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "jira", "file:///etc/passwd", "https://u:p@h", "https://h#x", "https://h:99999"]
+    "raw",
+    [
+        "",
+        "jira",
+        "file:///etc/passwd",
+        "https://u:p@h",
+        "https://h#x",
+        "https://h:99999",
+        "https://h/\x00",
+        "https://🦄.example.com",
+        "https://[::zz]/",
+        "https://" + "h" * 70000,
+    ],
 )
 def test_rejected(raw: str) -> None:
     with pytest.raises(InvalidParams) as caught:

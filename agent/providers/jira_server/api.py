@@ -3,18 +3,26 @@
 Transport failures become `unreachable`; 401s become `authenticationFailed`
 (never retried: repeated failed logins lock the account behind a CAPTCHA);
 429s are retried after `Retry-After` a bounded number of times; other errors and
-non-JSON answers become `remoteError` carrying Jira's messages.
+non-JSON answers become `remoteError` carrying Jira's messages. Each request is
+bounded in time and size by `agent.net.exchange`.
 """
 
 import asyncio
 import logging
+import math
 from email.utils import parsedate_to_datetime
 from time import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from agent.errors import AuthenticationFailed, RateLimited, RemoteError, UnsupportedServer
-from agent.net import redact_url, transport_failure
+from agent.errors import (
+    AgentError,
+    AuthenticationFailed,
+    RateLimited,
+    RemoteError,
+    UnsupportedServer,
+)
+from agent.net import address, exchange, redact_url
 from agent.providers.jira_server import failures
 
 if TYPE_CHECKING:
@@ -23,7 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("issuebridge.jira")
 
 MAX_RATE_LIMIT_RETRIES = 3
-MAX_RETRY_WAIT_SECONDS = 30.0
+MAX_RETRY_WAIT_SECONDS = 30
+# The longest Retry-After reported to the editor (a server may say inf).
+MAX_RETRY_AFTER_SECONDS = 3600
 
 
 class JiraApi:
@@ -52,42 +62,33 @@ class JiraApi:
         return {key: values[0] for key, values in form.items()}
 
     async def send(self, method: str, path: str, **kwargs: Any) -> "httpx.Response":
-        """One request with transport failures explained and 429s waited out."""
-        import httpx
-
+        """One request with its answer read in full (bounded in time and size) and
+        429s waited out."""
         url = f"{self.base_url}{path}"
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             try:
-                response = await self.client.request(method, url, **kwargs)
-            except httpx.TransportError as exc:
-                log.info("%s %s failed: %s", method, redact_url(url), exc.__class__.__name__)
-                raise transport_failure(exc, url, self.timeout_seconds) from None
+                response = await exchange(self.client, method, url, self.timeout_seconds, **kwargs)
+            except AgentError as exc:
+                log.info("%s %s failed: %s", method, redact_url(url), exc.kind.value)
+                raise
             log.debug("%s %s -> %s", method, redact_url(url), response.status_code)
             if response.status_code != 429:
                 break
             wait = retry_after_seconds(response)
             if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RETRY_WAIT_SECONDS:
                 raise RateLimited(
-                    f"Jira is rate-limiting requests and asked to wait {wait:g} seconds.",
+                    f"Jira is rate-limiting requests and asked to wait {wait} seconds.",
                     hint="Wait a little and try again; a smaller `limit` sends fewer requests.",
                     retryAfterSeconds=wait,
+                    action="retry",
                 )
-            log.info("Jira answered 429; retrying in %.1f s", wait)
+            log.info("Jira answered 429; retrying in %d s", wait)
             await asyncio.sleep(wait)
         return response
 
     def _read(self, response: "httpx.Response", what: str, authenticated: bool) -> Any:
         self._raise_for_failure(response, what, authenticated)
-        try:
-            return response.json()
-        except (ValueError, UnicodeDecodeError):
-            messages = failures.error_messages(response)
-            raise RemoteError(
-                f"Jira answered {what} with something that is not JSON ({messages[0]}).",
-                hint="A proxy or login page may be in front of Jira; check the base URL.",
-                httpStatus=response.status_code,
-                messages=messages,
-            ) from None
+        return failures.json_body(response)
 
     def _raise_for_failure(
         self, response: "httpx.Response", what: str, authenticated: bool
@@ -105,9 +106,11 @@ class JiraApi:
         if 300 <= status < 400:
             target = response.headers.get("Location", "somewhere else")
             raise UnsupportedServer(
-                f"{response.request.url.host} redirected {what} to {target}.",
+                f"{address(str(response.request.url))} redirected {what} to "
+                f"{redact_url(target)[:200]}.",
                 hint="Use the address Jira redirects to as the base URL (for example https:// "
                 "instead of http://, or with the right context path).",
+                action="configure",
             )
         if status >= 400:
             raise failures.remote_error(response, what)
@@ -118,34 +121,28 @@ class JiraApi:
         """`/rest/api/2/serverInfo`. Jira serves it to anyone; `anonymous=False` sends the
         credentials, for servers set up to refuse anonymous requests (LoginRequired)."""
         options: dict[str, Any] = {"auth": None} if anonymous else {}
+        what = "the server info request"
+        # Transport failures, rate limits, oversized answers and 5xx keep their own kind;
+        # another error status or a body that is not Jira's means no Jira at this address.
+        response = await self.send("GET", "/rest/api/2/serverInfo", **options)
         try:
-            info = await self.request(
-                "GET",
-                "/rest/api/2/serverInfo",
-                what="the server info request",
-                authenticated=not anonymous,
-                **options,
-            )
-        except RemoteError as exc:
-            raise UnsupportedServer(
-                f"No Jira REST API answered at {self.base_url}/rest/api/2/serverInfo "
-                f"({exc.message}).",
-                hint="Check the base URL, including the context path Jira runs under "
-                "(for example https://example.com/jira).",
-            ) from None
+            info = self._read(response, what, authenticated=not anonymous)
+        except RemoteError:
+            if response.status_code >= 500:
+                raise  # failing now, perhaps a Jira: worth a retry
+            raise failures.not_jira(response) from None
         except AuthenticationFailed:
             if not anonymous:
                 raise
             raise LoginRequired(
                 f"{self.base_url} asked for a login before showing its server info.",
                 hint="Check the base URL; a single sign-on page may be in front of Jira.",
+                action="configure",
             ) from None
-        if not isinstance(info, dict) or "versionNumbers" not in info:
-            raise UnsupportedServer(
-                f"{self.base_url} answered, but not like a Jira server.",
-                hint="Check the base URL, including the context path.",
-            )
-        return info
+        numbers = info.get("versionNumbers") if isinstance(info, dict) else None
+        if not isinstance(numbers, list) or not numbers or any(type(n) is not int for n in numbers):
+            raise failures.not_jira(response)  # a Jira gives [9, 12, 0]
+        return dict(info)
 
     async def myself(self) -> dict[str, Any]:
         result = await self.request("GET", "/rest/api/2/myself", what="the current user request")
@@ -171,15 +168,21 @@ class LoginRequired(UnsupportedServer):
     """Anonymous requests are refused, even for the server info."""
 
 
-def retry_after_seconds(response: "httpx.Response") -> float:
+def retry_after_seconds(response: "httpx.Response") -> int:
+    """`Retry-After` as whole seconds from 0 to an hour: seconds or an HTTP date; anything
+    else (nan, negative, words) means 1; inf and huge values are capped."""
     value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return 1.0
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
-    except (TypeError, ValueError):
-        return 1.0
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time()
+        except (TypeError, ValueError, OverflowError):
+            return 1
+        seconds = max(0.0, seconds)  # a date in the past: now
+    if math.isnan(seconds) or seconds < 0:
+        return 1
+    return min(
+        MAX_RETRY_AFTER_SECONDS,
+        math.ceil(seconds) if math.isfinite(seconds) else MAX_RETRY_AFTER_SECONDS,
+    )

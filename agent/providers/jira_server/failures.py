@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from agent.errors import AgentError, AuthenticationFailed, RemoteError
+from agent.errors import AgentError, AuthenticationFailed, RemoteError, UnsupportedServer
 
 if TYPE_CHECKING:
     import httpx
@@ -45,6 +45,20 @@ OAUTH_HINTS: dict[str, str] = {
     "version_rejected": "Jira rejected the OAuth version. This is a bug in issuebridge.",
 }
 
+# The next step for each OAuth problem (`data.action`); the rest mean: authorize again.
+OAUTH_ACTIONS: dict[str, str | None] = {
+    "consumer_key_unknown": "configure",
+    "signature_invalid": "configure",
+    "signature_method_rejected": "configure",
+    "consumer_key_refused": "configure",
+    "timestamp_refused": "retry",
+    "nonce_used": "retry",
+    "user_refused": None,
+    "parameter_absent": None,
+    "parameter_rejected": None,
+    "version_rejected": None,
+}
+
 _OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -60,29 +74,129 @@ def oauth_parameters(response: "httpx.Response") -> dict[str, str]:
     return found
 
 
+class NotJson(ValueError):
+    """A body that is not JSON, or JSON too deeply nested to read."""
+
+
+def parse_json(response: "httpx.Response") -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotJson(str(exc)) from None
+    except RecursionError:
+        raise NotJson(NESTED) from None
+
+
+NESTED = "nested too deeply"
+
+
+def json_body(response: "httpx.Response") -> Any:
+    """A successful answer's JSON, or `remoteError` saying what came instead."""
+    try:
+        return parse_json(response)
+    except NotJson as exc:
+        if str(exc) == NESTED:
+            raise RemoteError(
+                f"{_url(response)} answered with JSON nested too deeply to read.",
+                hint="No Jira answer looks like that: check that the base URL points at Jira.",
+                httpStatus=response.status_code,
+                messages=["JSON nested too deeply"],
+                action="configure",
+            ) from None
+        raise not_json(response) from None
+
+
 def error_messages(response: "httpx.Response") -> list[str]:
     """Jira's own words from an error body, or a description of a non-JSON one."""
     try:
-        body: Any = response.json()
-    except (ValueError, UnicodeDecodeError):
-        return [_describe_non_json(response)]
+        body: Any = parse_json(response)
+    except NotJson:
+        return [describe_body(response)]
     messages: list[str] = []
     if isinstance(body, dict):
-        messages += [str(m) for m in body.get("errorMessages") or [] if m]
+        messages += [str(m) for m in _as_list(body.get("errorMessages")) if m]
         errors = body.get("errors")
         if isinstance(errors, dict):
             messages += [f"{field}: {text}" for field, text in errors.items()]
         if not messages and isinstance(body.get("message"), str):
             messages.append(body["message"])
-    return messages or [f"HTTP {response.status_code} with no message"]
+    return messages
 
 
-def _describe_non_json(response: "httpx.Response") -> str:
-    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-    title = re.search(r"<title>(.*?)</title>", response.text[:20000], re.I | re.S)
-    if title:
-        return f"HTTP {response.status_code}: an {kind} page titled {title.group(1).strip()!r}"
-    return f"HTTP {response.status_code}: a {kind} body, not JSON"
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def describe_body(response: "httpx.Response") -> str:
+    """A non-JSON body in a few words: "an HTML page titled 'Bad Gateway'"."""
+    if not response.content:
+        return "an empty body"
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if "html" in kind or response.content[:200].lstrip()[:1] == b"<":
+        text = response.content[:20000].decode("utf-8", "replace")
+        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+        if title and title.group(1).strip():
+            name = " ".join(title.group(1).split())[:80]
+            return f"an HTML page titled {name!r}"
+        return "an HTML page"
+    return f"a {kind} body" if kind else "a body without a content type"
+
+
+def not_json(response: "httpx.Response") -> RemoteError:
+    """Not an answer from Jira's REST API: a proxy's error page, a login page, a web site."""
+    status = response.status_code
+    if status >= 500:
+        hint = "Jira, or a proxy in front of it, is failing; try again later."
+        action = "retry"
+    else:
+        hint = (
+            "A proxy or login page may be in front of Jira, or the base URL is not Jira's: "
+            "check it, including the context path (for example https://example.com/jira)."
+        )
+        action = "configure"
+    return RemoteError(
+        f"{_url(response)} answered HTTP {status} with {describe_body(response)}, "
+        "not JSON from Jira's REST API.",
+        hint=hint,
+        httpStatus=status,
+        messages=[describe_body(response)],
+        action=action,
+    )
+
+
+def not_jira(response: "httpx.Response") -> UnsupportedServer:
+    """The server info request did not get Jira's server info: no Jira at this base URL."""
+    status = response.status_code
+    try:
+        body = parse_json(response)
+    except NotJson:
+        text = (
+            f"{_url(response)} answered HTTP {status} with {describe_body(response)}, "
+            "not Jira's REST API."
+        )
+    else:
+        messages = error_messages(response) if status >= 400 else []
+        said = f" ({'; '.join(messages)[:300]})" if messages else ""
+        what = f"HTTP {status}{said}" if status >= 400 else _json_kind(body)
+        text = f"{_url(response)} answered {what}, not Jira's server info."
+    return UnsupportedServer(
+        text,
+        hint="Check the base URL, including the context path Jira runs under "
+        "(for example https://example.com/jira).",
+        action="configure",
+    )
+
+
+def _json_kind(body: Any) -> str:
+    if isinstance(body, dict):
+        return "a JSON object without Jira's version numbers"
+    if isinstance(body, list):
+        return "a JSON array"
+    return "JSON null" if body is None else f"a JSON {type(body).__name__}"
+
+
+def _url(response: "httpx.Response") -> str:
+    return str(response.request.url).split("?", 1)[0]
 
 
 def authentication_failure(response: "httpx.Response", auth_method: str) -> AuthenticationFailed:
@@ -98,9 +212,10 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
         return AuthenticationFailed(
             "Jira wants a CAPTCHA for this account after failed logins, so it refuses API "
             "logins until you log in once in the browser.",
-            hint=f"Log in to Jira in your browser{where}, solve the CAPTCHA, then try again.",
+            hint=f"Log in to Jira in your browser{where}, solve the CAPTCHA, then connect again.",
             httpStatus=status,
             loginReason=reason,
+            action=_reenter(auth_method),
         )
     if problem:
         return AuthenticationFailed(
@@ -111,6 +226,7 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
             httpStatus=status,
             oauthProblem=problem,
             loginReason=reason,
+            action=OAUTH_ACTIONS.get(problem, "authorize"),
         )
     if auth_method == "token":
         return AuthenticationFailed(
@@ -119,42 +235,49 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
             "configure it again.",
             httpStatus=status,
             loginReason=reason,
+            action="configure",
         )
     return AuthenticationFailed(
         "Jira rejected the credentials.",
         hint="Authorize again.",
         httpStatus=status,
         loginReason=reason,
+        action=_reenter(auth_method),
     )
 
 
+def _reenter(auth_method: str) -> str:
+    """What gives new credentials: a new token for token instances, else the browser."""
+    return "configure" if auth_method == "token" else "authorize"
+
+
 def remote_error(response: "httpx.Response", what: str) -> AgentError:
-    messages = error_messages(response)
+    """An error status from Jira (a JSON error body), or from something in front of it."""
     status = response.status_code
+    try:
+        parse_json(response)
+    except NotJson:
+        return not_json(response)
+    messages = error_messages(response)
+    said = "; ".join(messages) if messages else "no message"
     if status == 400:
         return RemoteError(
-            f"Jira refused {what}: {'; '.join(messages)}",
+            f"Jira refused {what}: {said}",
             hint="Check the query; Jira's message says what it did not accept.",
             httpStatus=status,
             messages=messages,
         )
+    action = None
     if status == 403:
-        hint = "Your Jira account lacks the permission for this; ask the Jira admin."
-    elif status >= 500 or not _is_json(response):
-        hint = "Jira, or a proxy in front of it, is failing; try again later."
+        hint: str | None = "Your Jira account lacks the permission for this; ask the Jira admin."
+    elif status >= 500:
+        hint, action = "Jira is failing; try again later.", "retry"
     else:
         hint = None
     return RemoteError(
-        f"Jira answered {what} with HTTP {status}: {'; '.join(messages)}",
+        f"Jira answered {what} with HTTP {status}: {said}",
         hint=hint,
         httpStatus=status,
         messages=messages,
+        action=action,
     )
-
-
-def _is_json(response: "httpx.Response") -> bool:
-    try:
-        json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return True

@@ -188,6 +188,7 @@ class JiraServerProvider(TrackerProvider):
                     f"{parsed.base_url} is Jira Cloud; this provider is for Jira Server and "
                     "Data Center.",
                     serverVersion=version,
+                    action="configure",
                 )
             if parsed.auth_method == "oauth1":
                 # A request token proves the consumer key and the key pair before anyone
@@ -201,6 +202,7 @@ class JiraServerProvider(TrackerProvider):
                     "(they need Jira 8.14 or later).",
                     hint="Use the OAuth 1.0a (Application Link) method with this server.",
                     serverVersion=version,
+                    action="configure",
                 )
             user = await self._whoami(signed)
             return ServerCheck(connected=True, user=user, server_version=version)
