@@ -181,3 +181,15 @@ def test_fields_of_the_wrong_type_count_as_absent(agent: RawAgent, hostile: Host
     assert issue["key"] == "HOST-2" and issue["id"] == "10002"
     assert issue["status"] == {"name": "Unknown", "category": "todo"}
     assert "assignee" not in issue and "type" not in issue and "priority" not in issue
+
+
+@pytest.mark.parametrize(("total", "issues", "most_searches"), [(5, [], 1), (3, [ISSUE], 6)])
+def test_a_total_the_server_never_fills_ends_the_fetch_with_what_it_sent(
+    agent: RawAgent, hostile: HostileJira, total: int, issues: list[Any], most_searches: int
+) -> None:
+    instance_id = _connect(agent, hostile)
+    hostile.answer = _page(total, issues)
+    result = agent.call(FETCH, {"instanceId": instance_id}, timeout=20)["result"]
+    assert [i["key"] for i in result["issues"]] == [i["key"] for i in issues]
+    assert result["total"] == total
+    assert len(hostile.searches) <= most_searches

@@ -74,6 +74,7 @@ class _Fetch:
         self.page_size = 0
         self.total = 0
         self.requests = 0
+        self.reported = -1
         # Equal statuses, projects and users as one object each (see `to_wire`).
         self.shared: dict[Any, Any] = {}
 
@@ -98,8 +99,14 @@ class _Fetch:
                 self.wanted,
             )
         issues = _in_order(views, self.limit)
-        self.on_progress(len(issues), self.wanted)
+        self.progress(len(issues))
         return FetchResult(issues=issues, total=self.total)
+
+    def progress(self, done: int) -> None:
+        """Report progress, never backwards (a pass read again counts nothing new)."""
+        if done > self.reported:
+            self.reported = done
+            self.on_progress(min(done, self.wanted), self.wanted)
 
     @property
     def wanted(self) -> int:
@@ -147,7 +154,7 @@ class _Fetch:
         await self.page(view, 0, min(self.limit, LARGEST_PAGE))
         first = view.spans[0]
         self.page_size = min(first, LATER_PAGE) or self.page_size
-        self.on_progress(min(first, self.wanted), self.wanted)
+        self.progress(first)
         if 0 < first < self.wanted:
             await self.read_rest(view, first)
             await self.fill_gaps(view)
@@ -162,7 +169,7 @@ class _Fetch:
             async with semaphore:
                 issues = await self.page(view, start, min(self.page_size, self.wanted - start))
             fetched += len(issues)
-            self.on_progress(min(fetched, self.wanted), self.wanted)
+            self.progress(fetched)
 
         await _all(read(start) for start in self.starts(first))
 
@@ -182,6 +189,8 @@ class _Fetch:
         again from the front, a window at a time, until the count is complete."""
         log.info("Issues moved while the search result was read; reading it again")
         view = _View()
+        if not self.page_size:
+            return view  # the server sent no issues at all: nothing to read again
         starts = list(self.starts())
         for index in range(0, len(starts), CONCURRENT_PAGES):
             window = starts[index : index + CONCURRENT_PAGES]
