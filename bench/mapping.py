@@ -63,7 +63,8 @@ def direct_path(body: bytes) -> bytes:
     raw = json.loads(body)["issues"]
     shared: dict[Any, Any] = {}
     issues = [to_wire(i, BASE, shared) for i in raw if entry_problem(i) is None]
-    return encode({"jsonrpc": "2.0", "id": 1, "result": {"issues": issues, "total": len(raw)}}, str)
+    message = {"jsonrpc": "2.0", "id": 1, "result": {"issues": issues, "total": len(raw)}}
+    return b"".join(encode(message, str))
 
 
 def parse_only(body: bytes) -> bytes:

@@ -3,25 +3,42 @@
 `json.dumps` of a result with 10,000 issues builds ~300,000 small strings, joins them
 into one string (4 bytes per character as soon as one emoji is in it) and only then
 is it encoded: three copies at once, ~40 MB. Long lists are encoded here item by
-item instead, straight to bytes.
+item instead, straight to bytes, and written in batches of 256 KiB.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Lists longer than this are encoded item by item; shorter values in one go.
 ITEMWISE_FROM = 256
 # How deep into objects to look for long lists (message -> result -> issues).
 DEPTH = 3
+# Pieces are written in batches of about this size.
+BATCH_BYTES = 256 * 1024
 
 
-def encode(data: Any, default: Callable[[Any], Any]) -> bytes:
-    """The JSON text of `data` in UTF-8; raises TypeError/ValueError like json.dumps."""
+def encode(data: Any, default: Callable[[Any], Any]) -> list[bytes]:
+    """The JSON text of `data` in UTF-8 pieces, to be written in order; raises
+    TypeError/ValueError like json.dumps."""
     encoder = json.JSONEncoder(ensure_ascii=False, default=default)
     pieces: list[bytes] = []
     _encode(data, encoder.encode, pieces, DEPTH)
-    return b"".join(pieces)
+    return pieces
+
+
+def batches(pieces: list[bytes], size: int = BATCH_BYTES) -> Iterator[bytes]:
+    """The pieces joined into writes of about `size` bytes."""
+    batch: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield b"".join(batch)
 
 
 def _encode(value: Any, dumps: Callable[[Any], str], out: list[bytes], depth: int) -> None:

@@ -34,7 +34,7 @@ from pygls.protocol.json_rpc import (
 )
 
 from agent.rpc import errors
-from agent.rpc.encode import encode
+from agent.rpc.encode import batches, encode
 from protocol.converter import failure_path
 from protocol.errors import ErrorKind
 
@@ -226,7 +226,7 @@ class AgentProtocol(LanguageServerProtocol):
         if not data or self.writer is None:
             return
         try:
-            payload = encode(data, self._serialize_message)
+            pieces = encode(data, self._serialize_message)
         except (TypeError, ValueError):
             # A result that cannot be encoded (never a Secret's value: it refuses).
             log.exception("Could not encode an outgoing message")
@@ -235,14 +235,15 @@ class AgentProtocol(LanguageServerProtocol):
                 error = errors.error_object(
                     ErrorKind.INTERNAL_ERROR, "The agent built an answer it could not encode."
                 )
-                payload = json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": error}).encode()
+                pieces = [json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": error}).encode()]
             else:
                 return
-        header = b"Content-Length: %d\r\n\r\n" % len(payload)
+        header = b"Content-Length: %d\r\n\r\n" % sum(map(len, pieces))
         with self._send_lock:
-            # Two writes, not one concatenation: a large answer is not copied once more.
+            # The pieces in batches: a large answer never exists as one more whole copy.
             self.writer.write(header)
-            self.writer.write(payload)
+            for batch in batches(pieces):
+                self.writer.write(batch)
 
     # --- lifecycle --------------------------------------------------------------
 
