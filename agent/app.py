@@ -16,6 +16,7 @@ from agent.services.team import Team
 from agent.settings import Settings, parse_options
 from protocol import methods
 from protocol import types as t
+from protocol.converter import WireJson
 
 log = logging.getLogger("issuebridge")
 
@@ -105,7 +106,7 @@ class Agent:
     async def generate_key(self, params: t.KeysGenerateParams) -> t.KeysGenerateResult:
         return await keys.generate(self.instances, params)
 
-    async def fetch_issues(self, params: t.IssuesFetchParams) -> t.IssuesFetchResult:
+    async def fetch_issues(self, params: t.IssuesFetchParams) -> WireJson:
         with about_instance(params.instance_id):
             return await issues.fetch(self.instances, self.client, params)
 

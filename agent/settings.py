@@ -14,6 +14,9 @@ from protocol.converter import ParamsError, structure
 from protocol.types import HttpSettings, InitializationOptions
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
+# A fetch of 10,000 issues at a page cap of 50 is 200 requests, 10 in flight: about
+# 20 request times end to end. Ten full per-request timeouts leave room for a slow server.
+OPERATION_TIMEOUT_FACTOR = 10
 
 
 @attrs.frozen
@@ -26,6 +29,13 @@ class Settings:
     @property
     def timeout_seconds(self) -> float:
         return self.http.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def operation_timeout_seconds(self) -> float:
+        """The bound of an operation of many requests (a fetch of many pages)."""
+        return (
+            self.http.operation_timeout_seconds or OPERATION_TIMEOUT_FACTOR * self.timeout_seconds
+        )
 
 
 def default_storage_dir() -> Path:
@@ -55,6 +65,11 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
         and options.http.timeout_seconds <= 0
     ):
         raise ParamsError(f"{field_prefix}.http.timeoutSeconds", "must be a positive number")
+    operation = options.http.operation_timeout_seconds if options.http else None
+    if operation is not None and not 0 < operation < float("inf"):
+        raise ParamsError(
+            f"{field_prefix}.http.operationTimeoutSeconds", "must be a positive number"
+        )
     return Settings(
         storage_dir=resolve_storage_dir(options.storage_dir),
         http=options.http or HttpSettings(),

@@ -74,8 +74,15 @@ def _make_converter() -> cattrs.Converter:
 converter = _make_converter()
 
 
+class WireJson(dict[str, Any]):
+    """A result already in its wire form, built by a fast path that skips the attrs
+    objects (e.g. thousands of issues); `unstructure` passes it through untouched."""
+
+
 def unstructure(value: Any) -> Any:
     """Protocol value -> JSON-ready data, leaving out optional fields left at default."""
+    if isinstance(value, WireJson):
+        return value
     return converter.unstructure(value)
 
 

@@ -124,11 +124,15 @@ class Issue:
 
 @attrs.frozen
 class HttpSettings:
-    """How the agent reaches trackers: CA bundle, proxy, timeout, client certificate."""
+    """How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate.
+    `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds
+    an operation of many requests, such as a fetch of many pages (default ten times
+    `timeoutSeconds`)."""
 
     ca_bundle: str | None = None
     proxy: str | None = None
     timeout_seconds: float | None = None
+    operation_timeout_seconds: float | None = None
     client_certificate: str | None = None
 
 

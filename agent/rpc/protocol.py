@@ -34,6 +34,7 @@ from pygls.protocol.json_rpc import (
 )
 
 from agent.rpc import errors
+from agent.rpc.encode import batches, encode
 from protocol.converter import failure_path
 from protocol.errors import ErrorKind
 
@@ -231,7 +232,7 @@ class AgentProtocol(LanguageServerProtocol):
         if not data or self.writer is None:
             return
         try:
-            body = json.dumps(data, default=self._serialize_message, ensure_ascii=False)
+            pieces = encode(data, self._serialize_message)
         except (TypeError, ValueError):
             # A result that cannot be encoded (never a Secret's value: it refuses).
             log.exception("Could not encode an outgoing message")
@@ -240,13 +241,15 @@ class AgentProtocol(LanguageServerProtocol):
                 error = errors.error_object(
                     ErrorKind.INTERNAL_ERROR, "The agent built an answer it could not encode."
                 )
-                body = json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": error})
+                pieces = [json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": error}).encode()]
             else:
                 return
-        payload = body.encode("utf-8")
-        frame = b"Content-Length: %d\r\n\r\n" % len(payload) + payload
+        header = b"Content-Length: %d\r\n\r\n" % sum(map(len, pieces))
         with self._send_lock:
-            self.writer.write(frame)
+            # The pieces in batches: a large answer never exists as one more whole copy.
+            self.writer.write(header)
+            for batch in batches(pieces):
+                self.writer.write(batch)
 
     # --- lifecycle --------------------------------------------------------------
 

@@ -83,11 +83,12 @@ export interface Issue {
   assignee?: User;
 }
 
-/** How the agent reaches trackers: CA bundle, proxy, timeout, client certificate. */
+/** How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate. `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds an operation of many requests, such as a fetch of many pages (default ten times `timeoutSeconds`). */
 export interface HttpSettings {
   caBundle?: string;
   proxy?: string;
   timeoutSeconds?: number;
+  operationTimeoutSeconds?: number;
   clientCertificate?: string;
 }
 

@@ -82,6 +82,16 @@ class AdminApi:
             if key == ("DELETE", "/faults"):
                 self.sim.faults.clear()
                 return no_content()
+            if key == ("PUT", "/edits"):
+                self.sim.edit_after_searches(
+                    _str(body, "key"),
+                    int(body.get("afterSearches", 1)),
+                    bool(body.get("resolve", False)),
+                )
+                return json_response(200, self.state())
+            if key == ("DELETE", "/edits"):
+                self.sim.rest.edits.clear()
+                return no_content()
             if key == ("POST", "/pats"):
                 token = self.sim.create_pat(_str(body, "user"), str(body.get("name") or "admin"))
                 return json_response(201, {"token": token})
@@ -120,6 +130,7 @@ class AdminApi:
                 "latencyMs": int(self.sim.faults.latency_seconds * 1000),
                 "pending": self.sim.faults.pending(),
             },
+            "edits": self.sim.rest.edits.pending(),
         }
 
     def user_json(self, name: str) -> dict[str, Any]:

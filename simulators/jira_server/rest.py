@@ -8,9 +8,10 @@ anonymous caller too, with what an anonymous user may see in this instance: noth
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import jql
@@ -83,6 +84,7 @@ class RestApi:
     def __init__(self, config: SimulatorConfig, store: Store) -> None:
         self.config = config
         self.store = store
+        self.edits = EditsBetweenPages(store)
         api = r"/rest/api/(?:2|latest)"
         table: list[tuple[str, str, Handler]] = [
             ("GET", f"{api}/serverInfo", self.server_info),
@@ -297,7 +299,11 @@ class RestApi:
         }
         if "names" in expand:
             payload["names"] = {n: n for n in chosen}
-        return json_response(200, payload)
+        response = json_response(200, payload)
+        # After the page is built, so this page shows the result before the edit and
+        # every later search the result after it.
+        self.edits.searched()
+        return response
 
     # -- projects and metadata -----------------------------------------------------------------
 
@@ -637,6 +643,70 @@ class RestApi:
                 return error_response(404, [f"Token with id {pat_id} not found."])
             record.revoked = True
         return no_content()
+
+
+@dataclass
+class _Edit:
+    after: int  # searches still to serve before the edit
+    key: str
+    resolve: bool
+
+
+class EditsBetweenPages:
+    """Issues edited while a client pages through a search, as users do in Jira.
+
+    An edit sets `updated` to now, as any edit in Jira does (and the index follows at
+    once), so under `ORDER BY updated DESC` the issue jumps to the front and every
+    issue before its old place moves one page position down; with `resolve` it also
+    gets a resolution, leaving `resolution = Unresolved` queries (the `total` drops).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._pending: list[_Edit] = []
+
+    def arm(self, key: str, after_searches: int = 1, resolve: bool = False) -> None:
+        if self.store.issue(key) is None:
+            raise KeyError(f"no issue {key!r}")
+        with self._lock:
+            self._pending.append(_Edit(max(1, after_searches), key, resolve))
+
+    def pending(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                {"key": e.key, "afterSearches": e.after, "resolve": e.resolve}
+                for e in self._pending
+            ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def searched(self) -> None:
+        """Count one served search; apply the edits that were waiting for it."""
+        with self._lock:
+            due = []
+            for edit in self._pending:
+                edit.after -= 1
+                if edit.after <= 0:
+                    due.append(edit)
+            self._pending = [e for e in self._pending if e.after > 0]
+        for edit in due:
+            self._apply(edit)
+
+    def _apply(self, edit: _Edit) -> None:
+        issue = self.store.issue(edit.key)
+        if issue is None:
+            return
+        now = datetime.now(UTC).replace(microsecond=0)
+        with self.store.lock:
+            # Strictly the newest, even against issues dated in the future.
+            latest = max(i.updated for i in self.store.issues)
+            issue.updated = max(now, latest + timedelta(seconds=1))
+            if edit.resolve and issue.resolution_id is None:
+                issue.resolution_id = "1"
+                issue.resolutiondate = issue.updated
 
 
 def _pat_json(pid: int, name: str, created: datetime, expiring: datetime | None) -> dict[str, Any]:

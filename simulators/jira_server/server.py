@@ -306,6 +306,12 @@ class JiraSimulator:
     def clear_issues(self) -> None:
         self.store.clear_issues()
 
+    def edit_after_searches(self, key: str, after: int = 1, resolve: bool = False) -> None:
+        """Edit issue `key` right after the `after`-th search from now is answered
+        (between two pages of a client's fetch): its `updated` becomes now, the newest;
+        with `resolve` it is resolved too. See docs/simulator.md."""
+        self.rest.edits.arm(key, after, resolve)
+
     def add_oauth_consumer(
         self, consumer_key: str, public_key_pem: str, name: str = "issuebridge"
     ) -> None:

@@ -151,3 +151,39 @@ def test_non_numeric_paging_is_400(
     shared_sim: JiraSimulator, http: httpx.Client, value: str
 ) -> None:
     assert get(shared_sim, http, jql="", maxResults=value).status_code == 400
+
+
+def _keys(body: dict[str, Any]) -> list[str]:
+    return [i["key"] for i in body["issues"]]
+
+
+def test_an_edit_between_pages_moves_the_issue_to_the_front(
+    sim: JiraSimulator, http: httpx.Client
+) -> None:
+    before = _keys(get(sim, http, jql=MINE, maxResults=1000, fields="key").json())
+    sim.config.max_results_cap = 50
+    last = before[-1]
+    sim.edit_after_searches(last, after=1)
+    first_page = get(sim, http, jql=MINE, startAt=0, fields="key").json()
+    assert _keys(first_page) == before[:50]  # the page served before the edit
+    second_page = get(sim, http, jql=MINE, startAt=50, fields="key").json()
+    assert _keys(second_page) == before[49:99]  # everything shifted down by one
+    sim.config.max_results_cap = 1000
+    after = _keys(get(sim, http, jql=MINE, maxResults=1000, fields="key").json())
+    assert after == [last, *before[:-1]]
+
+
+def test_a_resolving_edit_leaves_the_result_and_the_total_drops(
+    sim: JiraSimulator, http: httpx.Client
+) -> None:
+    body = get(sim, http, jql=MINE, maxResults=1000, fields="key").json()
+    key = _keys(body)[3]
+    response = http.put(
+        f"{sim.base_url}/_sim/edits", json={"key": key, "afterSearches": 2, "resolve": True}
+    )
+    assert response.json()["edits"] == [{"key": key, "afterSearches": 2, "resolve": True}]
+    assert get(sim, http, jql=MINE, fields="key").json()["total"] == body["total"]
+    assert get(sim, http, jql=MINE, fields="key").json()["total"] == body["total"]
+    again = get(sim, http, jql=MINE, maxResults=1000, fields="key").json()
+    assert again["total"] == body["total"] - 1 and key not in _keys(again)
+    assert http.get(f"{sim.base_url}/_sim/state").json()["edits"] == []

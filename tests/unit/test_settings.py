@@ -41,3 +41,17 @@ def test_a_bad_setting_names_its_path() -> None:
     with pytest.raises(ParamsError) as caught:
         parse_options({"http": {"timeoutSeconds": -1}})
     assert caught.value.field == "initializationOptions.http.timeoutSeconds"
+
+
+def test_the_operation_timeout_defaults_to_ten_request_timeouts() -> None:
+    assert parse_options({"http": {"timeoutSeconds": 5}}).operation_timeout_seconds == 50
+    assert parse_options({}).operation_timeout_seconds == 300
+    chosen = {"http": {"timeoutSeconds": 5, "operationTimeoutSeconds": 12.5}}
+    assert parse_options(chosen).operation_timeout_seconds == 12.5
+
+
+@pytest.mark.parametrize("value", [0, -1, float("inf")])
+def test_an_operation_timeout_must_be_a_positive_number(value: float) -> None:
+    with pytest.raises(ParamsError) as raised:
+        parse_options({"http": {"operationTimeoutSeconds": value}})
+    assert raised.value.field == "initializationOptions.http.operationTimeoutSeconds"

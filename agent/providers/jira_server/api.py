@@ -155,7 +155,9 @@ class JiraApi:
         result = await self.request("POST", "/rest/api/2/search", what="the search", json=body)
         if not isinstance(result, dict) or not isinstance(result.get("issues"), list):
             raise RemoteError(
-                "Jira's search answer has no issue list.",
+                "Jira's search answer has no issue list, which is not what Jira sends.",
+                hint="Something other than Jira may be answering at this address (a proxy or "
+                "another application); check the base URL.",
                 httpStatus=200,
                 messages=["unexpected search response"],
             )

@@ -329,7 +329,9 @@ class JiraServerProvider(TrackerProvider):
     ) -> TrackerSession:
         from agent.providers.jira_server.session import JiraSession
 
-        return JiraSession(self._api(instance, credentials, settings))
+        return JiraSession(
+            lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
+        )
 
     def _api(
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings
