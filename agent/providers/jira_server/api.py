@@ -148,6 +148,22 @@ class JiraApi:
         result = await self.request("GET", "/rest/api/2/myself", what="the current user request")
         return result if isinstance(result, dict) else {}
 
+    async def project_names(self) -> dict[str, str]:
+        """Key -> name of every project the user can see (`/rest/api/2/project`, not paged)."""
+        result = await self.request("GET", "/rest/api/2/project", what="the project list")
+        if not isinstance(result, list):
+            raise RemoteError(
+                "Jira's project list is not a list, which is not what Jira sends.",
+                httpStatus=200,
+                messages=["unexpected project list"],
+            )
+        named = (p for p in result if isinstance(p, dict))
+        return {
+            p["key"]: p["name"]
+            for p in named
+            if isinstance(p.get("key"), str) and isinstance(p.get("name"), str)
+        }
+
     async def search(
         self, jql: str, start_at: int, max_results: int, fields: list[str]
     ) -> dict[str, Any]:

@@ -26,7 +26,14 @@ from typing import Any
 from agent.errors import AgentError, RemoteError, Unreachable
 from agent.providers.base import FetchResult, ProgressCallback
 from agent.providers.jira_server.api import JiraApi
-from agent.providers.jira_server.issues import SEARCH_FIELDS, entry_problem, to_wire
+from agent.providers.jira_server.issues import (
+    SEARCH_FIELDS,
+    SEARCH_FIELDS_WITH_PROJECT,
+    entry_problem,
+    key_project,
+    to_wire,
+)
+from agent.providers.jira_server.projects import ProjectNames
 
 log = logging.getLogger("issuebridge.jira")
 
@@ -66,8 +73,18 @@ class _View:
 
 
 class _Fetch:
-    def __init__(self, api: JiraApi, jql: str, limit: int, on_progress: ProgressCallback) -> None:
+    def __init__(
+        self,
+        api: JiraApi,
+        jql: str,
+        limit: int,
+        on_progress: ProgressCallback,
+        names: dict[str, str] | None,
+    ) -> None:
         self.api = api
+        # Project key -> name, or None: then each issue carries its `project` field.
+        self.names = names
+        self.fields = SEARCH_FIELDS if names is not None else SEARCH_FIELDS_WITH_PROJECT
         self.jql = jql
         self.limit = limit
         self.on_progress = on_progress
@@ -125,7 +142,7 @@ class _Fetch:
     # --- reading pages ------------------------------------------------------------
 
     async def page(self, view: _View, start: int, size: int) -> Page:
-        answer = await self.api.search(self.jql, start, size, SEARCH_FIELDS)
+        answer = await self.api.search(self.jql, start, size, self.fields)
         self.requests += 1
         self.total = _total(answer)
         view.totals.add(self.total)
@@ -135,7 +152,7 @@ class _Fetch:
         for position, raw in enumerate(entries, start):
             problem = entry_problem(raw)
             if problem is None:
-                issues.append(to_wire(raw, base_url, self.shared))
+                issues.append(to_wire(raw, base_url, self.shared, self.names))
             else:
                 view.skipped.add(position)
                 log.warning("Skipping %s in Jira's search answer", problem)
@@ -201,24 +218,53 @@ class _Fetch:
 
 
 async def fetch_all(
-    api: JiraApi, jql: str, limit: int, on_progress: ProgressCallback, deadline_seconds: float
+    api: JiraApi,
+    jql: str,
+    limit: int,
+    on_progress: ProgressCallback,
+    deadline_seconds: float,
+    projects: ProjectNames,
 ) -> FetchResult:
     """Every issue `jql` matches up to `limit`, within `deadline_seconds` in all."""
-    fetch = _Fetch(api, jql, limit, on_progress)
+    fetch: _Fetch | None = None
     try:
         async with asyncio.timeout(deadline_seconds):
-            return await fetch.run()
+            names = await projects.get(api)
+            fetch = _Fetch(api, jql, limit, on_progress, names)
+            result = await fetch.run()
+            if names is not None:
+                await _name_new_projects(result, names, projects, api)
+            return result
     except TimeoutError:
         import httpx
 
         host = httpx.URL(api.base_url).host
         raise Unreachable(
             f"{host} did not send all the issues within {_seconds(deadline_seconds)} "
-            f"({fetch.requests} pages of {fetch.page_size or '?'} issues had arrived).",
+            f"({fetch.requests if fetch else 0} pages of "
+            f"{(fetch.page_size if fetch else 0) or '?'} issues had arrived).",
             hint="The server answers slowly. Try a narrower query or a smaller limit, or "
             "raise the http.operationTimeoutSeconds setting.",
             action="retry",
         ) from None
+
+
+async def _name_new_projects(
+    result: FetchResult, names: dict[str, str], projects: ProjectNames, api: JiraApi
+) -> None:
+    """Issues of a project the cached list does not know (made since it was read) got
+    the key as a name: read the list again, once, and name them."""
+    unknown = {key_project(i["key"]) for i in result.issues} - names.keys()
+    if not unknown:
+        return
+    fresh = await projects.get(api, refresh=True)
+    if fresh is None:
+        return
+    named: dict[str, dict[str, str]] = {}
+    for issue in result.issues:
+        key = issue["project"]["key"]
+        if key in unknown and key in fresh:
+            issue["project"] = named.setdefault(key, {"key": key, "name": fresh[key]})
 
 
 def _seconds(value: float) -> str:

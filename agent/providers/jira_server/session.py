@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
 from agent.providers.jira_server.api import JiraApi
+from agent.providers.jira_server.projects import ProjectNames
 from agent.providers.jira_server.search import LARGEST_PAGE, fetch_all
 
 # The contract's default: my unresolved issues, most recently updated first.
@@ -16,6 +17,8 @@ class JiraSession(TrackerSession):
         self._api: JiraApi | None = None
         self.operation_timeout_seconds = operation_timeout_seconds
         self._fetching = 0
+        # Kept across clients: `aclose` after a large fetch must not forget them.
+        self._projects = ProjectNames()
 
     @property
     def api(self) -> JiraApi:
@@ -30,7 +33,7 @@ class JiraSession(TrackerSession):
         self._fetching += 1
         try:
             result = await fetch_all(
-                self.api, query, limit, on_progress, self.operation_timeout_seconds
+                self.api, query, limit, on_progress, self.operation_timeout_seconds, self._projects
             )
         finally:
             self._fetching -= 1
