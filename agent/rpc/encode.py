@@ -21,7 +21,9 @@ BATCH_BYTES = 256 * 1024
 def encode(data: Any, default: Callable[[Any], Any]) -> list[bytes]:
     """The JSON text of `data` in UTF-8 pieces, to be written in order; raises
     TypeError/ValueError like json.dumps."""
-    encoder = json.JSONEncoder(ensure_ascii=False, default=default)
+    # allow_nan=False: JSON has no Infinity or NaN, and JSON.parse in every editor
+    # rejects them; such a value fails here, loudly, instead of on the client.
+    encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=default)
     pieces: list[bytes] = []
     _encode(data, encoder.encode, pieces, DEPTH)
     return pieces

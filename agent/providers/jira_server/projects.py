@@ -6,9 +6,11 @@ of the answer): an issue key starts with its project's key, and the list names i
 
 import logging
 import time
+from typing import Any
 
 from agent.errors import RemoteError
 from agent.providers.jira_server.api import JiraApi
+from agent.providers.jira_server.issues import key_project
 
 log = logging.getLogger("issuebridge.jira")
 
@@ -37,3 +39,20 @@ class ProjectNames:
             self._names, self._unavailable = None, True
         self._read_at = time.monotonic()
         return self._names
+
+    async def name_unknown(
+        self, issues: list[dict[str, Any]], names: dict[str, str], api: JiraApi
+    ) -> None:
+        """Issues of a project `names` does not know (made since the list was read) got
+        the key as a name: read the list again, once, and name them."""
+        unknown = {key_project(issue["key"]) for issue in issues} - names.keys()
+        if not unknown:
+            return
+        fresh = await self.get(api, refresh=True)
+        if fresh is None:
+            return
+        named: dict[str, dict[str, str]] = {}
+        for issue in issues:
+            key = issue["project"]["key"]
+            if key in unknown and key in fresh:
+                issue["project"] = named.setdefault(key, {"key": key, "name": fresh[key]})

@@ -30,7 +30,6 @@ from agent.providers.jira_server.issues import (
     SEARCH_FIELDS,
     SEARCH_FIELDS_WITH_PROJECT,
     entry_problem,
-    key_project,
     to_wire,
 )
 from agent.providers.jira_server.projects import ProjectNames
@@ -79,12 +78,10 @@ class _Fetch:
         jql: str,
         limit: int,
         on_progress: ProgressCallback,
-        names: dict[str, str] | None,
     ) -> None:
         self.api = api
         # Project key -> name, or None: then each issue carries its `project` field.
-        self.names = names
-        self.fields = SEARCH_FIELDS if names is not None else SEARCH_FIELDS_WITH_PROJECT
+        self.names: dict[str, str] | None = None
         self.jql = jql
         self.limit = limit
         self.on_progress = on_progress
@@ -95,7 +92,12 @@ class _Fetch:
         # Equal statuses, projects and users as one object each (see `to_wire`).
         self.shared: dict[Any, Any] = {}
 
-    async def run(self) -> FetchResult:
+    @property
+    def fields(self) -> list[str]:
+        return SEARCH_FIELDS if self.names is not None else SEARCH_FIELDS_WITH_PROJECT
+
+    async def run(self, names: dict[str, str] | None) -> FetchResult:
+        self.names = names
         views = [await self.read_all()]
         for _ in range(MAX_REPAIRS):
             if self.settled(views):
@@ -226,14 +228,13 @@ async def fetch_all(
     projects: ProjectNames,
 ) -> FetchResult:
     """Every issue `jql` matches up to `limit`, within `deadline_seconds` in all."""
-    fetch: _Fetch | None = None
+    fetch = _Fetch(api, jql, limit, on_progress)
     try:
         async with asyncio.timeout(deadline_seconds):
             names = await projects.get(api)
-            fetch = _Fetch(api, jql, limit, on_progress, names)
-            result = await fetch.run()
+            result = await fetch.run(names)
             if names is not None:
-                await _name_new_projects(result, names, projects, api)
+                await projects.name_unknown(result.issues, names, api)
             return result
     except TimeoutError:
         import httpx
@@ -241,30 +242,11 @@ async def fetch_all(
         host = httpx.URL(api.base_url).host
         raise Unreachable(
             f"{host} did not send all the issues within {_seconds(deadline_seconds)} "
-            f"({fetch.requests if fetch else 0} pages of "
-            f"{(fetch.page_size if fetch else 0) or '?'} issues had arrived).",
+            f"({fetch.requests} pages of {fetch.page_size or '?'} issues had arrived).",
             hint="The server answers slowly. Try a narrower query or a smaller limit, or "
             "raise the http.operationTimeoutSeconds setting.",
             action="retry",
         ) from None
-
-
-async def _name_new_projects(
-    result: FetchResult, names: dict[str, str], projects: ProjectNames, api: JiraApi
-) -> None:
-    """Issues of a project the cached list does not know (made since it was read) got
-    the key as a name: read the list again, once, and name them."""
-    unknown = {key_project(i["key"]) for i in result.issues} - names.keys()
-    if not unknown:
-        return
-    fresh = await projects.get(api, refresh=True)
-    if fresh is None:
-        return
-    named: dict[str, dict[str, str]] = {}
-    for issue in result.issues:
-        key = issue["project"]["key"]
-        if key in unknown and key in fresh:
-            issue["project"] = named.setdefault(key, {"key": key, "name": fresh[key]})
 
 
 def _seconds(value: float) -> str:
