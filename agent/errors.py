@@ -43,8 +43,10 @@ class InvalidParams(AgentError):
         *,
         hint: str | None = None,
         action: ErrorAction | None = None,
+        field_errors: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message, hint=hint, action=action, field=field)
+        # `fieldErrors`: a form's message for each wrong field, by the field's name.
+        super().__init__(message, hint=hint, action=action, field=field, fieldErrors=field_errors)
         self.field = field
 
 

@@ -6,12 +6,14 @@ field by its wire path, e.g. ``fields.baseUrl``, so that ``-32602`` can say whic
 """
 
 import re
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from protocol import types
 
 T = TypeVar("T")
 
@@ -54,6 +56,27 @@ def _make_converter() -> cattrs.Converter:
     token = _strict((str, int), "a string or an integer")
     conv.register_structure_hook(int | str, token)
     conv.register_structure_hook(int | str | None, lambda v, t: None if v is None else token(v, t))
+
+    def field_value(value: Any, _type: Any) -> Any:
+        # A create form's value: a string, a number, or a list of strings (ids, labels).
+        if isinstance(value, bool):
+            raise TypeError("expected a string, a number or a list of strings")
+        if isinstance(value, str | int | float):
+            return value
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        raise TypeError("expected a string, a number or a list of strings")
+
+    conv.register_structure_hook(types.FieldValue, field_value)
+
+    def assignee(value: Any, _type: Any) -> Any:
+        if value is None or value == "me":
+            return value
+        if isinstance(value, dict):
+            return conv.structure(value, types.AssigneeRef)
+        raise TypeError('expected {"name": …}, "me" or null')
+
+    conv.register_structure_hook(types.AssigneeRef | Literal["me"] | None, assignee)
 
     def renames(cls: type) -> dict[str, Any]:
         return {a.name: override(rename=camel_case(a.name)) for a in attrs.fields(cls)}

@@ -89,8 +89,10 @@ def _class_schema(cls: type) -> dict[str, Any]:
     required: list[str] = []
     hints = typing.get_type_hints(cls)
     for attribute in attrs.fields(cls):
-        inner, _ = _optional_inner(hints[attribute.name])
+        inner, nullable = _optional_inner(hints[attribute.name])
         prop = _schema_of(inner)
+        if nullable and attribute.default is attrs.NOTHING:
+            prop = {"anyOf": [prop, {"type": "null"}]}
         for key in ("minimum", "maximum"):
             if key in attribute.metadata:
                 prop[key] = attribute.metadata[key]
@@ -144,7 +146,8 @@ def _ts_of(annotation: Any) -> str:
     if annotation in _ALIASES:
         return _ALIASES[annotation]
     if _is_union(annotation):
-        return " | ".join(_ts_of(a) for a in typing.get_args(annotation))
+        # int | float are both `number`: name each TypeScript type once.
+        return " | ".join(dict.fromkeys(_ts_of(a) for a in typing.get_args(annotation)))
     origin = typing.get_origin(annotation)
     if origin is Literal:
         return " | ".join(json.dumps(v) for v in typing.get_args(annotation))
@@ -164,9 +167,11 @@ def _ts_interface(cls: type) -> str:
         lines.append(f"/** {' '.join(cls.__doc__.split())} */")
     lines.append(f"export interface {cls.__name__} {{")
     for attribute in attrs.fields(cls):
-        inner, _ = _optional_inner(hints[attribute.name])
+        inner, nullable = _optional_inner(hints[attribute.name])
         optional = "?" if attribute.default is not attrs.NOTHING else ""
-        lines.append(f"  {camel_case(attribute.name)}{optional}: {_ts_of(inner)};")
+        # A required field that may be null (e.g. `assignee: null` to unassign).
+        null = " | null" if nullable and not optional else ""
+        lines.append(f"  {camel_case(attribute.name)}{optional}: {_ts_of(inner)}{null};")
     lines.append("}")
     return "\n".join(lines)
 
@@ -220,7 +225,7 @@ def typescript() -> str:
 
 def _ts_of_literal(value: Any) -> str:
     if _is_union(value):
-        return " | ".join(_ts_of(a) for a in typing.get_args(value))
+        return " | ".join(dict.fromkeys(_ts_of(a) for a in typing.get_args(value)))
     return " | ".join(json.dumps(v) for v in typing.get_args(value))
 
 

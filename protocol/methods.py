@@ -9,6 +9,16 @@ PROVIDERS_COMPLETE_AUTHORIZATION: Final = "issuebridge/providers/completeAuthori
 PROVIDERS_DISCONNECT: Final = "issuebridge/providers/disconnect"
 KEYS_GENERATE: Final = "issuebridge/keys/generate"
 ISSUES_FETCH: Final = "issuebridge/issues/fetch"
+# Working on issues.
+PROJECTS_LIST: Final = "issuebridge/projects/list"
+ISSUES_GET: Final = "issuebridge/issues/get"
+ISSUES_CREATE_FORM: Final = "issuebridge/issues/createForm"
+ISSUES_CREATE: Final = "issuebridge/issues/create"
+ISSUES_TRANSITION: Final = "issuebridge/issues/transition"
+ISSUES_COMMENT: Final = "issuebridge/issues/comment"
+ISSUES_ASSIGNEES: Final = "issuebridge/issues/assignees"
+ISSUES_ASSIGN: Final = "issuebridge/issues/assign"
+ISSUES_START_WORK: Final = "issuebridge/issues/startWork"
 # Extensions of the contract: sharing a configuration with the team.
 TEAM_SHARE: Final = "issuebridge/team/share"
 TEAM_UNLOCK: Final = "issuebridge/team/unlock"
@@ -33,6 +43,15 @@ REQUESTS: Final[dict[str, tuple[type, type]]] = {
     PROVIDERS_DISCONNECT: (_t.DisconnectParams, _t.EmptyResult),
     KEYS_GENERATE: (_t.KeysGenerateParams, _t.KeysGenerateResult),
     ISSUES_FETCH: (_t.IssuesFetchParams, _t.IssuesFetchResult),
+    PROJECTS_LIST: (_t.ProjectsListParams, _t.ProjectsListResult),
+    ISSUES_GET: (_t.IssueKeyParams, _t.IssueDetailResult),
+    ISSUES_CREATE_FORM: (_t.CreateFormParams, _t.CreateFormResult),
+    ISSUES_CREATE: (_t.CreateIssueParams, _t.IssueResult),
+    ISSUES_TRANSITION: (_t.TransitionParams, _t.IssueResult),
+    ISSUES_COMMENT: (_t.CommentParams, _t.CommentResult),
+    ISSUES_ASSIGNEES: (_t.AssigneesParams, _t.AssigneesResult),
+    ISSUES_ASSIGN: (_t.AssignParams, _t.IssueResult),
+    ISSUES_START_WORK: (_t.StartWorkParams, _t.StartWorkResult),
     TEAM_SHARE: (_t.TeamShareParams, _t.TeamShareResult),
     TEAM_UNLOCK: (_t.TeamUnlockParams, _t.InstanceResult),
 }

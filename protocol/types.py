@@ -21,6 +21,24 @@ LogLevel = Literal["error", "warning", "info", "debug"]
 ErrorAction = Literal[
     "configure", "authorize", "generateKey", "unlock", "setCaBundle", "retry", "repairStorage"
 ]
+# The kinds of a create form's fields: the configuration kinds and those of issue fields.
+FormFieldKind = Literal[
+    "url",
+    "text",
+    "secret",
+    "multilineSecret",
+    "keyRef",
+    "multilineText",
+    "select",
+    "multiSelect",
+    "number",
+    "date",
+    "user",
+    "labels",
+]
+# A value in `issues/create` `fields`: text and dates as strings, numbers, an allowed
+# value's id, a list of ids (multiSelect) or of strings (labels).
+FieldValue = str | int | float | list[str]
 # LSP's ProgressToken: the client's `workDoneToken` for `$/progress` reports.
 ProgressToken = int | str
 
@@ -119,6 +137,76 @@ class Issue:
     assignee: User | None = None
 
 
+@attrs.frozen
+class Comment:
+    """A comment on an issue; `body` is the tracker's text (Jira wiki markup as written)."""
+
+    id: str
+    author: User
+    body: str
+    created_at: str
+
+
+@attrs.frozen
+class Transition:
+    """A workflow step the issue offers now, and the status it leads to."""
+
+    id: str
+    name: str
+    to: IssueStatus
+
+
+@attrs.frozen(kw_only=True)
+class IssueDetail(Issue):
+    """An issue with what its detail view shows: description, reporter, labels,
+    comments (oldest first) and the transitions it offers now."""
+
+    description: str | None = None
+    reporter: User | None = None
+    created_at: str
+    labels: list[str]
+    comments: list[Comment]
+    transitions: list[Transition]
+
+
+@attrs.frozen
+class ProjectInfo:
+    """A project the user can see, as `projects/list` lists it."""
+
+    key: str
+    name: str
+    id: str
+
+
+@attrs.frozen
+class IssueType:
+    """An issue type a project offers for creating issues."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen
+class AllowedValue:
+    """One choice of a `select` or `multiSelect` field (Jira's option, priority, …)."""
+
+    id: str
+    label: str
+
+
+@attrs.frozen
+class FormField:
+    """One input of a create form: a `Field` with the kinds of issue fields and, for
+    choices, the values allowed."""
+
+    name: str
+    label: str
+    kind: FormFieldKind
+    required: bool
+    help: str | None = None
+    allowed_values: list[AllowedValue] | None = None
+
+
 # --- initialization ----------------------------------------------------------
 
 
@@ -137,6 +225,14 @@ class HttpSettings:
 
 
 @attrs.frozen
+class IssuesSettings:
+    """How issue work behaves. `branchTemplate` makes `startWork`'s `branchName`; it may
+    use `{key}`, `{summary}`, `{type}` and `{project}` (default `{key}-{summary}`)."""
+
+    branch_template: str | None = None
+
+
+@attrs.frozen
 class InitializationOptions:
     """Settings in `initialize.params.initializationOptions` and in configuration changes."""
 
@@ -144,6 +240,7 @@ class InitializationOptions:
     storage_dir: str | None = None
     # The agent's stderr log (and `window/logMessage`) level; default `info`.
     log_level: LogLevel | None = None
+    issues: IssuesSettings | None = None
 
 
 # --- requests ----------------------------------------------------------------
@@ -239,18 +336,156 @@ class KeysGenerateResult:
 
 @attrs.frozen
 class IssuesFetchParams:
-    """Fetch issues: the user's open issues by default, or those a JQL query matches."""
+    """Fetch issues: the user's open issues by default, or those a JQL query matches.
+    When the server is unreachable the last result of the same query is answered
+    (`stale`), unless `fresh` is true."""
 
     instance_id: str
     jql: str | None = None
     limit: int = attrs.field(default=1000, metadata={"minimum": 1, "maximum": 10000})
+    fresh: bool = False
     work_done_token: ProgressToken | None = None
 
 
 @attrs.frozen
 class IssuesFetchResult:
+    """`stale` is true when the server was unreachable and this is the last result kept
+    on disk, fetched at `fetchedAt` (ISO 8601)."""
+
     issues: list[Issue]
     total: int
+    stale: bool | None = None
+    fetched_at: str | None = None
+
+
+@attrs.frozen
+class ProjectsListParams:
+    """The projects of an instance; cached per instance, `refresh` reads them again."""
+
+    instance_id: str
+    refresh: bool = False
+
+
+@attrs.frozen
+class ProjectsListResult:
+    projects: list[ProjectInfo]
+
+
+@attrs.frozen
+class IssueKeyParams:
+    """One issue of an instance, by key (e.g. `CORE-12`)."""
+
+    instance_id: str
+    key: str
+
+
+@attrs.frozen
+class IssueDetailResult:
+    issue: IssueDetail
+
+
+@attrs.frozen
+class IssueResult:
+    issue: Issue
+
+
+@attrs.frozen
+class CreateFormParams:
+    """The create form of a project: its issue types and, for `issueType` (an id or a
+    name; the first type when left out), the fields the form shows."""
+
+    instance_id: str
+    project_key: str
+    issue_type: str | None = None
+
+
+@attrs.frozen
+class CreateFormResult:
+    """`issueType` is the id of the type whose `fields` these are."""
+
+    issue_types: list[IssueType]
+    issue_type: str
+    fields: list[FormField]
+
+
+@attrs.frozen
+class CreateIssueParams:
+    """Create an issue of `issueType` (an id or a name) with the form's values by field
+    name. Required fields are checked before anything is sent."""
+
+    instance_id: str
+    project_key: str
+    issue_type: str
+    fields: dict[str, FieldValue]
+
+
+@attrs.frozen
+class TransitionParams:
+    """Move an issue along a transition it offers now, optionally with a comment."""
+
+    instance_id: str
+    key: str
+    transition_id: str
+    comment: str | None = None
+
+
+@attrs.frozen
+class CommentParams:
+    instance_id: str
+    key: str
+    body: str
+
+
+@attrs.frozen
+class CommentResult:
+    comment: Comment
+
+
+@attrs.frozen
+class AssigneesParams:
+    """Users the issue can be assigned to whose name matches `query`, searched by the
+    server (never a full user list)."""
+
+    instance_id: str
+    key: str
+    query: str
+
+
+@attrs.frozen
+class AssigneesResult:
+    users: list[User]
+
+
+@attrs.frozen
+class AssigneeRef:
+    """A user by name, as `issues/assignees` lists them."""
+
+    name: str
+
+
+@attrs.frozen
+class AssignParams:
+    """Assign an issue: a user, `"me"` (the connected user), or null to unassign."""
+
+    instance_id: str
+    key: str
+    assignee: AssigneeRef | Literal["me"] | None
+
+
+@attrs.frozen
+class StartWorkParams:
+    """Assign to me and move to in progress (`transitionId`, or the first transition
+    into the in-progress category); suggests a branch name. Changes nothing in git."""
+
+    instance_id: str
+    key: str
+    transition_id: str | None = None
+
+
+@attrs.frozen
+class StartWorkResult:
+    issue: Issue
+    branch_name: str
 
 
 @attrs.frozen
@@ -327,3 +562,5 @@ class ErrorData:
     hint: str | None = None
     field: str | None = None
     action: ErrorAction | None = None
+    # On `-32602` from `issues/create`: a message for every field that is wrong.
+    field_errors: dict[str, str] | None = None

@@ -8,6 +8,8 @@ export type CallbackMode = "loopback" | "oob";
 export type KeyBits = 2048 | 3072 | 4096;
 export type LogLevel = "error" | "warning" | "info" | "debug";
 export type ErrorAction = "configure" | "authorize" | "generateKey" | "unlock" | "setCaBundle" | "retry" | "repairStorage";
+export type FormFieldKind = "url" | "text" | "secret" | "multilineSecret" | "keyRef" | "multilineText" | "select" | "multiSelect" | "number" | "date" | "user" | "labels";
+export type FieldValue = string | number | string[];
 export type ProgressToken = number | string;
 
 /** One input of a configuration form; an editor renders the form from these alone. */
@@ -83,6 +85,70 @@ export interface Issue {
   assignee?: User;
 }
 
+/** A comment on an issue; `body` is the tracker's text (Jira wiki markup as written). */
+export interface Comment {
+  id: string;
+  author: User;
+  body: string;
+  createdAt: string;
+}
+
+/** A workflow step the issue offers now, and the status it leads to. */
+export interface Transition {
+  id: string;
+  name: string;
+  to: IssueStatus;
+}
+
+/** An issue with what its detail view shows: description, reporter, labels, comments (oldest first) and the transitions it offers now. */
+export interface IssueDetail {
+  id: string;
+  key: string;
+  title: string;
+  url: string;
+  status: IssueStatus;
+  project: Project;
+  updatedAt: string;
+  type?: string;
+  priority?: string;
+  assignee?: User;
+  description?: string;
+  reporter?: User;
+  createdAt: string;
+  labels: string[];
+  comments: Comment[];
+  transitions: Transition[];
+}
+
+/** A project the user can see, as `projects/list` lists it. */
+export interface ProjectInfo {
+  key: string;
+  name: string;
+  id: string;
+}
+
+/** An issue type a project offers for creating issues. */
+export interface IssueType {
+  id: string;
+  name: string;
+}
+
+/** One choice of a `select` or `multiSelect` field (Jira's option, priority, …). */
+export interface AllowedValue {
+  id: string;
+  label: string;
+}
+
+/** One input of a create form: a `Field` with the kinds of issue fields and, for choices, the values allowed. */
+export interface FormField {
+  name: string;
+  label: string;
+  kind: FormFieldKind;
+  required: boolean;
+  help?: string;
+  allowedValues?: AllowedValue[];
+}
+
 /** How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate. `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds an operation of many requests, such as a fetch of many pages (default ten times `timeoutSeconds`). */
 export interface HttpSettings {
   caBundle?: string;
@@ -92,11 +158,17 @@ export interface HttpSettings {
   clientCertificate?: string;
 }
 
+/** How issue work behaves. `branchTemplate` makes `startWork`'s `branchName`; it may use `{key}`, `{summary}`, `{type}` and `{project}` (default `{key}-{summary}`). */
+export interface IssuesSettings {
+  branchTemplate?: string;
+}
+
 /** Settings in `initialize.params.initializationOptions` and in configuration changes. */
 export interface InitializationOptions {
   http?: HttpSettings;
   storageDir?: string;
   logLevel?: LogLevel;
+  issues?: IssuesSettings;
 }
 
 /** A request that takes no params. */
@@ -165,17 +237,120 @@ export interface KeysGenerateResult {
   fingerprint?: string;
 }
 
-/** Fetch issues: the user's open issues by default, or those a JQL query matches. */
+/** Fetch issues: the user's open issues by default, or those a JQL query matches. When the server is unreachable the last result of the same query is answered (`stale`), unless `fresh` is true. */
 export interface IssuesFetchParams {
   instanceId: string;
   jql?: string;
   limit?: number;
+  fresh?: boolean;
   workDoneToken?: ProgressToken;
 }
 
+/** `stale` is true when the server was unreachable and this is the last result kept on disk, fetched at `fetchedAt` (ISO 8601). */
 export interface IssuesFetchResult {
   issues: Issue[];
   total: number;
+  stale?: boolean;
+  fetchedAt?: string;
+}
+
+/** The projects of an instance; cached per instance, `refresh` reads them again. */
+export interface ProjectsListParams {
+  instanceId: string;
+  refresh?: boolean;
+}
+
+export interface ProjectsListResult {
+  projects: ProjectInfo[];
+}
+
+/** One issue of an instance, by key (e.g. `CORE-12`). */
+export interface IssueKeyParams {
+  instanceId: string;
+  key: string;
+}
+
+export interface IssueDetailResult {
+  issue: IssueDetail;
+}
+
+export interface IssueResult {
+  issue: Issue;
+}
+
+/** The create form of a project: its issue types and, for `issueType` (an id or a name; the first type when left out), the fields the form shows. */
+export interface CreateFormParams {
+  instanceId: string;
+  projectKey: string;
+  issueType?: string;
+}
+
+/** `issueType` is the id of the type whose `fields` these are. */
+export interface CreateFormResult {
+  issueTypes: IssueType[];
+  issueType: string;
+  fields: FormField[];
+}
+
+/** Create an issue of `issueType` (an id or a name) with the form's values by field name. Required fields are checked before anything is sent. */
+export interface CreateIssueParams {
+  instanceId: string;
+  projectKey: string;
+  issueType: string;
+  fields: Record<string, FieldValue>;
+}
+
+/** Move an issue along a transition it offers now, optionally with a comment. */
+export interface TransitionParams {
+  instanceId: string;
+  key: string;
+  transitionId: string;
+  comment?: string;
+}
+
+export interface CommentParams {
+  instanceId: string;
+  key: string;
+  body: string;
+}
+
+export interface CommentResult {
+  comment: Comment;
+}
+
+/** Users the issue can be assigned to whose name matches `query`, searched by the server (never a full user list). */
+export interface AssigneesParams {
+  instanceId: string;
+  key: string;
+  query: string;
+}
+
+export interface AssigneesResult {
+  users: User[];
+}
+
+/** A user by name, as `issues/assignees` lists them. */
+export interface AssigneeRef {
+  name: string;
+}
+
+/** Assign an issue: a user, `"me"` (the connected user), or null to unassign. */
+export interface AssignParams {
+  instanceId: string;
+  key: string;
+  assignee: AssigneeRef | "me" | null;
+}
+
+/** Assign to me and move to in progress (`transitionId`, or the first transition into the in-progress category); suggests a branch name. Changes nothing in git. */
+export interface StartWorkParams {
+  instanceId: string;
+  key: string;
+  transitionId?: string;
+}
+
+export interface StartWorkResult {
+  issue: Issue;
+  branchName: string;
 }
 
 /** Share an instance's configuration with the team in `.issuebridge/team.json` of a workspace folder (a path or a file:// URI). Nothing secret is written in the clear. */
@@ -222,6 +397,7 @@ export interface ErrorData {
   hint?: string;
   field?: string;
   action?: ErrorAction;
+  fieldErrors?: Record<string, string>;
 }
 
 /** Method names of the requests an editor sends to the agent. */
@@ -233,6 +409,15 @@ export const Requests = {
   providersDisconnect: "issuebridge/providers/disconnect",
   keysGenerate: "issuebridge/keys/generate",
   issuesFetch: "issuebridge/issues/fetch",
+  projectsList: "issuebridge/projects/list",
+  issuesGet: "issuebridge/issues/get",
+  issuesCreateForm: "issuebridge/issues/createForm",
+  issuesCreate: "issuebridge/issues/create",
+  issuesTransition: "issuebridge/issues/transition",
+  issuesComment: "issuebridge/issues/comment",
+  issuesAssignees: "issuebridge/issues/assignees",
+  issuesAssign: "issuebridge/issues/assign",
+  issuesStartWork: "issuebridge/issues/startWork",
   teamShare: "issuebridge/team/share",
   teamUnlock: "issuebridge/team/unlock",
 } as const;
@@ -256,6 +441,15 @@ export interface RequestTypes {
   "issuebridge/providers/disconnect": { params: DisconnectParams; result: EmptyResult };
   "issuebridge/keys/generate": { params: KeysGenerateParams; result: KeysGenerateResult };
   "issuebridge/issues/fetch": { params: IssuesFetchParams; result: IssuesFetchResult };
+  "issuebridge/projects/list": { params: ProjectsListParams; result: ProjectsListResult };
+  "issuebridge/issues/get": { params: IssueKeyParams; result: IssueDetailResult };
+  "issuebridge/issues/createForm": { params: CreateFormParams; result: CreateFormResult };
+  "issuebridge/issues/create": { params: CreateIssueParams; result: IssueResult };
+  "issuebridge/issues/transition": { params: TransitionParams; result: IssueResult };
+  "issuebridge/issues/comment": { params: CommentParams; result: CommentResult };
+  "issuebridge/issues/assignees": { params: AssigneesParams; result: AssigneesResult };
+  "issuebridge/issues/assign": { params: AssignParams; result: IssueResult };
+  "issuebridge/issues/startWork": { params: StartWorkParams; result: StartWorkResult };
   "issuebridge/team/share": { params: TeamShareParams; result: TeamShareResult };
   "issuebridge/team/unlock": { params: TeamUnlockParams; result: InstanceResult };
 }

@@ -60,6 +60,20 @@ async def test_every_contract_method_is_served(client: LanguageClient) -> None:
         "issuebridge/issues/fetch": unknown,
         "issuebridge/team/share": {**unknown, "workspaceFolder": "/no/such/folder"},
         "issuebridge/team/unlock": {**unknown, "passphrase": "x"},
+        "issuebridge/projects/list": unknown,
+        "issuebridge/issues/get": {**unknown, "key": "CORE-1"},
+        "issuebridge/issues/createForm": {**unknown, "projectKey": "CORE"},
+        "issuebridge/issues/create": {
+            **unknown,
+            "projectKey": "CORE",
+            "issueType": "10001",
+            "fields": {"summary": "x"},
+        },
+        "issuebridge/issues/transition": {**unknown, "key": "CORE-1", "transitionId": "11"},
+        "issuebridge/issues/comment": {**unknown, "key": "CORE-1", "body": "x"},
+        "issuebridge/issues/assignees": {**unknown, "key": "CORE-1", "query": "al"},
+        "issuebridge/issues/assign": {**unknown, "key": "CORE-1", "assignee": "me"},
+        "issuebridge/issues/startWork": {**unknown, "key": "CORE-1"},
     }
     assert set(params) == set(REQUESTS)
     for method, method_params in params.items():
