@@ -8,6 +8,7 @@ from agent import __version__
 from agent.cli import authorize as cli_authorize
 from agent.cli import commands as cli_commands
 from agent.cli.actions import CA_BUNDLE_ENV
+from agent.cli.parser_work import add_work_commands
 
 INSTANCE_HELP = "the instance's id or base URL (needed when there are several)"
 
@@ -226,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--forget", action="store_true", help="remove the instance and all it stored too"
     )
     disconnect.set_defaults(run=cli_commands.disconnect)
+
+    add_work_commands(command)
 
     demo = command(
         "demo",
