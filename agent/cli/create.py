@@ -50,6 +50,7 @@ async def _project(args: argparse.Namespace, agent: AgentConnection, instance_id
         "Project:",
         [f"{p['key']}  {p['name']}" for p in projects],
         instead="pass --project KEY",
+        names=[str(p["key"]) for p in projects],
     )
     return str(projects[index]["key"])
 
@@ -98,13 +99,12 @@ def given_values(args: argparse.Namespace, fields: list[FormField]) -> dict[str,
 
 
 def _question(field: FormField) -> str:
+    """`Label* (hint):`, `*` marking a required field."""
+    notes = [note for note in (_KIND_HINTS.get(field["kind"]), field.get("help")) if note]
+    if not field["required"]:
+        notes.append("Enter to skip")
     mark = "*" if field["required"] else ""
-    hint = _KIND_HINTS.get(field["kind"])
-    if field.get("help"):
-        hint = f"{hint}; {field['help']}" if hint else field["help"]
-    optional = "" if field["required"] else ", Enter to skip"
-    extra = f" ({hint}{optional})" if hint or optional else ""
-    return f"{field['label']}{mark}{extra}:"
+    return f"{field['label']}{mark}" + (f" ({'; '.join(notes)})" if notes else "") + ":"
 
 
 def ask_field(prompter: Prompter, field: FormField) -> FieldValue | None:

@@ -57,10 +57,15 @@ class Prompter:
                 self.out.say(f"  {exc}")
 
     def choose(
-        self, title: str, labels: list[str], instead: str, default: int | None = None
+        self,
+        title: str,
+        labels: list[str],
+        instead: str,
+        default: int | None = None,
+        names: list[str] | None = None,
     ) -> int:
-        """A numbered list and the index of the one picked (by number, or by its text in
-        any case); Enter takes `default` when there is one."""
+        """A numbered list and the index of the one picked: by number, or by its label or
+        its name in `names` (a project's key) in any case; Enter takes `default`."""
         self.out.say(title)
         for number, label in enumerate(labels, 1):
             self.out.say(f"  {number}) {label}")
@@ -72,9 +77,10 @@ class Prompter:
                 return default
             if text.isdigit() and 1 <= int(text) <= len(labels):
                 return int(text) - 1
-            for index, label in enumerate(labels):
-                if text.casefold() == label.casefold():
-                    return index
+            for words in (labels, names or []):
+                for index, word in enumerate(words):
+                    if text.casefold() == word.casefold():
+                        return index
             raise ValueError(f"{text!r} is not one of 1-{len(labels)}; {instead}")
 
         return self.until_valid(f"Number{hint}:", instead, parse)

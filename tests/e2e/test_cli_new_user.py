@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,13 +39,17 @@ class Lines:
         self._queue.put(None)
 
     def wait_for(self, needle: str, timeout: float = 60) -> str:
-        while needle not in self.text:
+        return self.wait_until(lambda text: needle in text, repr(needle), timeout)
+
+    def wait_until(self, printed: Callable[[str], bool], what: str, timeout: float = 60) -> str:
+        """All printed so far, once `printed` says it holds what is awaited."""
+        while not printed(self.text):
             try:
                 chunk = self._queue.get(timeout=timeout)
             except queue.Empty:
-                raise AssertionError(f"{needle!r} not printed; got {self.text!r}") from None
+                raise AssertionError(f"{what} not printed; got {self.text!r}") from None
             if chunk is None:
-                raise AssertionError(f"{needle!r} not printed before exit; got {self.text!r}")
+                raise AssertionError(f"{what} not printed before exit; got {self.text!r}")
             self.text += chunk
         return self.text
 
