@@ -295,3 +295,16 @@ def test_malformed_params_name_the_field(
     assert error["code"] == -32602, error
     assert error["data"]["field"] == field
     assert [r for r in jira.request_log if "/issue/" in r.path or "/user/" in r.path] == []
+
+
+def test_a_rejected_token_marks_the_instance_as_a_fetch_does(
+    agent: RawAgent, jira: JiraSimulator
+) -> None:
+    instance = connect(agent, jira)
+    jira.revoke_pat(jira.user("alice").pat)
+    params = {"instanceId": instance, "key": "ISB-1", "body": "hello"}
+    assert error_of(agent.call(COMMENT, params))["code"] == -32001
+    jira.request_log.clear()
+    again = error_of(agent.call(START_WORK, {"instanceId": instance, "key": "ISB-1"}))
+    assert again["code"] == -32002 and again["data"]["action"] == "configure"
+    assert list(jira.request_log) == []  # no more logins with a rejected token
