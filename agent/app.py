@@ -9,7 +9,7 @@ from agent import logs
 from agent.client import EditorClient
 from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
-from agent.services import issues, keys, providers
+from agent.services import create, issues, keys, providers
 from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
 from agent.services.team import Team
@@ -110,6 +110,18 @@ class Agent:
         with about_instance(params.instance_id):
             return await issues.fetch(self.instances, self.client, params)
 
+    async def list_projects(self, params: t.ProjectsListParams) -> t.ProjectsListResult:
+        with about_instance(params.instance_id):
+            return await create.list_projects(self.instances, params)
+
+    async def create_form(self, params: t.CreateFormParams) -> t.CreateFormResult:
+        with about_instance(params.instance_id):
+            return await create.create_form(self.instances, params)
+
+    async def create_issue(self, params: t.CreateIssueParams) -> t.IssueResult:
+        with about_instance(params.instance_id):
+            return await create.create_issue(self.instances, params)
+
     async def share(self, params: t.TeamShareParams) -> t.TeamShareResult:
         return await self.team.share(params)
 
@@ -127,5 +139,8 @@ class Agent:
             methods.TEAM_SHARE: self.share,
             methods.TEAM_UNLOCK: self.unlock,
             methods.ISSUES_FETCH: self.fetch_issues,
+            methods.PROJECTS_LIST: self.list_projects,
+            methods.ISSUES_CREATE_FORM: self.create_form,
+            methods.ISSUES_CREATE: self.create_issue,
         }
         return implemented

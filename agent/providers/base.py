@@ -12,9 +12,17 @@ from typing import Any, ClassVar
 
 import attrs
 
+from agent.errors import UnsupportedServer
 from agent.secret import Secret
 from agent.settings import Settings
-from protocol.types import AuthMethod, User
+from protocol.types import (
+    AuthMethod,
+    CreateFormResult,
+    FieldValue,
+    Issue,
+    ProjectInfo,
+    User,
+)
 
 # A progress callback: (issues fetched so far, issues expected in all).
 ProgressCallback = Callable[[int, int], None]
@@ -92,6 +100,22 @@ class TrackerSession(abc.ABC):
 
     @abc.abstractmethod
     async def aclose(self) -> None: ...
+
+    # Working on issues: a tracker that lacks an operation says so.
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        """The projects the user can see; cached, `refresh` reads them again."""
+        raise UnsupportedServer("This tracker does not list projects.")
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        """The issue types of a project and the create fields of one (id or name)."""
+        raise UnsupportedServer("This tracker does not create issues.")
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        """Create an issue from a create form's values, by field name."""
+        raise UnsupportedServer("This tracker does not create issues.")
 
 
 class TrackerProvider(abc.ABC):

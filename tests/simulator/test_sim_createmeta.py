@@ -39,9 +39,7 @@ def create(sim: JiraSimulator, http: httpx.Client, **fields: Any) -> httpx.Respo
 
 def test_types_differ_in_their_fields(sim: JiraSimulator, http: httpx.Client) -> None:
     bug = {f["fieldId"]: f for f in all_pages(sim, http, "issue/createmeta/ISB/issuetypes/1")}
-    story = {
-        f["fieldId"]: f for f in all_pages(sim, http, "issue/createmeta/ISB/issuetypes/10001")
-    }
+    story = {f["fieldId"]: f for f in all_pages(sim, http, "issue/createmeta/ISB/issuetypes/10001")}
     assert bug[SEVERITY]["required"] is True
     assert bug[SEVERITY]["schema"] == {
         "type": "option",
@@ -59,9 +57,7 @@ def test_types_differ_in_their_fields(sim: JiraSimulator, http: httpx.Client) ->
     assert any(f["fieldId"] == CUSTOMER_SITE and f["required"] for f in improvement)
 
 
-def test_pages_are_capped_by_the_createmeta_setting(
-    sim: JiraSimulator, http: httpx.Client
-) -> None:
+def test_pages_are_capped_by_the_createmeta_setting(sim: JiraSimulator, http: httpx.Client) -> None:
     sim.config.createmeta_max_results = 3
     page = http.get(
         api(sim, "issue/createmeta/ISB/issuetypes/1"), headers=auth(sim), params={"maxResults": 50}
