@@ -8,7 +8,6 @@ required ones). Jira's per-field rejections are printed beside the fields' label
 """
 
 import argparse
-import sys
 from typing import Any
 
 from agent.cli.connection import AgentCallError, AgentConnection
@@ -17,7 +16,7 @@ from agent.cli.fields import (
     FieldValue,
     FormField,
     describe,
-    field_errors_lines,
+    field_namer,
     find_field,
     is_empty,
     parse_assignment,
@@ -29,6 +28,7 @@ from agent.cli.prompts import Prompter
 from protocol import methods
 
 _KIND_HINTS = {
+    "select": "a number or name",
     "multiSelect": "numbers or names, comma-separated",
     "labels": "comma-separated, no spaces in a label",
     "date": "YYYY-MM-DD",
@@ -111,7 +111,7 @@ def ask_field(prompter: Prompter, field: FormField) -> FieldValue | None:
     """The value asked for `field`; None for an optional field left empty."""
     values = field.get("allowedValues") or []
     if field["kind"] in ("select", "multiSelect") and values:
-        prompter.out.say(f"{field['label']}:")
+        prompter.out.say(f"{field['label']}, one of:")
         for number, value in enumerate(values, 1):
             prompter.out.say(f"  {number}) {value['label']}")
     instead = (
@@ -163,11 +163,7 @@ async def create(args: argparse.Namespace, agent: AgentConnection) -> int:
     try:
         result = await agent.request(methods.ISSUES_CREATE, params)
     except AgentCallError as exc:
-        errors = exc.data.get("fieldErrors")
-        if out.json or not isinstance(errors, dict) or not errors:
-            raise
-        out.agent_error(exc)
-        print("\n".join(field_errors_lines(errors, fields)), file=sys.stderr, flush=True)
+        out.agent_error(exc, field_namer(fields))  # Jira's words beside each field's label
         return 1
     if not out.result(result):
         issue = result["issue"]

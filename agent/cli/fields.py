@@ -6,6 +6,7 @@ a multi-select or labels comma-separated, a number, a date as YYYY-MM-DD.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -124,11 +125,12 @@ def is_empty(value: FieldValue) -> bool:
     return value == "" or value == []
 
 
-def field_errors_lines(errors: dict[str, str], fields: list[FormField]) -> list[str]:
-    """Jira's (or the agent's) per-field messages, each beside its field's label."""
-    lines = []
-    for name, message in errors.items():
-        field = find_field(fields, name)
-        where = describe(field) if field is not None else name
-        lines.append(f"  {where}: {message}")
-    return lines
+def field_namer(fields: list[FormField]) -> Callable[[str], str]:
+    """How an error names a field of this form: `Label (name)`, or the bare name of
+    one the form does not show."""
+
+    def name(wanted: str) -> str:
+        field = find_field(fields, wanted)
+        return describe(field) if field is not None else wanted
+
+    return name

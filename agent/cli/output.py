@@ -4,6 +4,7 @@ a person (prompts, progress, notes) goes to stderr, errors as JSON."""
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from agent.cli.actions import Context, next_step
@@ -41,7 +42,11 @@ class Output:
             sys.stdout.flush()
         return self.json
 
-    def agent_error(self, exc: AgentCallError) -> None:
+    def agent_error(
+        self, exc: AgentCallError, field_name: Callable[[str], str] | None = None
+    ) -> None:
+        """The error, its hint, the fields it names (`data.fieldErrors`, each as
+        `field_name` words it) and the next step."""
         step = next_step(exc.action, exc.data, self.context)
         if self.json:
             error: dict[str, Any] = {"code": exc.code, "message": exc.message, "data": exc.data}
@@ -50,6 +55,10 @@ class Output:
             self._json_error(error)
             return
         lines = [f"error: {exc.message}"]
+        errors = exc.data.get("fieldErrors")
+        if isinstance(errors, dict):
+            name = field_name or str
+            lines += [f"  {name(str(field))}: {message}" for field, message in errors.items()]
         if exc.hint:
             lines.append(f"  hint: {exc.hint}")
         if step is not None:

@@ -53,6 +53,7 @@ def _pick_transition(args: argparse.Namespace, issue: dict[str, Any]) -> dict[st
             f"{key} is {issue['status']['name']}; its transitions:",
             labels,
             instead=f"give one: `issuebridge transition {key} NAME`",
+            names=[str(t["name"]) for t in transitions],
         )
         return dict(transitions[index])
     try:
@@ -131,6 +132,7 @@ async def _assignee(
             f"Several users match {wanted!r}:",
             [user_label(u) for u in exc.choices],
             instead="give the user name",
+            names=[str(u["name"]) for u in exc.choices],
         )
         return {"name": exc.choices[index]["name"]}
 

@@ -157,3 +157,16 @@ def test_create_in_a_terminal_asks_every_field(home: Path, jira: JiraSimulator) 
     issue = stored(jira, key)
     assert issue.summary == "Typed in a terminal"
     assert issue.labels == ["two", "words"]
+
+
+def test_a_type_whose_required_field_no_form_can_enter(home: Path, jira: JiraSimulator) -> None:
+    """Operations' Improvement requires a cascading select: the agent says so, naming
+    the field, and nothing is asked or sent."""
+    configured(home, jira)
+    run = issuebridge(
+        home, "create", "--project", "OPS", "--type", "Improvement", "--summary", "x", stdin=""
+    )
+    assert run.returncode == 1, run.stdout
+    assert run.stderr.startswith("error: ")
+    assert "\n  customfield_10014: " in run.stderr and "Customer Site" in run.stderr
+    assert posted_creates(jira) == 0

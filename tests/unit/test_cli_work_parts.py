@@ -13,7 +13,7 @@ import pytest
 from agent.cli import gitbranch, render_issue
 from agent.cli.fields import (
     FieldInputError,
-    field_errors_lines,
+    field_namer,
     find_field,
     parse_assignment,
     parse_value,
@@ -84,13 +84,10 @@ def test_field_flags_name_a_field_by_name_or_label() -> None:
 
 
 def test_field_errors_are_shown_beside_the_labels() -> None:
-    lines = field_errors_lines(
-        {"customfield_10010": "Component is required.", "environment": "Too long."}, FORM
-    )
-    assert lines == [
-        "  Component (customfield_10010): Component is required.",
-        "  environment: Too long.",
-    ]
+    name = field_namer(FORM)
+    assert name("customfield_10010") == "Component (customfield_10010)"
+    assert name("labels") == "Labels"
+    assert name("environment") == "environment"  # not in the form: as Jira named it
 
 
 # --- names ------------------------------------------------------------------------
