@@ -126,6 +126,11 @@ def test_create_from_piped_answers(home: Path, jira: JiraSimulator) -> None:
     key = created_key(jira, run.stdout)
     assert stored(jira, key).summary == "Piped in"
 
+    run = issuebridge(home, "--json", "create", stdin="WEB\nTask\nPiped for a script\n")
+    assert run.returncode == 0, run.stderr
+    assert "Summary*:" in run.stderr  # prompts on stderr, the result alone on stdout
+    assert json.loads(run.stdout)["issue"]["key"].startswith("WEB-")
+
 
 def test_create_in_a_terminal_asks_every_field(home: Path, jira: JiraSimulator) -> None:
     configured(home, jira)

@@ -285,6 +285,16 @@ def test_start_prints_the_branch_name(home: Path, jira: JiraSimulator) -> None:
     assert status_of(jira, key) == "In Progress" and assignee_of(jira, key) == "alice"
 
 
+def test_start_with_a_named_transition(home: Path, jira: JiraSimulator) -> None:
+    configured(home, jira)
+    key = jira.add_issue("ISB", "Under review", status="In Review", assignee="bob").key
+    run = issuebridge(home, "start", key, "--transition", "back to work")
+    assert run.returncode == 0, run.stderr
+    assert status_of(jira, key) == "In Progress" and assignee_of(jira, key) == "alice"
+    run = issuebridge(home, "start", key, "--transition", "Reopen Issue")
+    assert run.returncode == 1 and "offers no transition 'Reopen Issue'" in run.stderr
+
+
 @needs_git
 def test_start_with_git_creates_and_checks_out_the_branch(
     home: Path, jira: JiraSimulator, repo: Path
