@@ -3,12 +3,12 @@
 agent against the simulator."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from git_repo import git, needs_git, new_repository
 from test_cli import issuebridge
 from test_cli_new_user import Lines
 from wire import agent_env
@@ -254,25 +254,10 @@ def test_assign_with_several_or_no_matches(home: Path, jira: JiraSimulator) -> N
 
 # --- start ----------------------------------------------------------------------------
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "user.email", "dev@example.com")
-    git(path, "config", "user.name", "Dev")
-    (path / "README").write_text("hello\n")
-    git(path, "add", "README")
-    git(path, "commit", "-q", "-m", "first")
-    return path
+    return new_repository(tmp_path / "repo")
 
 
 def test_start_prints_the_branch_name(home: Path, jira: JiraSimulator) -> None:

@@ -3,12 +3,11 @@ transition and user names, the detail view, and git branches (with the real `git
 in a temporary repository)."""
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from git_repo import git, needs_git, new_repository
 
 from agent.cli import gitbranch, render_issue
 from agent.cli.fields import (
@@ -172,25 +171,10 @@ def test_the_detail_view() -> None:
 
 # --- git branches -------------------------------------------------------------------
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    git(path, "config", "user.email", "t@example.com")
-    git(path, "config", "user.name", "T")
-    (path / "a.txt").write_text("a\n")
-    git(path, "add", "a.txt")
-    git(path, "commit", "-q", "-m", "first")
-    return path
+    return new_repository(tmp_path / "repo")
 
 
 @needs_git
@@ -211,15 +195,15 @@ def test_a_new_branch_is_created_and_an_existing_one_checked_out(repo: Path) -> 
 
 @needs_git
 def test_uncommitted_changes_are_refused_unless_forced(repo: Path) -> None:
-    (repo / "a.txt").write_text("changed\n")
+    (repo / "README").write_text("changed\n")
     (repo / "untracked.txt").write_text("new\n")  # untracked files do not count
     state = gitbranch.inspect(repo)
-    assert state.changed == ["a.txt"]
-    with pytest.raises(gitbranch.GitError, match=r"uncommitted changes \(a.txt\).*--force"):
+    assert state.changed == ["README"]
+    with pytest.raises(gitbranch.GitError, match=r"uncommitted changes \(README\).*--force"):
         gitbranch.refuse_dirty(state, force=False)
     gitbranch.refuse_dirty(state, force=True)
     gitbranch.switch(state, "ISB-8-x")
-    assert (repo / "a.txt").read_text() == "changed\n"  # carried along, not discarded
+    assert (repo / "README").read_text() == "changed\n"  # carried along, not discarded
 
 
 @needs_git
