@@ -15,7 +15,17 @@ import attrs
 from agent.errors import InvalidParams, UnsupportedServer
 from agent.secret import Secret
 from agent.settings import Settings
-from protocol.types import AuthMethod, Comment, Issue, IssueDetail, Transition, User
+from protocol.types import (
+    AuthMethod,
+    Comment,
+    CreateFormResult,
+    FieldValue,
+    Issue,
+    IssueDetail,
+    ProjectInfo,
+    Transition,
+    User,
+)
 
 # A progress callback: (issues fetched so far, issues expected in all).
 ProgressCallback = Callable[[int, int], None]
@@ -93,6 +103,22 @@ class TrackerSession(abc.ABC):
 
     @abc.abstractmethod
     async def aclose(self) -> None: ...
+
+    # --- projects and creating issues (a tracker that lacks one says so) -------
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        """The projects the user can see; cached, `refresh` reads them again."""
+        raise unsupported("listing projects")
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        """The issue types of a project and the create fields of one (id or name)."""
+        raise unsupported("creating issues")
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        """Create an issue from a create form's values, by field name."""
+        raise unsupported("creating issues")
 
     # --- working on one issue (a tracker that lacks one says so) ----------------
 
