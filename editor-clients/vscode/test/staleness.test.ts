@@ -24,4 +24,8 @@ test("a stale list says so with its age; a fresh one says nothing", () => {
   assert.equal(staleNote({}, now), undefined);
   assert.match(staleTooltip({ stale: true, fetchedAt: "2026-03-05T14:18:00Z" }) ?? "", /could not be reached.*Refresh/);
   assert.equal(staleTooltip({}), undefined);
+  assert.match(
+    staleTooltip({ stale: true, staleReason: "Could not connect to jira.example.com:443: refused." }) ?? "",
+    /Could not connect to jira\.example\.com:443: refused\. Refresh/,
+  );
 });

@@ -17,6 +17,8 @@ export function ageText(fetchedAt: string, now: Date): string | undefined {
 export interface FetchFreshness {
   stale?: boolean;
   fetchedAt?: string;
+  /** The agent's words for why the server could not be reached. */
+  staleReason?: string;
 }
 
 /** The instance row's note for a stale list: "offline · fetched 12 min ago"; nothing for a fresh one. */
@@ -32,5 +34,6 @@ export function staleTooltip(result: FetchFreshness): string | undefined {
   const when = result.fetchedAt && !Number.isNaN(Date.parse(result.fetchedAt))
     ? ` It was fetched at ${new Date(result.fetchedAt).toLocaleString()}.`
     : "";
-  return `The server could not be reached: this is the last list the agent kept.${when} Refresh to try again.`;
+  const why = result.staleReason ? ` ${result.staleReason}` : "";
+  return `The server could not be reached: this is the last list the agent kept.${when}${why} Refresh to try again.`;
 }
