@@ -35,6 +35,24 @@ export function integrationsPanel(page: Page): FrameLocator {
   return page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
 }
 
+/**
+ * The document of the webview panel on screen (issue details, create form).
+ * Several may be open; VS Code hides the ones behind other tabs.
+ */
+export function visibleWebview(page: Page): FrameLocator {
+  return page.locator("iframe.webview.ready").filter({ visible: true }).contentFrame().frameLocator("iframe#active-frame");
+}
+
+/** A modal dialog's button (VS Code's own dialogs, e.g. showWarningMessage with modal: true). */
+export function dialogButton(page: Page, name: string): Locator {
+  return page.locator(".monaco-dialog-box").getByRole("button", { name, exact: true });
+}
+
+/** A notification toast whose message contains `text`. */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator(".notification-list-item", { has: page.locator(".notification-list-item-message", { hasText: text }) });
+}
+
 export async function showIssuesView(page: Page): Promise<Locator> {
   const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /issues/i }) });
   if (!(await view.locator(".monaco-list").isVisible().catch(() => false))) {
