@@ -9,7 +9,7 @@ from agent import logs
 from agent.client import EditorClient
 from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
-from agent.services import issues, keys, providers
+from agent.services import issues, keys, providers, work
 from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
 from agent.services.offline import Offline
@@ -114,6 +114,30 @@ class Agent:
         with about_instance(params.instance_id):
             return await issues.fetch(self.instances, self.offline, self.client, params)
 
+    async def get_issue(self, params: t.IssueKeyParams) -> t.IssueDetailResult:
+        with about_instance(params.instance_id):
+            return await work.get(self.instances, params)
+
+    async def transition(self, params: t.TransitionParams) -> t.IssueResult:
+        with about_instance(params.instance_id):
+            return await work.transition(self.instances, params)
+
+    async def comment(self, params: t.CommentParams) -> t.CommentResult:
+        with about_instance(params.instance_id):
+            return await work.comment(self.instances, params)
+
+    async def assignees(self, params: t.AssigneesParams) -> t.AssigneesResult:
+        with about_instance(params.instance_id):
+            return await work.assignees(self.instances, params)
+
+    async def assign(self, params: t.AssignParams) -> t.IssueResult:
+        with about_instance(params.instance_id):
+            return await work.assign(self.instances, params)
+
+    async def start_work(self, params: t.StartWorkParams) -> t.StartWorkResult:
+        with about_instance(params.instance_id):
+            return await work.start_work(self.instances, self.settings, params)
+
     async def share(self, params: t.TeamShareParams) -> t.TeamShareResult:
         return await self.team.share(params)
 
@@ -131,5 +155,11 @@ class Agent:
             methods.TEAM_SHARE: self.share,
             methods.TEAM_UNLOCK: self.unlock,
             methods.ISSUES_FETCH: self.fetch_issues,
+            methods.ISSUES_GET: self.get_issue,
+            methods.ISSUES_TRANSITION: self.transition,
+            methods.ISSUES_COMMENT: self.comment,
+            methods.ISSUES_ASSIGNEES: self.assignees,
+            methods.ISSUES_ASSIGN: self.assign,
+            methods.ISSUES_START_WORK: self.start_work,
         }
         return implemented

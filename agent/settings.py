@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from agent import branch_names
 from protocol.converter import ParamsError, structure
 from protocol.types import HttpSettings, InitializationOptions
 
@@ -25,6 +26,8 @@ class Settings:
     http: HttpSettings = attrs.Factory(HttpSettings)
     # None: keep the level set at start (`ISSUEBRIDGE_LOG`, else info).
     log_level: str | None = None
+    # `issues.branchTemplate`: how `issues/startWork` names branches (agent.branch_names).
+    branch_template: str = branch_names.DEFAULT_TEMPLATE
 
     @property
     def timeout_seconds(self) -> float:
@@ -70,8 +73,14 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
         raise ParamsError(
             f"{field_prefix}.http.operationTimeoutSeconds", "must be a positive number"
         )
+    template = options.issues.branch_template if options.issues else None
+    if template is not None:
+        problem = branch_names.template_problem(template)
+        if problem:
+            raise ParamsError(f"{field_prefix}.issues.branchTemplate", problem)
     return Settings(
         storage_dir=resolve_storage_dir(options.storage_dir),
         http=options.http or HttpSettings(),
         log_level=options.log_level,
+        branch_template=template or branch_names.DEFAULT_TEMPLATE,
     )

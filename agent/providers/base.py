@@ -12,9 +12,10 @@ from typing import Any, ClassVar
 
 import attrs
 
+from agent.errors import InvalidParams, UnsupportedServer
 from agent.secret import Secret
 from agent.settings import Settings
-from protocol.types import AuthMethod, User
+from protocol.types import AuthMethod, Comment, Issue, IssueDetail, Transition, User
 
 # A progress callback: (issues fetched so far, issues expected in all).
 ProgressCallback = Callable[[int, int], None]
@@ -92,6 +93,56 @@ class TrackerSession(abc.ABC):
 
     @abc.abstractmethod
     async def aclose(self) -> None: ...
+
+    # --- working on one issue (a tracker that lacks one says so) ----------------
+
+    async def get_issue(self, key: str) -> IssueDetail:
+        """The issue with description, comments (oldest first) and transitions now."""
+        raise unsupported("reading an issue")
+
+    async def issue_with_transitions(self, key: str) -> tuple[Issue, list[Transition]]:
+        """The issue and the transitions it offers now, without its comments."""
+        raise unsupported("reading an issue")
+
+    async def transition(self, key: str, transition_id: str, comment: str | None) -> Issue:
+        """Apply a transition the issue offers; the issue as it is afterwards."""
+        raise unsupported("moving an issue")
+
+    async def comment(self, key: str, body: str) -> Comment:
+        raise unsupported("commenting")
+
+    async def assignees(self, key: str, query: str) -> list[User]:
+        """Users the issue can be assigned to, matching `query`, searched by the server."""
+        raise unsupported("searching assignees")
+
+    async def assign(self, key: str, user_name: str | None) -> Issue:
+        """Assign to the user of that name, or unassign (None); the issue afterwards."""
+        raise unsupported("assigning")
+
+    async def current_user(self) -> User:
+        raise unsupported("naming the connected user")
+
+
+def unsupported(what: str) -> UnsupportedServer:
+    return UnsupportedServer(f"This tracker does not support {what} through issuebridge.")
+
+
+def describe_transitions(transitions: list[Transition]) -> str:
+    """`Start Progress (11), Close Issue (61)`, or `none`."""
+    return ", ".join(f"{t.name} ({t.id})" for t in transitions) or "none"
+
+
+def transition_not_offered(
+    key: str, transition_id: str, offered: list[Transition]
+) -> InvalidParams:
+    """-32602 on `transitionId`, naming the transitions the issue offers now."""
+    return InvalidParams(
+        "transitionId",
+        f"{key} does not offer transition {transition_id} now; it offers: "
+        f"{describe_transitions(offered)}.",
+        hint="The issue may have been moved meanwhile: choose one of the transitions it "
+        "offers now.",
+    )
 
 
 class TrackerProvider(abc.ABC):

@@ -47,6 +47,17 @@ NAVIGABLE_FIELDS = [
 ]
 ALL_FIELDS = [*NAVIGABLE_FIELDS, "comment", "attachment", "issuelinks", "subtasks"]
 
+# The `comment` field of an issue holds the oldest comments up to this many; the rest
+# are read from `/issue/{key}/comment`, whose pages hold at most COMMENT_PAGE_CAP.
+EMBEDDED_COMMENTS = 50
+COMMENT_PAGE_CAP = 50
+
+
+def comment_page(asked: int | None) -> int:
+    """The page size `/comment` answers for a `maxResults` asked (or none)."""
+    return COMMENT_PAGE_CAP if asked is None or asked < 0 else min(asked, COMMENT_PAGE_CAP)
+
+
 FIELD_NAMES = {
     "summary": "Summary",
     "issuetype": "Issue Type",
@@ -191,9 +202,39 @@ class Representer:
             "updated": jira_time(comment.updated),
         }
 
-    def comments(self, issue: Issue) -> dict[str, Any]:
-        items = [self.comment(issue, c) for c in issue.comments]
-        return {"comments": items, "maxResults": len(items), "total": len(items), "startAt": 0}
+    def comments(
+        self,
+        issue: Issue,
+        start_at: int = 0,
+        max_results: int = EMBEDDED_COMMENTS,
+        newest_first: bool = False,
+    ) -> dict[str, Any]:
+        """One page of an issue's comments, oldest first unless asked otherwise."""
+        ordered = list(reversed(issue.comments)) if newest_first else list(issue.comments)
+        page = ordered[start_at : start_at + max_results]
+        return {
+            "comments": [self.comment(issue, c) for c in page],
+            "maxResults": max_results,
+            "total": len(ordered),
+            "startAt": start_at,
+        }
+
+    def transition(
+        self, transition_id: str, name: str, target: Status, with_fields: bool = False
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "id": transition_id,
+            "name": name,
+            "to": self.status(target),
+            "hasScreen": False,
+            "isGlobal": False,
+            "isInitial": False,
+            "isAvailable": True,
+            "isConditional": False,
+        }
+        if with_fields:
+            result["fields"] = {}  # no transition here has a screen
+        return result
 
     def field_value(self, issue: Issue, name: str) -> Any:
         store = self.store

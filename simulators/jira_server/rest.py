@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import jql
+from . import jql, workflow
 from .auth import PAT_MIN_VERSION, AuthResult, not_authenticated
 from .config import SimulatorConfig
 from .data import (
@@ -28,12 +28,14 @@ from .data import (
     jira_time,
     status_by_id,
 )
-from .represent import Representer, select_fields
+from .represent import Representer, comment_page, select_fields
 from .wire import Request, Response, error_response, json_response, no_content
 
 NEW_CREATEMETA_MIN_VERSION = (8, 4, 0)
 OLD_CREATEMETA_REMOVED_IN = (9, 0, 0)
 DEFAULT_PAGE = 50
+# Jira's bound on `maxResults` of the user searches.
+ASSIGNABLE_MAX = 1000
 
 PERMISSIONS = [
     ("10", "BROWSE_PROJECTS", "Browse Projects", "PROJECT"),
@@ -444,7 +446,11 @@ class RestApi:
         fields_arg = call.request.arg("fields")
         expand = set((call.request.arg("expand") or "").split(","))
         fields = select_fields(fields_arg.split(",") if fields_arg else None, "*all")
-        return json_response(200, call.rep.issue(issue, fields, expand))
+        result = call.rep.issue(issue, fields, expand)
+        if "transitions" in expand:
+            # As Jira does: the transitions offered now, at the top level of the issue.
+            result["transitions"] = self.transition_list(call, issue, expand)
+        return json_response(200, result)
 
     def create_issue(self, call: Call) -> Response:
         user = self.need_user(call)
@@ -492,43 +498,65 @@ class RestApi:
             201, {"id": str(issue.id), "key": issue.key, "self": f"{call.rep.api}/issue/{issue.id}"}
         )
 
-    def workflow(self, issue: Issue) -> list[tuple[str, str]]:
-        """(transition id, target status id) for every other status in the project."""
-        project = self.store.project(issue.project_key)
-        status_ids = project.status_ids if project else [s.id for s in STATUSES]
+    def workflow(self, issue: Issue) -> list[tuple[workflow.Step, str]]:
+        """(step, target status id) for each transition the issue offers in its status."""
+        return workflow.offered(self.store.project(issue.project_key), issue.status_id)
+
+    def transition_list(
+        self, call: Call, issue: Issue, expand: set[str], only: str | None = None
+    ) -> list[dict[str, Any]]:
         return [
-            (str((index + 1) * 10 + 1), sid)
-            for index, sid in enumerate(status_ids)
-            if sid != issue.status_id
+            call.rep.transition(
+                step.id, step.name, status_by_id(target), "transitions.fields" in expand
+            )
+            for step, target in self.workflow(issue)
+            if only is None or step.id == only
         ]
 
     def transitions(self, call: Call) -> Response:
         issue = self.visible_issue(call)
-        items = [
-            {
-                "id": tid,
-                "name": status_by_id(sid).name,
-                "to": call.rep.status(status_by_id(sid)),
-                "hasScreen": False,
-                "isGlobal": True,
-                "isInitial": False,
-                "isAvailable": True,
-                "isConditional": False,
-            }
-            for tid, sid in self.workflow(issue)
-        ]
+        expand = set((call.request.arg("expand") or "").split(","))
+        items = self.transition_list(call, issue, expand, call.request.arg("transitionId"))
         return json_response(200, {"expand": "transitions", "transitions": items})
 
     def do_transition(self, call: Call) -> Response:
         issue = self.visible_issue(call)
+        user = self.need_user(call)
         body = self.json_body(call)
         transition = body.get("transition")
         tid = str(transition.get("id", "")) if isinstance(transition, dict) else ""
         if not tid:
             return error_response(400, ["Missing 'transition' identifier"])
-        target = dict(self.workflow(issue)).get(tid)
+        fields = body.get("fields")
+        if isinstance(fields, dict) and fields:
+            # No transition here has a screen: Jira refuses every field set on one.
+            return error_response(
+                400,
+                [],
+                {
+                    name: f"Field '{name}' cannot be set. It is not on the appropriate screen, "
+                    "or unknown."
+                    for name in fields
+                },
+            )
+        comments = _comments_to_add(body.get("update"))
+        if isinstance(comments, Response):
+            return comments
+        target = next((t for step, t in self.workflow(issue) if step.id == tid), None)
         if target is None:
-            return error_response(400, [f"Transition id '{tid}' is not valid for this issue."])
+            step = workflow.step_by_id(tid)
+            if step is None:
+                return error_response(400, [f"Transition id '{tid}' is not valid for this issue."])
+            # A step of the workflow, but not from the issue's status: someone moved it.
+            return error_response(
+                400,
+                [
+                    f"It seems that you have tried to perform a workflow operation ({step.name}) "
+                    f"that is not valid for the current state of this issue ({issue.key}). The "
+                    "likely cause is that somebody has changed the issue recently, please look "
+                    "at the issue history for details."
+                ],
+            )
         now = datetime.now(UTC).replace(microsecond=0)
         with self.store.lock:
             issue.status_id = target
@@ -540,11 +568,18 @@ class RestApi:
                 issue.resolution_id = None
                 issue.resolutiondate = None
             issue.updated = now
+            for text in comments:
+                self.store.add_comment(issue, user.name, text)
         return no_content()
 
     def get_comments(self, call: Call) -> Response:
         issue = self.visible_issue(call)
-        return json_response(200, call.rep.comments(issue))
+        start = max(0, _int_param(call.request.arg("startAt"), "startAt") or 0)
+        asked = _int_param(call.request.arg("maxResults"), "maxResults")
+        newest_first = (call.request.arg("orderBy") or "").lstrip("+") == "-created"
+        return json_response(
+            200, call.rep.comments(issue, start, comment_page(asked), newest_first)
+        )
 
     def add_comment(self, call: Call) -> Response:
         issue = self.visible_issue(call)
@@ -568,6 +603,10 @@ class RestApi:
             user = self.store.user(str(name))
             if user is None:
                 return error_response(400, [], {"assignee": f"User '{name}' does not exist."})
+            if not user.active:
+                return error_response(
+                    400, [], {"assignee": f"User '{name}' cannot be assigned issues."}
+                )
             new_assignee = user.name
         with self.store.lock:
             issue.assignee = new_assignee
@@ -586,9 +625,11 @@ class RestApi:
             return error_response(404, ["Issue Does Not Exist"])
         if project_arg:
             self.find_project(project_arg)
-        needle = (request.arg("username") or request.arg("query") or "").lower()
+        # Jira Server matches the start of the user name, e-mail or any display-name word.
+        needle = (request.arg("username") or "").lower()
         start = max(0, _int_param(request.arg("startAt"), "startAt") or 0)
-        size = _int_param(request.arg("maxResults"), "maxResults") or DEFAULT_PAGE
+        asked = _int_param(request.arg("maxResults"), "maxResults")
+        size = min(ASSIGNABLE_MAX, DEFAULT_PAGE if asked is None or asked < 0 else asked)
         with self.store.lock:
             users = [
                 u
@@ -733,6 +774,23 @@ def _int_value(value: object, name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise BadRequest(error_response(400, [f"Invalid value for '{name}'."]))
     return _int_param(str(value), name)
+
+
+def _comments_to_add(update: object) -> list[str] | Response:
+    """The bodies of `update.comment: [{"add": {"body": …}}]`, or Jira's 400."""
+    if update is None:
+        return []
+    operations = update.get("comment", []) if isinstance(update, dict) else None
+    if not isinstance(operations, list):
+        return error_response(400, [], {"comment": "Operation value must be a list."})
+    bodies: list[str] = []
+    for operation in operations:
+        add = operation.get("add") if isinstance(operation, dict) else None
+        body = add.get("body") if isinstance(add, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            return error_response(400, [], {"comment": "Comment body can not be empty!"})
+        bodies.append(body)
+    return bodies
 
 
 def _named(items: list[Any], value: str) -> Any:

@@ -88,6 +88,8 @@ class JiraApi:
 
     def _read(self, response: "httpx.Response", what: str, authenticated: bool) -> Any:
         self._raise_for_failure(response, what, authenticated)
+        if response.status_code == 204:
+            return None  # No Content: what a transition or an assignment answers
         return failures.json_body(response)
 
     def _raise_for_failure(

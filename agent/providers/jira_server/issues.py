@@ -130,6 +130,12 @@ def to_user(raw: dict[str, Any]) -> User:
     return User(name=name, display_name=_display_name(raw, name))
 
 
+def to_status(raw: Any) -> IssueStatus:
+    """A Jira status object (with its `statusCategory`) as the contract's status."""
+    status = _obj(raw)
+    return IssueStatus(name=str(status.get("name") or "Unknown"), category=_category(status))
+
+
 def _user_name(raw: dict[str, Any]) -> str:
     return str(raw.get("name") or raw.get("key") or "")
 

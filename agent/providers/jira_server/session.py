@@ -3,9 +3,11 @@
 from collections.abc import Callable
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
+from agent.providers.jira_server import work
 from agent.providers.jira_server.api import JiraApi
 from agent.providers.jira_server.projects import ProjectNames
 from agent.providers.jira_server.search import LARGEST_PAGE, fetch_all
+from protocol.types import Comment, Issue, IssueDetail, Transition, User
 
 # The contract's default: my unresolved issues, most recently updated first.
 DEFAULT_JQL = "assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC"
@@ -44,6 +46,29 @@ class JiraSession(TrackerSession):
             # The next request opens a new client.
             await self.aclose()
         return result
+
+    # --- one issue (agent.providers.jira_server.work) ---------------------------
+
+    async def get_issue(self, key: str) -> IssueDetail:
+        return await work.get_issue(self.api, key)
+
+    async def issue_with_transitions(self, key: str) -> tuple[Issue, list[Transition]]:
+        return await work.issue_with_transitions(self.api, key)
+
+    async def transition(self, key: str, transition_id: str, comment: str | None) -> Issue:
+        return await work.transition(self.api, key, transition_id, comment)
+
+    async def comment(self, key: str, body: str) -> Comment:
+        return await work.add_comment(self.api, key, body)
+
+    async def assignees(self, key: str, query: str) -> list[User]:
+        return await work.assignees(self.api, key, query)
+
+    async def assign(self, key: str, user_name: str | None) -> Issue:
+        return await work.assign(self.api, key, user_name)
+
+    async def current_user(self) -> User:
+        return await work.current_user(self.api)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None
