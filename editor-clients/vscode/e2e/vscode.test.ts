@@ -16,6 +16,7 @@ import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
 import { Simulator, type SimUser } from "./support/simulator";
 import {
   dialogButton,
+  foldInstances,
   integrationsPanel,
   notification,
   openWorkbench,
@@ -551,9 +552,8 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
     await paste.waitFor({ state: "detached" });
     const view = await showIssuesView(page);
-    // Fold the token instance (169 rows) so the OAuth one is on screen.
-    const firstRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
-    if ((await firstRow.getAttribute("aria-expanded")) === "true") await firstRow.click();
+    // Fold the instances so that the OAuth one is on screen, wherever it is listed.
+    await foldInstances(view);
     const host = second.baseUrl.replace(/^http:\/\//, "");
     await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
     await card.scrollIntoViewIfNeeded();

@@ -63,6 +63,21 @@ export async function showIssuesView(page: Page): Promise<Locator> {
   return view;
 }
 
+/**
+ * Folds every instance, as a person clicks each open one: the list is virtual,
+ * so an unfolded instance with many issues hides the ones below it, and the
+ * agent lists instances in no fixed order.
+ */
+export async function foldInstances(view: Locator): Promise<void> {
+  const unfolded = view.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]');
+  for (let round = 0; round < 10 && (await unfolded.count()) > 0; round++) {
+    const row = unfolded.first();
+    const label = (await row.getAttribute("aria-label")) ?? "";
+    await row.click();
+    await view.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: label.split(" ")[0] }).first().waitFor();
+  }
+}
+
 export function treeRow(view: Locator, text: string | RegExp): Locator {
   return view.locator(".monaco-list-row", { hasText: text });
 }
