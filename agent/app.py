@@ -9,7 +9,7 @@ from agent import logs
 from agent.client import EditorClient
 from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
-from agent.services import issues, keys, providers, work
+from agent.services import create, issues, keys, providers, work
 from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
 from agent.services.offline import Offline
@@ -138,6 +138,18 @@ class Agent:
         with about_instance(params.instance_id):
             return await work.start_work(self.instances, self.settings, params)
 
+    async def list_projects(self, params: t.ProjectsListParams) -> t.ProjectsListResult:
+        with about_instance(params.instance_id):
+            return await create.list_projects(self.instances, params)
+
+    async def create_form(self, params: t.CreateFormParams) -> t.CreateFormResult:
+        with about_instance(params.instance_id):
+            return await create.create_form(self.instances, params)
+
+    async def create_issue(self, params: t.CreateIssueParams) -> t.IssueResult:
+        with about_instance(params.instance_id):
+            return await create.create_issue(self.instances, params)
+
     async def share(self, params: t.TeamShareParams) -> t.TeamShareResult:
         return await self.team.share(params)
 
@@ -161,5 +173,8 @@ class Agent:
             methods.ISSUES_ASSIGNEES: self.assignees,
             methods.ISSUES_ASSIGN: self.assign,
             methods.ISSUES_START_WORK: self.start_work,
+            methods.PROJECTS_LIST: self.list_projects,
+            methods.ISSUES_CREATE_FORM: self.create_form,
+            methods.ISSUES_CREATE: self.create_issue,
         }
         return implemented

@@ -15,7 +15,17 @@ import attrs
 from agent.errors import InvalidParams, UnsupportedServer
 from agent.secret import Secret
 from agent.settings import Settings
-from protocol.types import AuthMethod, Comment, Issue, IssueDetail, Transition, User
+from protocol.types import (
+    AuthMethod,
+    Comment,
+    CreateFormResult,
+    FieldValue,
+    Issue,
+    IssueDetail,
+    ProjectInfo,
+    Transition,
+    User,
+)
 
 # A progress callback: (issues fetched so far, issues expected in all).
 ProgressCallback = Callable[[int, int], None]
@@ -121,6 +131,22 @@ class TrackerSession(abc.ABC):
 
     async def current_user(self) -> User:
         raise unsupported("naming the connected user")
+
+    # Working on issues: a tracker that lacks an operation says so.
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        """The projects the user can see; cached, `refresh` reads them again."""
+        raise UnsupportedServer("This tracker does not list projects.")
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        """The issue types of a project and the create fields of one (id or name)."""
+        raise UnsupportedServer("This tracker does not create issues.")
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        """Create an issue from a create form's values, by field name."""
+        raise UnsupportedServer("This tracker does not create issues.")
 
 
 def unsupported(what: str) -> UnsupportedServer:

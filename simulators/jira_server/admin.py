@@ -125,6 +125,7 @@ class AdminApi:
             "version": config.version,
             "contextPath": config.context_path,
             "maxResultsCap": config.max_results_cap,
+            "createmetaMaxResults": config.createmeta_max_results,
             "oauthAutoApprove": config.oauth_auto_approve,
             "requestTokenTtlSeconds": config.request_token_ttl_seconds,
             "captchaThreshold": config.captcha_threshold,
@@ -199,6 +200,8 @@ class AdminApi:
             config.captcha_threshold = int(body["captchaThreshold"])
         if "maxResultsCap" in body:
             config.max_results_cap = int(body["maxResultsCap"])
+        if "createmetaMaxResults" in body:
+            config.createmeta_max_results = int(body["createmetaMaxResults"])
         if "version" in body:
             self.sim.set_version(str(body["version"]))
 

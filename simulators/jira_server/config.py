@@ -19,6 +19,9 @@ class SimulatorConfig:
     context_path: str = "/jira"
     # jira.search.views.default.max: the server-side cap on search page size.
     max_results_cap: int = 1000
+    # The most create-metadata fields or issue types one page gives (the paged 8.4+
+    # endpoints; Jira's default page is 50). Small values make a form take several pages.
+    createmeta_max_results: int = 50
     seed: int = 1
     issue_count: int = 300
     https: bool = False

@@ -12,6 +12,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 JIRA_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000%z"
 
@@ -152,6 +153,9 @@ class Issue:
     reporter: str | None = None
     labels: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    # Values of fields the model above has no attribute for (custom fields, due date,
+    # environment), by field id, as the issue's JSON shows them.
+    extra_fields: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def number(self) -> int:
@@ -343,6 +347,7 @@ class Store:
         description: str | None = None,
         created: datetime | None = None,
         updated: datetime | None = None,
+        extra_fields: dict[str, Any] | None = None,
     ) -> Issue:
         """Add an issue; names are resolved like Jira's UI would (case-insensitive)."""
         with self.lock:
@@ -381,6 +386,7 @@ class Store:
                 assignee=_name_or_none(self.user(assignee)),
                 reporter=_name_or_none(self.user(reporter)),
                 labels=list(labels or []),
+                extra_fields=dict(extra_fields or {}),
             )
             self._next_issue_id += 1
             self.issues.append(issue)

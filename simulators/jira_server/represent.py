@@ -237,6 +237,8 @@ class Representer:
         return result
 
     def field_value(self, issue: Issue, name: str) -> Any:
+        if name in issue.extra_fields:
+            return issue.extra_fields[name]
         store = self.store
         project = store.project(issue.project_key)
         simple: dict[str, Any] = {
@@ -326,7 +328,7 @@ def select_fields(spec: list[str] | None, default: str) -> list[str]:
             chosen.extend(NAVIGABLE_FIELDS)
         elif token.startswith("-"):
             excluded.add(token[1:])
-        elif token in ALL_FIELDS:
+        elif token in ALL_FIELDS or token.startswith("customfield_"):
             chosen.append(token)
         # Jira silently ignores field ids it does not know in this parameter.
     if not chosen and excluded:

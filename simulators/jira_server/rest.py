@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import jql, workflow
+from . import createmeta, jql, workflow
 from .auth import PAT_MIN_VERSION, AuthResult, not_authenticated
 from .config import SimulatorConfig
 from .data import (
@@ -22,6 +22,7 @@ from .data import (
     PRIORITIES,
     STATUSES,
     Issue,
+    NamedItem,
     Project,
     Store,
     User,
@@ -330,25 +331,41 @@ class RestApi:
         return json_response(200, [call.rep.priority(p) for p in PRIORITIES])
 
     def old_createmeta(self, call: Call) -> Response:
+        """Before 9.0: every project and type in one answer; `projectKeys`/`projectIds`
+        and `issuetypeIds`/`issuetypeNames` narrow it, and the fields come only with
+        `expand=projects.issuetypes.fields`, as a map by field id."""
         self.need_user(call)
         request = call.request
-        keys = {k for name, v in request.query if name == "projectKeys" for k in v.split(",") if k}
-        ids = {k for name, v in request.query if name == "projectIds" for k in v.split(",") if k}
-        expand = request.arg("expand") or ""
-        with_fields = "projects.issuetypes.fields" in expand
-        projects = [
-            p for p in self.store.projects if (not keys and not ids) or p.key in keys or p.id in ids
-        ]
+
+        def values(name: str) -> set[str]:
+            return {k for n, v in request.query if n == name for k in v.split(",") if k}
+
+        keys, ids = values("projectKeys"), values("projectIds")
+        type_ids, type_names = values("issuetypeIds"), {n.lower() for n in values("issuetypeNames")}
+        with_fields = "projects.issuetypes.fields" in (request.arg("expand") or "")
+        with self.store.lock:
+            projects = [
+                p
+                for p in self.store.projects
+                if (not keys and not ids) or p.key in keys or p.id in ids
+            ]
         result = []
         for project in projects:
             entry = call.rep.project(project)
             entry["expand"] = "issuetypes"
             types = []
-            for itype in ISSUE_TYPES:
+            for itype in createmeta.issue_types(project):
+                if (type_ids or type_names) and not (
+                    itype.id in type_ids or itype.name.lower() in type_names
+                ):
+                    continue
                 type_json = call.rep.issuetype(itype)
                 type_json["expand"] = "fields"
                 if with_fields:
-                    type_json["fields"] = {f["fieldId"]: f for f in self.field_meta(call, project)}
+                    type_json["fields"] = {
+                        f["fieldId"]: {k: v for k, v in f.items() if k != "fieldId"}
+                        for f in self.field_meta(call, project, itype)
+                    }
                 types.append(type_json)
             entry["issuetypes"] = types
             result.append(entry)
@@ -359,8 +376,8 @@ class RestApi:
             # Before 8.4 the path is read as GET /issue/{issueIdOrKey} plus junk: 404.
             return json_response(404, {"message": "null for uri", "status-code": 404})
         self.need_user(call)
-        self.find_project(call.match.group("project"))
-        values = [call.rep.issuetype(t) for t in ISSUE_TYPES]
+        project = self.find_project(call.match.group("project"))
+        values = [call.rep.issuetype(t) for t in createmeta.issue_types(project)]
         return self.paged(call, values)
 
     def createmeta_fields(self, call: Call) -> Response:
@@ -369,14 +386,16 @@ class RestApi:
         self.need_user(call)
         project = self.find_project(call.match.group("project"))
         type_id = call.match.group("type")
-        if not any(t.id == type_id for t in ISSUE_TYPES):
+        itype = next((t for t in createmeta.issue_types(project) if t.id == type_id), None)
+        if itype is None:
             return error_response(404, [f"Issue type with id '{type_id}' was not found."])
-        return self.paged(call, self.field_meta(call, project))
+        return self.paged(call, self.field_meta(call, project, itype))
 
     def paged(self, call: Call, values: list[Any]) -> Response:
         start = max(0, _int_param(call.request.arg("startAt"), "startAt") or 0)
         asked = _int_param(call.request.arg("maxResults"), "maxResults")
         size = DEFAULT_PAGE if asked is None or asked < 0 else asked
+        size = min(size, max(1, self.config.createmeta_max_results))
         page = values[start : start + size]
         return json_response(
             200,
@@ -389,54 +408,33 @@ class RestApi:
             },
         )
 
-    def field_meta(self, call: Call, project: Project) -> list[dict[str, Any]]:
-        def meta(
-            fid: str,
-            name: str,
-            required: bool,
-            schema: dict[str, str],
-            allowed: list[Any] | None = None,
-        ) -> dict[str, Any]:
-            entry: dict[str, Any] = {
-                "required": required,
-                "schema": schema,
-                "name": name,
-                "fieldId": fid,
-                "hasDefaultValue": fid == "priority",
+    def field_meta(self, call: Call, project: Project, itype: NamedItem) -> list[dict[str, Any]]:
+        """The create metadata of one type: project and issue type first, as in Jira."""
+        api = call.rep.api
+        head: list[dict[str, Any]] = [
+            {
+                "required": True,
+                "schema": {"type": "project", "system": "project"},
+                "name": "Project",
+                "fieldId": "project",
+                "hasDefaultValue": False,
                 "operations": ["set"],
-            }
-            if allowed is not None:
-                entry["allowedValues"] = allowed
-            return entry
-
-        return [
-            meta(
-                "project",
-                "Project",
-                True,
-                {"type": "project", "system": "project"},
-                [call.rep.project(project)],
-            ),
-            meta(
-                "issuetype",
-                "Issue Type",
-                True,
-                {"type": "issuetype", "system": "issuetype"},
-                [call.rep.issuetype(t) for t in ISSUE_TYPES],
-            ),
-            meta("summary", "Summary", True, {"type": "string", "system": "summary"}),
-            meta("description", "Description", False, {"type": "string", "system": "description"}),
-            meta(
-                "priority",
-                "Priority",
-                False,
-                {"type": "priority", "system": "priority"},
-                [call.rep.priority(p) for p in PRIORITIES],
-            ),
-            meta("assignee", "Assignee", False, {"type": "user", "system": "assignee"}),
-            meta(
-                "labels", "Labels", False, {"type": "array", "items": "string", "system": "labels"}
-            ),
+                "allowedValues": [call.rep.project(project)],
+            },
+            {
+                "required": True,
+                "schema": {"type": "issuetype", "system": "issuetype"},
+                "name": "Issue Type",
+                "fieldId": "issuetype",
+                "hasDefaultValue": False,
+                "operations": [],
+                "allowedValues": [call.rep.issuetype(itype)],
+            },
+        ]
+        screen = createmeta.type_fields(project, itype)
+        return head + [
+            createmeta.field_json(f, required, api, call.rep.priority)
+            for f, required in screen.fields
         ]
 
     # -- issues --------------------------------------------------------------------------
@@ -464,38 +462,43 @@ class RestApi:
             errors["project"] = "project is required"
         elif project is None:
             errors["project"] = "valid project is required"
-        itype = _pick(fields.get("issuetype"), ("id", "name"), lambda v: _named(ISSUE_TYPES, v))
+        offered = createmeta.issue_types(project) if project else ISSUE_TYPES
+        itype = _pick(fields.get("issuetype"), ("id", "name"), lambda v: _named(offered, v))
         if fields.get("issuetype") is None:
             errors["issuetype"] = "issue type is required"
         elif itype is None:
             errors["issuetype"] = "valid issue type is required"
-        summary = fields.get("summary")
-        if not isinstance(summary, str) or not summary.strip():
-            errors["summary"] = "You must specify a summary of the issue."
-        elif len(summary) > 255:
-            errors["summary"] = "Summary must be less than 255 characters."
-        priority = _pick(fields.get("priority"), ("id", "name"), lambda v: _named(PRIORITIES, v))
-        if fields.get("priority") is not None and priority is None:
-            errors["priority"] = "Priority name is not valid"
-        assignee_name = _pick(fields.get("assignee"), ("name",), lambda v: v)
-        if assignee_name is not None and self.store.user(assignee_name) is None:
-            errors["assignee"] = f"User '{assignee_name}' does not exist."
-        labels = fields.get("labels") or []
-        description = fields.get("description")
-        if errors or project is None or itype is None or not isinstance(summary, str):
+        if project is None or itype is None:
+            summary = fields.get("summary")
+            if not isinstance(summary, str) or not summary.strip():
+                errors["summary"] = "You must specify a summary of the issue."
             return error_response(400, [], errors)
+        check = createmeta.CreateCheck(createmeta.type_fields(project, itype), self.store)
+        check.run(fields)
+        if check.errors:
+            return error_response(400, [], check.errors)
+        values = dict(check.values)
+        priority = values.pop("priority", None)
+        assignee = values.pop("assignee", None)
+        labels = values.pop("labels", [])
+        description = values.pop("description", None)
+        summary = values.pop("summary")
+        api = call.rep.api
         issue = self.store.add_issue(
             project.key,
             summary,
             issuetype=itype.name,
             priority=priority.name if priority else "Medium",
-            assignee=assignee_name,
+            assignee=assignee.name if assignee else None,
             reporter=user.name,
-            labels=[str(label) for label in labels] if isinstance(labels, list) else [],
-            description=description if isinstance(description, str) else None,
+            labels=labels,
+            description=description,
+            extra_fields={
+                fid: createmeta.stored_value(v, api, call.rep.user) for fid, v in values.items()
+            },
         )
         return json_response(
-            201, {"id": str(issue.id), "key": issue.key, "self": f"{call.rep.api}/issue/{issue.id}"}
+            201, {"id": str(issue.id), "key": issue.key, "self": f"{api}/issue/{issue.id}"}
         )
 
     def workflow(self, issue: Issue) -> list[tuple[workflow.Step, str]]:

@@ -66,7 +66,7 @@ def test_create_issue_and_validation(sim: JiraSimulator, http: httpx.Client) -> 
         json={
             "fields": {
                 "project": {"key": "WEB"},
-                "issuetype": {"name": "Bug"},
+                "issuetype": {"name": "Task"},
                 "summary": "Créé via REST",
                 "assignee": {"name": "bob"},
                 "labels": ["api"],
@@ -120,7 +120,7 @@ def test_new_createmeta_is_paged(sim: JiraSimulator, http: httpx.Client) -> None
     assert (types["total"], len(types["values"]), types["isLast"]) == (4, 2, False)
     fields = http.get(api(sim, "issue/createmeta/ISB/issuetypes/1"), headers=auth(sim)).json()
     required = {f["fieldId"] for f in fields["values"] if f["required"]}
-    assert required == {"project", "issuetype", "summary"}
+    assert required == {"project", "issuetype", "summary", "customfield_10010"}
     sim.set_version("8.3.0")
     assert (
         http.get(api(sim, "issue/createmeta/ISB/issuetypes"), headers=auth(sim)).status_code == 404

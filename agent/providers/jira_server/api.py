@@ -24,6 +24,7 @@ from agent.errors import (
 )
 from agent.net import address, exchange, redact_url
 from agent.providers.jira_server import failures
+from protocol.types import ProjectInfo
 
 if TYPE_CHECKING:
     import httpx
@@ -85,6 +86,10 @@ class JiraApi:
             log.info("Jira answered 429; retrying in %d s", wait)
             await asyncio.sleep(wait)
         return response
+
+    def read(self, response: "httpx.Response", what: str) -> Any:
+        """The JSON of an answer `send` got, or the error it means (as `request` does)."""
+        return self._read(response, what, authenticated=True)
 
     def _read(self, response: "httpx.Response", what: str, authenticated: bool) -> Any:
         self._raise_for_failure(response, what, authenticated)
@@ -150,8 +155,8 @@ class JiraApi:
         result = await self.request("GET", "/rest/api/2/myself", what="the current user request")
         return result if isinstance(result, dict) else {}
 
-    async def project_names(self) -> dict[str, str]:
-        """Key -> name of every project the user can see (`/rest/api/2/project`, not paged)."""
+    async def projects(self) -> list[ProjectInfo]:
+        """Every project the user can see (`/rest/api/2/project`, not paged)."""
         result = await self.request("GET", "/rest/api/2/project", what="the project list")
         if not isinstance(result, list):
             raise RemoteError(
@@ -160,11 +165,11 @@ class JiraApi:
                 messages=["unexpected project list"],
             )
         named = (p for p in result if isinstance(p, dict))
-        return {
-            p["key"]: p["name"]
+        return [
+            ProjectInfo(key=p["key"], name=p["name"], id=str(p.get("id") or ""))
             for p in named
             if isinstance(p.get("key"), str) and isinstance(p.get("name"), str)
-        }
+        ]
 
     async def search(
         self, jql: str, start_at: int, max_results: int, fields: list[str]

@@ -1,4 +1,5 @@
-"""Project names, read once from the project list and kept for a while.
+"""The project list, read once and kept for a while: `projects/list` answers it, and
+searches name each issue's project from it.
 
 A search can then leave out each issue's `project` field (avatars and all, a quarter
 of the answer): an issue key starts with its project's key, and the list names it.
@@ -11,6 +12,7 @@ from typing import Any
 from agent.errors import RemoteError
 from agent.providers.jira_server.api import JiraApi
 from agent.providers.jira_server.issues import key_project
+from protocol.types import ProjectInfo
 
 log = logging.getLogger("issuebridge.jira")
 
@@ -20,24 +22,41 @@ LIFETIME_SECONDS = 600.0
 
 class ProjectNames:
     def __init__(self) -> None:
+        self._projects: list[ProjectInfo] | None = None
         self._names: dict[str, str] | None = None
         self._read_at = 0.0
         self._unavailable = False
 
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._read_at < LIFETIME_SECONDS
+
+    async def projects(self, api: JiraApi, refresh: bool = False) -> list[ProjectInfo]:
+        """Every project the user can see, from the cache unless `refresh` or stale;
+        a failure to read it is the caller's error."""
+        if self._projects is None or refresh or not self._fresh():
+            await self._read(api)
+        assert self._projects is not None
+        return self._projects
+
+    async def _read(self, api: JiraApi) -> None:
+        projects = await api.projects()
+        self._projects = projects
+        self._names = {p.key: p.name for p in projects}
+        self._unavailable = False
+        self._read_at = time.monotonic()
+
     async def get(self, api: JiraApi, refresh: bool = False) -> dict[str, str] | None:
         """Key -> name, or None where the server gives no usable project list (then the
         search asks for each issue's project instead)."""
-        fresh = time.monotonic() - self._read_at < LIFETIME_SECONDS
-        if fresh and not refresh and (self._names is not None or self._unavailable):
+        if self._fresh() and not refresh and (self._names is not None or self._unavailable):
             return self._names
         try:
-            self._names = await api.project_names()
-            self._unavailable = False
+            await self._read(api)
         except RemoteError as exc:
             # Not an error for the fetch: the issues still carry their projects.
             log.info("No project list (%s); searches ask for each issue's project", exc)
-            self._names, self._unavailable = None, True
-        self._read_at = time.monotonic()
+            self._projects, self._names, self._unavailable = None, None, True
+            self._read_at = time.monotonic()
         return self._names
 
     async def name_unknown(

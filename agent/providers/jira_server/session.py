@@ -5,9 +5,19 @@ from collections.abc import Callable
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
 from agent.providers.jira_server import work
 from agent.providers.jira_server.api import JiraApi
+from agent.providers.jira_server.create import JiraCreate
 from agent.providers.jira_server.projects import ProjectNames
 from agent.providers.jira_server.search import LARGEST_PAGE, fetch_all
-from protocol.types import Comment, Issue, IssueDetail, Transition, User
+from protocol.types import (
+    Comment,
+    CreateFormResult,
+    FieldValue,
+    Issue,
+    IssueDetail,
+    ProjectInfo,
+    Transition,
+    User,
+)
 
 # The contract's default: my unresolved issues, most recently updated first.
 DEFAULT_JQL = "assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC"
@@ -21,6 +31,7 @@ class JiraSession(TrackerSession):
         self._fetching = 0
         # Kept across clients: `aclose` after a large fetch must not forget them.
         self._projects = ProjectNames()
+        self._create = JiraCreate()
 
     @property
     def api(self) -> JiraApi:
@@ -69,6 +80,19 @@ class JiraSession(TrackerSession):
 
     async def current_user(self) -> User:
         return await work.current_user(self.api)
+
+    # --- projects and creating (agent.providers.jira_server.create) -------------
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        return await self._projects.projects(self.api, refresh)
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        return await self._create.form(self.api, project_key, issue_type)
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        return await self._create.create(self.api, project_key, issue_type, fields)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None
