@@ -64,18 +64,15 @@ export async function showIssuesView(page: Page): Promise<Locator> {
 }
 
 /**
- * Folds every instance, as a person clicks each open one: the list is virtual,
- * so an unfolded instance with many issues hides the ones below it, and the
- * agent lists instances in no fixed order.
+ * Folds every instance with the view's Collapse All action: the agent lists
+ * instances in no fixed order, and the list is virtual (an unfolded instance
+ * with many issues hides the ones below it). One click outside the rows: the
+ * list recycles row elements as it changes (an instance's issues arriving), so
+ * a click meant for one row can land on another, e.g. an issue that then opens.
  */
 export async function foldInstances(view: Locator): Promise<void> {
-  const unfolded = view.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]');
-  for (let round = 0; round < 10 && (await unfolded.count()) > 0; round++) {
-    const row = unfolded.first();
-    const label = (await row.getAttribute("aria-label")) ?? "";
-    await row.click();
-    await view.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: label.split(" ")[0] }).first().waitFor();
-  }
+  await view.page().locator(".part.sidebar").getByRole("button", { name: "Collapse All" }).click();
+  await view.locator('.monaco-list-row[aria-level="2"]').first().waitFor({ state: "detached", timeout: 30_000 });
 }
 
 export function treeRow(view: Locator, text: string | RegExp): Locator {
