@@ -372,7 +372,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     writeFileSync(path.join(dirs.workspace, "README.md"), "# e2e workspace\nwork in progress\n"); // uncommitted
 
     await detail.getByRole("button", { name: "Start Work", exact: true }).click();
-    const dialog = page.locator(".monaco-dialog-box", { hasText: "has uncommitted changes" });
+    const dialog = page.locator(".monaco-dialog-box", { hasText: "Uncommitted changes in workspace" });
     await dialog.waitFor({ timeout: 60_000 });
     await shot("start-work-uncommitted.png");
     await dialogButton(page, "Switch").click();
@@ -389,6 +389,30 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "indeterminate");
     assert.equal((after.assignee as { name: string }).name, alice.name);
     await shot("issue-detail.png");
+  });
+
+  test("the detail view's actions: assign by searching, Assign to me, a transition with a comment", async () => {
+    const key = workKey;
+    assert.ok(key);
+    const detail = visibleWebview(page);
+    const assignee = detail.locator('dd[data-field="assignee"]');
+    // The names typed go to Jira's assignable-user search; a click assigns.
+    await detail.getByLabel("Assign to someone else").fill("bob");
+    const bob = detail.locator(".user-results button", { hasText: "(bob)" });
+    await bob.waitFor({ timeout: 30_000 });
+    await bob.click();
+    await assignee.filter({ hasNotText: alice.displayName }).waitFor({ timeout: 30_000 });
+    assert.equal(((await sim.issue(alice.pat, key, "assignee")).assignee as { name: string }).name, "bob");
+    await detail.getByRole("button", { name: "Assign to me", exact: true }).click();
+    await assignee.filter({ hasText: alice.displayName }).waitFor({ timeout: 30_000 });
+
+    // Back to To Do, saying why: the comment goes with the transition.
+    await detail.getByLabel("Comment with the transition (optional)").fill("Back to the queue");
+    await detail.getByRole("button", { name: /→ To Do$/ }).click();
+    await detail.locator('dd[data-field="status"]', { hasText: "To Do" }).waitFor({ timeout: 30_000 });
+    await detail.locator(".comment .plain-text", { hasText: "Back to the queue" }).waitFor();
+    const after = await sim.issue(alice.pat, key, "status");
+    assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "new");
   });
 
   test("Create Issue: the Bug form with its required Severity, Jira's error beside its field, then created and opened", async () => {

@@ -53,7 +53,7 @@ async function switchToBranch(result: StartWorkResult): Promise<void> {
     }
     if (plan.askFirst) {
       const choice = await vscode.window.showWarningMessage(
-        `${folderName(repository)} has uncommitted changes. Switch to branch ${branchName} anyway? They go along to it.`,
+        `Uncommitted changes in ${folderName(repository)}: switch to branch ${branchName} anyway? They go along to it.`,
         { modal: true },
         "Switch",
       );
