@@ -388,6 +388,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     const after = await sim.issue(alice.pat, key, "status,assignee");
     assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "indeterminate");
     assert.equal((after.assignee as { name: string }).name, alice.name);
+    await detail.locator("h1").scrollIntoViewIfNeeded(); // the picture starts at the title
     await shot("issue-detail.png");
   });
 

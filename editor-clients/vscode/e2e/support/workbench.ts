@@ -10,11 +10,20 @@ export async function openWorkbench(page: Page, url: string, folder: string): Pr
 
 /** F1, the command's title, Enter: as a person runs a command. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible" });
+    try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      break;
+    } catch (error) {
+      // The palette closed under us (a webview panel took the focus as it came
+      // forward): open it again, as a person would.
+      if (attempt >= 3) throw error;
+    }
+  }
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
   await row.waitFor({ state: "visible", timeout: 15_000 });
   await page.keyboard.press("Enter");
