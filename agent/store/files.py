@@ -10,8 +10,9 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from agent import testing_hooks
 from agent.errors import StorageError
@@ -32,6 +33,20 @@ def ensure_private_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a whole file or nothing: temp file in the same dir, fsync, rename."""
+    _atomic(path, lambda handle: handle.write(data), mode, hooked=True)
+
+
+def atomic_write_stream(
+    path: Path, write_body: Callable[[BinaryIO], object], mode: int = 0o600
+) -> None:
+    """`atomic_write` of what `write_body` writes to the file piece by piece, so that a
+    large file (a kept fetch result) is never one string in memory. Its writes are not
+    counted by the storage test hooks: those number the writes of configuration and
+    secrets."""
+    _atomic(path, write_body, mode, hooked=False)
+
+
+def _atomic(path: Path, write_body: Callable[[BinaryIO], object], mode: int, hooked: bool) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(
@@ -40,10 +55,11 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write_body(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        testing_hooks.storage_write("beforeRename")
+        if hooked:
+            testing_hooks.storage_write("beforeRename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -55,7 +71,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-    testing_hooks.storage_write("afterWrite")
+    if hooked:
+        testing_hooks.storage_write("afterWrite")
 
 
 def remove_stale_temp_files(directory: Path) -> list[Path]:
