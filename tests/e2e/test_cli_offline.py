@@ -43,7 +43,7 @@ def test_the_terminal_shows_the_kept_list_with_its_age_when_the_server_is_away(
     assert "Offline: showing the list" in as_json.stderr
 
     refused = issuebridge(home, "issues", "--fresh")
-    assert refused.returncode != 0
+    assert refused.returncode == 1
     assert "error: Could not connect to 127.0.0.1" in refused.stderr
     assert not listed(refused.stdout)
 
