@@ -40,13 +40,20 @@ def atomic_write_stream(
     path: Path, write_body: Callable[[BinaryIO], object], mode: int = 0o600
 ) -> None:
     """`atomic_write` of what `write_body` writes to the file piece by piece, so that a
-    large file (a kept fetch result) is never one string in memory. Its writes are not
-    counted by the storage test hooks: those number the writes of configuration and
-    secrets."""
-    _atomic(path, write_body, mode, hooked=False)
+    large file (a kept fetch result) is never one string in memory. For caches: still
+    whole or not at all for every reader, but not synced to the disk (after a power cut
+    the file may be empty, and a cache ignores it), and its writes are not counted by
+    the storage test hooks, which number the writes of configuration and secrets."""
+    _atomic(path, write_body, mode, hooked=False, durable=False)
 
 
-def _atomic(path: Path, write_body: Callable[[BinaryIO], object], mode: int, hooked: bool) -> None:
+def _atomic(
+    path: Path,
+    write_body: Callable[[BinaryIO], object],
+    mode: int,
+    hooked: bool,
+    durable: bool = True,
+) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(
@@ -57,7 +64,8 @@ def _atomic(path: Path, write_body: Callable[[BinaryIO], object], mode: int, hoo
         with os.fdopen(fd, "wb") as handle:
             write_body(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if hooked:
             testing_hooks.storage_write("beforeRename")
         os.replace(tmp, path)
@@ -65,6 +73,8 @@ def _atomic(path: Path, write_body: Callable[[BinaryIO], object], mode: int, hoo
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
