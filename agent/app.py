@@ -12,6 +12,7 @@ from agent.providers.registry import ProviderRegistry, discover
 from agent.services import create, issues, keys, providers, work
 from agent.services.authorize import Authorizations
 from agent.services.instances import Instances
+from agent.services.offline import Offline
 from agent.services.team import Team
 from agent.settings import Settings, parse_options
 from protocol import methods
@@ -37,6 +38,7 @@ class Agent:
             on_corrupt=self.client.show_error,
         )
         self.team = Team(self.instances)
+        self.offline = Offline(lambda: self.settings.storage_dir)
         self.authorizations = Authorizations(
             self.registry, self.instances, self.client, lambda: self.settings
         )
@@ -101,6 +103,8 @@ class Agent:
     async def disconnect(self, params: t.DisconnectParams) -> t.EmptyResult:
         self.authorizations.forget(params.instance_id)
         await self.instances.disconnect(params.instance_id, params.forget)
+        if params.forget:
+            await self.offline.forget(params.instance_id)
         return t.EmptyResult()
 
     async def generate_key(self, params: t.KeysGenerateParams) -> t.KeysGenerateResult:
@@ -108,7 +112,7 @@ class Agent:
 
     async def fetch_issues(self, params: t.IssuesFetchParams) -> WireJson:
         with about_instance(params.instance_id):
-            return await issues.fetch(self.instances, self.client, params)
+            return await issues.fetch(self.instances, self.offline, self.client, params)
 
     async def get_issue(self, params: t.IssueKeyParams) -> t.IssueDetailResult:
         with about_instance(params.instance_id):

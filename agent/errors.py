@@ -59,7 +59,20 @@ class NotConnected(AgentError):
 
 
 class Unreachable(AgentError):
+    """The server could not be reached. `offline`: the failure is one that passes by
+    itself (no answer, a connection refused or cut, a host name that resolves only on
+    the VPN), so a result kept from before may stand in; not a TLS failure or a wrong
+    scheme, which someone has to fix. By default: every `retry` failure that is not TLS."""
+
     kind = ErrorKind.UNREACHABLE
+
+    def __init__(self, message: str, *, offline: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.offline = (
+            offline
+            if offline is not None
+            else not self.data.get("tls") and self.data.get("action") == "retry"
+        )
 
 
 class RemoteError(AgentError):

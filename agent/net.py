@@ -187,6 +187,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
             f"The host name {host} could not be resolved.",
             hint="Check the base URL for typos, and your network or VPN.",
             action="configure",
+            offline=True,  # a name that resolves only on the VPN: offline until it is back
         )
     if isinstance(exc, httpx.ConnectError):
         return Unreachable(

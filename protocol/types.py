@@ -350,12 +350,14 @@ class IssuesFetchParams:
 @attrs.frozen
 class IssuesFetchResult:
     """`stale` is true when the server was unreachable and this is the last result kept
-    on disk, fetched at `fetchedAt` (ISO 8601)."""
+    on disk, fetched at `fetchedAt` (ISO 8601, UTC); `staleReason` is then the message
+    of the failure (e.g. "Could not connect to jira.example.com:443: …")."""
 
     issues: list[Issue]
     total: int
     stale: bool | None = None
     fetched_at: str | None = None
+    stale_reason: str | None = None
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent.cli import render
+from agent.cli import render, stale
 from agent.cli.connection import AgentConnection
 from agent.cli.instances import choose_instance, normalised
 from agent.cli.output import CliError, Output
@@ -108,19 +108,29 @@ async def issues(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
     instance = await choose_instance(agent, args.instance, out)
     result = await fetch_with_progress(
-        agent, instance["instanceId"], args.jql, args.limit, show=not out.json
+        agent, instance["instanceId"], args.jql, args.limit, show=not out.json, fresh=args.fresh
     )
+    offline = stale.note(result)
+    if offline:  # on stderr, before the list: stdout stays the list (or the JSON) alone
+        print(offline, file=sys.stderr, flush=True)
     if not out.result(result):
         render.issues_table(result["issues"], result["total"])
     return 0
 
 
 async def fetch_with_progress(
-    agent: AgentConnection, instance_id: str, jql: str | None, limit: int, show: bool = True
+    agent: AgentConnection,
+    instance_id: str,
+    jql: str | None,
+    limit: int,
+    show: bool = True,
+    fresh: bool = False,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"instanceId": instance_id, "limit": limit}
     if jql is not None:
         params["jql"] = jql
+    if fresh:
+        params["fresh"] = True
     if not show:
         return dict(await agent.request("issuebridge/issues/fetch", params))
     bar = ProgressBar(f"cli-{uuid.uuid4()}")

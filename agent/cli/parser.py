@@ -176,7 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     issues = command(
         "issues",
         "list issues (yours and open, or a JQL query)",
-        description="List every matching issue (all pages), newest update first by default.",
+        description="List every matching issue (all pages), newest update first by default. "
+        "When the server cannot be reached, the last list of the same query is shown, with "
+        "a line on stderr saying how old it is.",
     )
     issues.add_argument("--instance", help=INSTANCE_HELP)
     issues.add_argument(
@@ -186,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issues.add_argument(
         "--limit", type=_limit, default=1000, help="at most this many (1-10000, default 1000)"
+    )
+    issues.add_argument(
+        "--fresh",
+        action="store_true",
+        help="only a list fetched now: when the server cannot be reached, fail instead of "
+        "showing the last list kept",
     )
     issues.set_defaults(run=cli_commands.issues)
 

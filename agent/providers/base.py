@@ -104,6 +104,22 @@ class TrackerSession(abc.ABC):
     @abc.abstractmethod
     async def aclose(self) -> None: ...
 
+    # --- projects and creating issues (a tracker that lacks one says so) -------
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        """The projects the user can see; cached, `refresh` reads them again."""
+        raise unsupported("listing projects")
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        """The issue types of a project and the create fields of one (id or name)."""
+        raise unsupported("creating issues")
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        """Create an issue from a create form's values, by field name."""
+        raise unsupported("creating issues")
+
     # --- working on one issue (a tracker that lacks one says so) ----------------
 
     async def get_issue(self, key: str) -> IssueDetail:
@@ -131,22 +147,6 @@ class TrackerSession(abc.ABC):
 
     async def current_user(self) -> User:
         raise unsupported("naming the connected user")
-
-    # Working on issues: a tracker that lacks an operation says so.
-
-    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
-        """The projects the user can see; cached, `refresh` reads them again."""
-        raise UnsupportedServer("This tracker does not list projects.")
-
-    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
-        """The issue types of a project and the create fields of one (id or name)."""
-        raise UnsupportedServer("This tracker does not create issues.")
-
-    async def create_issue(
-        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
-    ) -> Issue:
-        """Create an issue from a create form's values, by field name."""
-        raise UnsupportedServer("This tracker does not create issues.")
 
 
 def unsupported(what: str) -> UnsupportedServer:

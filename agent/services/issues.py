@@ -1,12 +1,14 @@
-"""`issuebridge/issues/fetch`: every matching issue, with progress."""
+"""`issuebridge/issues/fetch`: every matching issue, with progress; the last result
+when the server is away (`agent.services.offline`)."""
 
 import asyncio
 import gc
 import logging
 
 from agent.client import EditorClient
-from agent.errors import AuthenticationFailed
+from agent.errors import AuthenticationFailed, Unreachable
 from agent.services.instances import Instances
+from agent.services.offline import Offline
 from protocol.converter import WireJson
 from protocol.types import IssuesFetchParams
 
@@ -19,9 +21,12 @@ LARGE_FETCH = 1000
 RELEASE_DELAY_SECONDS = 0.2
 
 
-async def fetch(instances: Instances, client: EditorClient, params: IssuesFetchParams) -> WireJson:
+async def fetch(
+    instances: Instances, offline: Offline, client: EditorClient, params: IssuesFetchParams
+) -> WireJson:
     """The result in wire form (`IssuesFetchResult`), built without attrs objects."""
     stored, session = await instances.session(params.instance_id)
+    user = stored.user.name if stored.user else None
     title = f"Fetching issues from {stored.base_url}"
     with client.progress(params.work_done_token, title) as progress:
 
@@ -34,9 +39,21 @@ async def fetch(instances: Instances, client: EditorClient, params: IssuesFetchP
         except AuthenticationFailed as exc:
             await instances.mark_failed(params.instance_id, exc, stored)
             raise
-    if len(result.issues) >= LARGE_FETCH:
+        except Unreachable as exc:
+            if params.fresh or not exc.offline:
+                raise
+            kept = await offline.stand_in(
+                params.instance_id, stored.base_url, user, params.jql, params.limit, exc
+            )
+            if kept is None:
+                raise
+            answer = kept
+        else:
+            await offline.keep(params.instance_id, user, params.jql, result.issues, result.total)
+            answer = WireJson(issues=result.issues, total=result.total)
+    if len(answer["issues"]) >= LARGE_FETCH:
         asyncio.get_running_loop().call_later(RELEASE_DELAY_SECONDS, release_memory)
-    return WireJson(issues=result.issues, total=result.total)
+    return answer
 
 
 def release_memory() -> None:

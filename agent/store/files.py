@@ -10,8 +10,9 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from agent import testing_hooks
 from agent.errors import StorageError
@@ -32,6 +33,27 @@ def ensure_private_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a whole file or nothing: temp file in the same dir, fsync, rename."""
+    _atomic(path, lambda handle: handle.write(data), mode, hooked=True)
+
+
+def atomic_write_stream(
+    path: Path, write_body: Callable[[BinaryIO], object], mode: int = 0o600
+) -> None:
+    """`atomic_write` of what `write_body` writes to the file piece by piece, so that a
+    large file (a kept fetch result) is never one string in memory. For caches: still
+    whole or not at all for every reader, but not synced to the disk (after a power cut
+    the file may be empty, and a cache ignores it), and its writes are not counted by
+    the storage test hooks, which number the writes of configuration and secrets."""
+    _atomic(path, write_body, mode, hooked=False, durable=False)
+
+
+def _atomic(
+    path: Path,
+    write_body: Callable[[BinaryIO], object],
+    mode: int,
+    hooked: bool,
+    durable: bool = True,
+) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(
@@ -40,22 +62,27 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write_body(handle)
             handle.flush()
-            os.fsync(handle.fileno())
-        testing_hooks.storage_write("beforeRename")
+            if durable:
+                os.fsync(handle.fileno())
+        if hooked:
+            testing_hooks.storage_write("beforeRename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-    testing_hooks.storage_write("afterWrite")
+    if hooked:
+        testing_hooks.storage_write("afterWrite")
 
 
 def remove_stale_temp_files(directory: Path) -> list[Path]:

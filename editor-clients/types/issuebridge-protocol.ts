@@ -246,12 +246,13 @@ export interface IssuesFetchParams {
   workDoneToken?: ProgressToken;
 }
 
-/** `stale` is true when the server was unreachable and this is the last result kept on disk, fetched at `fetchedAt` (ISO 8601). */
+/** `stale` is true when the server was unreachable and this is the last result kept on disk, fetched at `fetchedAt` (ISO 8601, UTC); `staleReason` is then the message of the failure (e.g. "Could not connect to jira.example.com:443: …"). */
 export interface IssuesFetchResult {
   issues: Issue[];
   total: number;
   stale?: boolean;
   fetchedAt?: string;
+  staleReason?: string;
 }
 
 /** The projects of an instance; cached per instance, `refresh` reads them again. */

@@ -23,13 +23,14 @@ await build({
   format: "cjs",
   external: ["vscode"],
 });
-await build({
-  ...common,
-  entryPoints: ["src/webview/main.ts"],
-  outfile: "dist/webview/main.js",
-  platform: "browser",
-  format: "iife",
-});
+// One script per webview: Integrations, an issue's details, the create form.
+for (const [entry, out] of [
+  ["src/webview/main.ts", "main.js"],
+  ["src/webview/detail/main.ts", "detail.js"],
+  ["src/webview/create/main.ts", "create.js"],
+]) {
+  await build({ ...common, entryPoints: [entry], outfile: `dist/webview/${out}`, platform: "browser", format: "iife" });
+}
 await mkdir("dist/webview", { recursive: true });
 await copyFile("src/webview/styles.css", "dist/webview/styles.css");
 

@@ -79,6 +79,12 @@ class AdminApi:
             if key == ("PUT", "/faults"):
                 self.set_faults(body)
                 return json_response(200, self.state())
+            if key == ("PUT", "/network"):
+                down = body.get("down")
+                if not isinstance(down, bool):
+                    raise ValueError('"down" must be true or false')
+                self.sim.faults.network_down = down
+                return json_response(200, self.state())
             if key == ("DELETE", "/faults"):
                 self.sim.faults.clear()
                 return no_content()
@@ -130,6 +136,7 @@ class AdminApi:
             "faults": {
                 "latencyMs": int(self.sim.faults.latency_seconds * 1000),
                 "pending": self.sim.faults.pending(),
+                "networkDown": self.sim.faults.network_down,
             },
             "edits": self.sim.rest.edits.pending(),
         }

@@ -2,7 +2,8 @@
 
 Each injection is armed for N requests (one by default) and may be limited to paths
 containing a substring, so a test can break e.g. only the search calls. Latency applies
-to every request. Admin (``/_sim/``) requests are never affected.
+to every request, and so does `network_down` while it is set. Admin (``/_sim/``)
+requests are never affected.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Faults:
         self._queue: list[Injection] = []
         self.latency_seconds: float = 0.0
         self.rate_limit_capacity = 20
+        # While set, every request (not admin ones) loses its connection unanswered,
+        # as behind a VPN that dropped; see also `JiraSimulator.drop_network`.
+        self.network_down = False
 
     def _arm(self, injection: Injection) -> None:
         with self._lock:
@@ -75,6 +79,7 @@ class Faults:
         with self._lock:
             self._queue.clear()
         self.latency_seconds = 0.0
+        self.network_down = False
 
     def pending(self) -> list[dict[str, object]]:
         with self._lock:
@@ -101,6 +106,8 @@ class Faults:
         return None
 
     def outcome(self, path: str) -> Outcome:
+        if self.network_down:
+            return Outcome(Response(0, drop=True))
         injection = self.take(path)
         if injection is None:
             return Outcome()

@@ -191,9 +191,11 @@ class JiraSimulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = _Server(self, self.config.port)
+        # Once started, the simulator keeps its port: a restart (`restore_network`)
+        # listens where the clients already point.
+        server = _bind(self, self.config.port or self.port)
         if self.config.https:
-            self._tls = tls.generate()
+            self._tls = self._tls or tls.generate()
             server.socket = self._tls.server_context().wrap_socket(
                 server.socket, server_side=True, do_handshake_on_connect=False
             )
@@ -209,6 +211,15 @@ class JiraSimulator:
         return self
 
     def stop(self) -> None:
+        self.drop_network()
+        if self._tls is not None:
+            self._tls.cleanup()
+            self._tls = None
+
+    def drop_network(self) -> None:
+        """Stop listening and cut every open connection, as when the VPN drops: clients
+        get "connection refused" until `restore_network`. Everything the simulator
+        holds (issues, tokens, the TLS certificate, the port) stays for then."""
         server, thread = self._server, self._thread
         if server is None:
             return
@@ -226,8 +237,14 @@ class JiraSimulator:
             thread.join(timeout=10)
         self._server = None
         self._thread = None
-        if self._tls is not None:
-            self._tls.cleanup()
+
+    def restore_network(self) -> None:
+        """Listen again on the same port after `drop_network`."""
+        self.start()
+
+    @property
+    def network_up(self) -> bool:
+        return self._server is not None
 
     def __enter__(self) -> JiraSimulator:
         return self.start()
@@ -436,6 +453,20 @@ class JiraSimulator:
         if auth.user is not None:
             response.headers.append(("X-ASESSIONID", secrets.token_hex(4)))
         return response
+
+
+def _bind(simulator: JiraSimulator, port: int) -> _Server:
+    """A server on `port`. After a restart on a fixed port, a socket of the old one may
+    hold the port for a moment more: try again briefly before giving up."""
+    attempts = 50 if port else 1
+    for attempt in range(attempts):
+        try:
+            return _Server(simulator, port)
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")
 
 
 def _tomcat_404(path: str) -> Response:

@@ -58,6 +58,19 @@ class JiraSession(TrackerSession):
             await self.aclose()
         return result
 
+    # --- projects and creating issues (agent.providers.jira_server.create) -----
+
+    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
+        return await self._projects.projects(self.api, refresh)
+
+    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
+        return await self._create.form(self.api, project_key, issue_type)
+
+    async def create_issue(
+        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
+    ) -> Issue:
+        return await self._create.create(self.api, project_key, issue_type, fields)
+
     # --- one issue (agent.providers.jira_server.work) ---------------------------
 
     async def get_issue(self, key: str) -> IssueDetail:
@@ -80,17 +93,6 @@ class JiraSession(TrackerSession):
 
     async def current_user(self) -> User:
         return await work.current_user(self.api)
-
-    async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
-        return await self._projects.projects(self.api, refresh)
-
-    async def create_form(self, project_key: str, issue_type: str | None) -> CreateFormResult:
-        return await self._create.form(self.api, project_key, issue_type)
-
-    async def create_issue(
-        self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
-    ) -> Issue:
-        return await self._create.create(self.api, project_key, issue_type, fields)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

@@ -4,7 +4,8 @@
 // CODE_SERVER_BIN. Screenshots go to $SCREENSHOT_DIR (ci.sh: .e2e/screenshots, gitignored;
 // docs/images/ holds the copies the README shows).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
@@ -13,7 +14,18 @@ import { AgentClient } from "./support/agentClient";
 import { CodeServer, installExtension, isolatedEnv, makeDirs, writeSettings, type CodeServerDirs } from "./support/codeServer";
 import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
 import { Simulator, type SimUser } from "./support/simulator";
-import { integrationsPanel, openWorkbench, runCommand, showIssuesView, statusBarItem, treeRow } from "./support/workbench";
+import {
+  dialogButton,
+  foldInstances,
+  integrationsPanel,
+  notification,
+  openWorkbench,
+  runCommand,
+  showIssuesView,
+  statusBarItem,
+  treeRow,
+  visibleWebview,
+} from "./support/workbench";
 
 const python = requiredEnv("ISSUEBRIDGE_PYTHON");
 const codeServerBin = requiredEnv("CODE_SERVER_BIN");
@@ -68,6 +80,34 @@ function findFiles(dir: string, name: string): string[] {
 }
 
 const UNRESOLVED_MINE = "assignee = currentUser() AND resolution = Unresolved";
+const BRANCH_TEMPLATE = "feature/{key}-{summary}";
+
+/** git in the e2e workspace (a repository with one commit, made in `before`). */
+function git(...args: string[]): string {
+  return execFileSync("git", ["-C", dirs.workspace, ...args], { encoding: "utf8" }).trim();
+}
+
+/** Sets (or, with "", clears) the one instance's JQL filter, as a person does. */
+async function setJqlFilter(jql: string): Promise<void> {
+  await runCommand(page, "issuebridge: Filter with JQL…");
+  const input = page.locator(".quick-input-widget input");
+  await input.fill(jql);
+  await page.keyboard.press("Enter");
+}
+
+/** Picks `label` in the quick pick that is open, once `waitFor` (an item only it has) is listed. */
+async function pickInQuickPick(waitFor: string, label: string): Promise<void> {
+  const rows = page.locator(".quick-input-widget .quick-input-list .monaco-list-row");
+  await rows.filter({ hasText: waitFor }).first().waitFor({ timeout: 30_000 });
+  await page.locator(".quick-input-widget input").fill(label);
+  await rows.filter({ hasText: label }).first().waitFor();
+  await page.keyboard.press("Enter");
+}
+
+/** Waits until the editor tab on screen is the one titled `title`. */
+async function activeTab(title: string | RegExp): Promise<void> {
+  await page.locator(".tabs-container .tab.active", { hasText: title }).waitFor({ timeout: 30_000 });
+}
 
 let dirs: CodeServerDirs;
 let sim: Simulator;
@@ -78,6 +118,8 @@ let chromiumServer: BrowserServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** The issue the detail and Start Work steps work on. */
+let workKey: string | undefined;
 /** What the agent itself answers to a wrong token: the panel must show exactly this. */
 let wrongTokenError: { message: string; hint?: string };
 
@@ -89,6 +131,11 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     dirs = makeDirs(workRoot);
+    // The workspace is a git repository with a commit: Start Work makes its branch there.
+    writeFileSync(path.join(dirs.workspace, "README.md"), "# e2e workspace\n");
+    git("init", "-q", "-b", "main");
+    git("add", "README.md");
+    git("-c", "user.name=issuebridge e2e", "-c", "user.email=e2e@example.invalid", "commit", "-q", "-m", "Initial commit");
     sim = await Simulator.start(python, dirs.logs, "jira-sim");
     alice = await sim.user("alice");
 
@@ -111,6 +158,8 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       ...(agentMode === "setting" ? { "issuebridge.agent.pythonPath": python } : {}),
       "issuebridge.storageDir": path.join(dirs.root, "agent-storage"),
       "issuebridge.agent.logLevel": "debug",
+      "issuebridge.issues.branchTemplate": BRANCH_TEMPLATE,
+      "git.autofetch": false,
     });
     await installExtension(codeServerBin, dirs, vsix);
     server = await CodeServer.start(codeServerBin, dirs);
@@ -285,6 +334,159 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });
   });
 
+  test("an issue's details: clicked in the Issues view, its text shown as text, a comment added", async () => {
+    const key = (await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = new ORDER BY updated DESC`)).keys[0];
+    assert.ok(key, "alice has an issue to do");
+    workKey = key;
+    const fields = await sim.issue(alice.pat, key, "summary,status");
+    const view = await showIssuesView(page);
+    // One row in the (virtual) list: the filter brings the issue into view wherever it sorts.
+    await setJqlFilter(`key = ${key}`);
+    const row = treeRow(view, new RegExp(`^${key}\\b`)).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await activeTab(key);
+    const detail = visibleWebview(page);
+    await detail.getByRole("heading", { level: 1, name: String(fields.summary) }).waitFor({ timeout: 30_000 });
+    assert.equal(await detail.locator('[data-field="key"]').textContent(), key);
+    assert.equal(await detail.locator('dd[data-field="status"]').textContent(), (fields.status as { name: string }).name);
+    assert.equal(await detail.locator('dd[data-field="assignee"]').textContent(), alice.displayName);
+
+    // A comment with markup in it: read back from Jira and shown as the text it is.
+    const body = "Looked at it from VS Code: <b>not bold</b> & <img src=x>";
+    await detail.getByLabel("Add a comment").fill(body);
+    await detail.getByRole("button", { name: "Add Comment", exact: true }).click();
+    const comment = detail.locator(".comment .plain-text", { hasText: "Looked at it from VS Code" });
+    await comment.waitFor({ timeout: 30_000 });
+    assert.equal(await comment.textContent(), body);
+    assert.equal(await detail.locator(".comment b, .comment img").count(), 0, "nothing from Jira becomes markup");
+    assert.equal(await detail.getByLabel("Add a comment").inputValue(), "", "the box is emptied once the comment is in");
+  });
+
+  test("Start Work in the detail view: asked first (uncommitted changes), then on the new branch in the workspace's repository", async () => {
+    const key = workKey;
+    assert.ok(key);
+    const detail = visibleWebview(page);
+    const statusBefore = (await detail.locator('dd[data-field="status"]').textContent()) ?? "";
+    assert.equal(git("branch", "--show-current"), "main");
+    writeFileSync(path.join(dirs.workspace, "README.md"), "# e2e workspace\nwork in progress\n"); // uncommitted
+
+    await detail.getByRole("button", { name: "Start Work", exact: true }).click();
+    const dialog = page.locator(".monaco-dialog-box", { hasText: "Uncommitted changes in workspace" });
+    await dialog.waitFor({ timeout: 60_000 });
+    await shot("start-work-uncommitted.png");
+    await dialogButton(page, "Switch").click();
+    const done = notification(page, /on branch feature\//).first();
+    await done.waitFor({ timeout: 60_000 });
+    const branch = git("branch", "--show-current");
+    assert.match(branch, new RegExp(`^feature/${key}-`, "i"), "the branch follows issuebridge.issues.branchTemplate");
+    assert.ok(((await done.textContent()) ?? "").includes(branch), "the notification names the branch git is on");
+    assert.match(git("status", "--porcelain"), /README\.md/, "the uncommitted change went along");
+
+    // The agent moved the issue to in progress; the view shows the issue as read again.
+    await detail.locator('dd[data-field="status"]').filter({ hasNotText: statusBefore }).waitFor({ timeout: 30_000 });
+    const after = await sim.issue(alice.pat, key, "status,assignee");
+    assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "indeterminate");
+    assert.equal((after.assignee as { name: string }).name, alice.name);
+    await detail.locator("h1").scrollIntoViewIfNeeded(); // the picture starts at the title
+    await shot("issue-detail.png");
+  });
+
+  test("the detail view's actions: assign by searching, Assign to me, a transition with a comment", async () => {
+    const key = workKey;
+    assert.ok(key);
+    const detail = visibleWebview(page);
+    const assignee = detail.locator('dd[data-field="assignee"]');
+    // The names typed go to Jira's assignable-user search; a click assigns.
+    await detail.getByLabel("Assign to someone else").fill("bob");
+    const bob = detail.locator(".user-results button", { hasText: "(bob)" });
+    await bob.waitFor({ timeout: 30_000 });
+    await bob.click();
+    await assignee.filter({ hasNotText: alice.displayName }).waitFor({ timeout: 30_000 });
+    assert.equal(((await sim.issue(alice.pat, key, "assignee")).assignee as { name: string }).name, "bob");
+    await detail.getByRole("button", { name: "Assign to me", exact: true }).click();
+    await assignee.filter({ hasText: alice.displayName }).waitFor({ timeout: 30_000 });
+
+    // Back to To Do, saying why: the comment goes with the transition.
+    await detail.getByLabel("Comment with the transition (optional)").fill("Back to the queue");
+    await detail.getByRole("button", { name: /→ To Do$/ }).click();
+    await detail.locator('dd[data-field="status"]', { hasText: "To Do" }).waitFor({ timeout: 30_000 });
+    await detail.locator(".comment .plain-text", { hasText: "Back to the queue" }).waitFor();
+    const after = await sim.issue(alice.pat, key, "status");
+    assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "new");
+  });
+
+  test("Create Issue: the Bug form with its required Severity, Jira's error beside its field, then created and opened", async () => {
+    await runCommand(page, "issuebridge: Create Issue…");
+    await pickInQuickPick("IssueBridge", "ISB");
+    await pickInQuickPick("Improvement", "Bug");
+    await activeTab("New Bug in ISB");
+    const form = visibleWebview(page);
+    const severity = form.locator('.field[data-field="customfield_10010"]');
+    await severity.waitFor({ timeout: 30_000 });
+    assert.equal(await severity.locator(".required").count(), 1, "Severity is marked required");
+    const select = severity.locator("select");
+    const options = await select.locator("option").allTextContents();
+    assert.ok(options.length >= 3, `Severity offers Jira's allowed values: ${JSON.stringify(options)}`);
+
+    const summary = "Created from VS Code";
+    const description = "<b>not bold</b> & <script>alert(1)</script>";
+    await form.locator("#field-summary").fill(summary);
+    await form.locator("#field-description").fill(description);
+    // Without Severity: refused in the form, before anything is sent.
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    await severity.locator(".field-error", { hasText: "Severity is required." }).waitFor();
+
+    // An assignee Jira does not know: Jira's own words, beside the field.
+    await select.selectOption({ index: 1 });
+    const severityId = await select.inputValue();
+    await form.locator("#field-assignee").fill("nobody-here");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    const assigneeError = form.locator('.field[data-field="assignee"] .field-error .error');
+    await assigneeError.waitFor({ timeout: 30_000 });
+    assert.match((await assigneeError.textContent()) ?? "", /nobody-here/);
+    assert.equal(await severity.locator(".field-error").isVisible(), false, "Severity's old error is gone");
+    await shot("create-issue-form.png");
+
+    await form.locator("#field-assignee").fill("");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    const created = form.locator('[data-field="created-key"]');
+    await created.waitFor({ timeout: 30_000 });
+    const newKey = ((await created.textContent()) ?? "").trim();
+    assert.match(newKey, /^ISB-\d+$/);
+    const stored = await sim.issue(alice.pat, newKey, "summary,description,customfield_10010");
+    assert.equal(stored.summary, summary);
+    assert.equal(stored.description, description);
+    assert.equal((stored.customfield_10010 as { id: string }).id, severityId);
+
+    // Open: the new issue's details, its description as the text it is.
+    await form.getByRole("button", { name: "Open", exact: true }).click();
+    await activeTab(newKey);
+    const detail = visibleWebview(page);
+    await detail.getByRole("heading", { level: 1, name: summary }).waitFor({ timeout: 30_000 });
+    assert.equal(await detail.locator('[data-field="description"]').textContent(), description);
+    assert.equal(await detail.locator('[data-field="description"] b, [data-field="description"] script').count(), 0);
+  });
+
+  test("offline: the list says so with its age, and a Refresh after the server is back is fresh", async () => {
+    await runCommand(page, "View: Close All Editors");
+    await setJqlFilter("");
+    const view = await showIssuesView(page);
+    const host = sim.baseUrl.replace(/^http:\/\//, "");
+    const instanceRow = treeRow(view, host).first();
+    await instanceRow.filter({ hasText: /\d{3} issues$/ }).waitFor({ timeout: 30_000 });
+    await sim.admin("PUT", "network", { down: true });
+    try {
+      await runCommand(page, "issuebridge: Refresh Issues");
+      await instanceRow.filter({ hasText: /\d{3} issues · offline · fetched (just now|1 min ago)/ }).waitFor({ timeout: 60_000 });
+      await shot("issues-view-offline.png");
+    } finally {
+      await sim.admin("PUT", "network", { down: false });
+    }
+    await runCommand(page, "issuebridge: Refresh Issues");
+    await instanceRow.filter({ hasText: /\d{3} issues$/ }).waitFor({ timeout: 60_000 });
+  });
+
   test("Connecting again clears the old error in the Issues view, without Refresh", async () => {
     // Jira fails one search (a proxy's 502): the view shows the error, the instance stays connected.
     await sim.admin("PUT", "faults", { html502: 1, match: "/search" });
@@ -375,9 +577,8 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
     await paste.waitFor({ state: "detached" });
     const view = await showIssuesView(page);
-    // Fold the token instance (169 rows) so the OAuth one is on screen.
-    const firstRow = treeRow(view, sim.baseUrl.replace(/^http:\/\//, "")).first();
-    if ((await firstRow.getAttribute("aria-expanded")) === "true") await firstRow.click();
+    // Fold the instances so that the OAuth one is on screen, wherever it is listed.
+    await foldInstances(view);
     const host = second.baseUrl.replace(/^http:\/\//, "");
     await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
     await card.scrollIntoViewIfNeeded();

@@ -27,6 +27,8 @@ export interface AgentFailure {
   action?: FailureAction;
   /** The file a `repairStorage` action is about. */
   path?: string;
+  /** Per-field messages (`data.fieldErrors`: a create Jira or the agent refused), by field name. */
+  fieldErrors?: Record<string, string>;
   code?: number;
 }
 
@@ -40,6 +42,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isAction(value: unknown): value is FailureAction {
   return typeof value === "string" && (FAILURE_ACTIONS as readonly string[]).includes(value);
+}
+
+function stringEntries(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value) || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 export function toFailure(error: unknown): AgentFailure {
@@ -57,6 +65,8 @@ export function toFailure(error: unknown): AgentFailure {
     if (typeof data.field === "string" && data.field) failure.field = data.field;
     if (isAction(data.action)) failure.action = data.action;
     if (typeof data.path === "string" && data.path) failure.path = data.path;
+    const fieldErrors = stringEntries(data.fieldErrors);
+    if (fieldErrors) failure.fieldErrors = fieldErrors;
     return failure;
   }
   return { message: String(error), kind: "clientError" };

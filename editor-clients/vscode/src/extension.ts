@@ -4,7 +4,11 @@ import * as vscode from "vscode";
 import { AgentConnection } from "./agent/connection";
 import { hasPythonExtension, onDidChangeInterpreter } from "./agent/findPython";
 import { issuesLimit } from "./agent/settings";
+import type { CreateContext } from "./create/createPanel";
+import type { DetailContext } from "./detail/detailPanel";
+import { IssueDetailPanel } from "./detail/detailPanel";
 import { registerIssueCommands } from "./issues/commands";
+import { registerWorkCommands } from "./issues/workCommands";
 import { FoldState } from "./issues/foldState";
 import { IssuesTree, ISSUES_VIEW_ID } from "./issues/issuesTree";
 import { JqlFilters } from "./issues/jqlFilters";
@@ -37,6 +41,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     onConnected: (instanceId) => tree.refresh(instanceId),
   };
 
+  const detailContext: DetailContext = {
+    extensionUri: context.extensionUri,
+    agent: connection,
+    model,
+    onIssueChanged: (instanceId) => tree.refresh(instanceId),
+  };
+  const createContext: CreateContext = {
+    extensionUri: context.extensionUri,
+    agent: connection,
+    onCreated: (instanceId) => tree.refresh(instanceId),
+    openDetails: (instanceId, key) => IssueDetailPanel.show(detailContext, { instanceId, key }),
+  };
+
   context.subscriptions.push(
     log,
     connection,
@@ -52,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     createStatusBar(connection, model),
     ...registerIssueCommands(tree, model, filters),
+    ...registerWorkCommands(connection, model, detailContext, createContext),
     vscode.commands.registerCommand("issuebridge.openIntegrations", () => IntegrationsPanel.show(panelContext)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, IntegrationsPanel.serializer(panelContext)),
     vscode.commands.registerCommand("issuebridge.restartAgent", () => connection.restart()),

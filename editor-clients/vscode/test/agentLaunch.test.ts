@@ -27,6 +27,13 @@ describe("settings", () => {
     assert.deepEqual(agentOptions(reader({ "agent.logLevel": "verbose" })), {});
   });
 
+  test("the branch template goes to the agent as initializationOptions.issues.branchTemplate", () => {
+    assert.deepEqual(agentOptions(reader({ "issues.branchTemplate": " feature/{key}-{summary} " })), {
+      issues: { branchTemplate: "feature/{key}-{summary}" },
+    });
+    assert.deepEqual(agentOptions(reader({ "issues.branchTemplate": "", "issues.limit": 50 })), {});
+  });
+
   test("launch settings and the issues limit", () => {
     assert.deepEqual(launchSettings(reader({ "agent.command": ["issuebridge-agent", "", "--stdio"], "agent.pythonPath": " " })), {
       command: ["issuebridge-agent", "--stdio"],

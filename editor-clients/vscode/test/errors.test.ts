@@ -44,3 +44,13 @@ test("a hint the message already says is not said twice", () => {
   assert.equal(extraHint(failure), undefined);
   assert.equal(describeFailure(failure), "Could not connect. Check the port.");
 });
+
+test("data.fieldErrors comes through as the agent wrote it, by field name", () => {
+  const failure = toFailure({
+    code: -32602,
+    message: "Jira refused the issue: customfield_10100: Severity is required.",
+    data: { kind: "invalidParams", field: "fields.customfield_10100", fieldErrors: { customfield_10100: "Severity is required.", bad: 5 } },
+  });
+  assert.deepEqual(failure.fieldErrors, { customfield_10100: "Severity is required." });
+  assert.equal(toFailure({ code: -32602, message: "x", data: { kind: "invalidParams", fieldErrors: ["a"] } }).fieldErrors, undefined);
+});

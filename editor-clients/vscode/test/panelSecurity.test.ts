@@ -12,7 +12,7 @@ test("the panel's CSP allows only the nonced script and extension resources", ()
 });
 
 test("the shell has one script, carrying the nonce, and no inline code", () => {
-  const html = panelHtml({ cspSource: "https://w", nonce: "abc", scriptUri: "https://w/main.js", styleUri: "https://w/s.css" });
+  const html = panelHtml({ cspSource: "https://w", nonce: "abc", title: "Integrations", scriptUri: "https://w/main.js", styleUri: "https://w/s.css" });
   const scripts = html.match(/<script[^>]*>/g) ?? [];
   assert.equal(scripts.length, 1);
   assert.match(scripts[0]!, /nonce="abc"/);
@@ -50,4 +50,9 @@ test("a pasted code or callback address is checked and trimmed before it goes to
   assert.equal(parseWebviewMessage({ type: "completeAuthorization", requestId: 3, instanceId: "i", verifier: 7 }), undefined);
   assert.equal(parseWebviewMessage({ type: "revealFile", path: "" }), undefined);
   assert.deepEqual(parseWebviewMessage({ type: "dismissSecretFileNote" }), { type: "dismissSecretFileNote" });
+});
+
+test("every webview's title goes into the shell as text", () => {
+  const html = panelHtml({ cspSource: "https://w", nonce: "n", title: "New Bug in <ISB>", scriptUri: "https://w/create.js", styleUri: "https://w/s.css" });
+  assert.match(html, /<title>New Bug in &lt;ISB&gt;<\/title>/);
 });

@@ -57,6 +57,8 @@ export function writeSettings(dirs: CodeServerDirs, settings: Record<string, unk
     "window.commandCenter": false,
     "workbench.secondarySideBar.defaultVisibility": "hidden",
     "workbench.sideBar.location": "left",
+    // View actions (Collapse All, Refresh) shown without hovering.
+    "workbench.view.alwaysShowHeaderActions": true,
     ...settings,
   };
   for (const scope of ["User", "Machine"]) {

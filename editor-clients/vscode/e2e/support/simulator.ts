@@ -66,6 +66,15 @@ export class Simulator {
     return { total: body.total, keys: body.issues.map((issue) => issue.key) };
   }
 
+  /** One issue's fields as Jira answers them to `user`. */
+  async issue(pat: string, key: string, fields: string): Promise<Record<string, unknown>> {
+    const url = new URL(`${this.baseUrl}/rest/api/2/issue/${encodeURIComponent(key)}`);
+    url.searchParams.set("fields", fields);
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${pat}` } });
+    if (!response.ok) throw new Error(`GET issue/${key}: ${response.status}`);
+    return ((await response.json()) as { fields: Record<string, unknown> }).fields;
+  }
+
   stop(): Promise<void> {
     return this.process.stop();
   }

@@ -10,11 +10,20 @@ export async function openWorkbench(page: Page, url: string, folder: string): Pr
 
 /** F1, the command's title, Enter: as a person runs a command. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
+  for (let attempt = 1; ; attempt++) {
+    await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible" });
+    try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      break;
+    } catch (error) {
+      // The palette closed under us (a webview panel took the focus as it came
+      // forward): open it again, as a person would.
+      if (attempt >= 3) throw error;
+    }
+  }
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
   await row.waitFor({ state: "visible", timeout: 15_000 });
   await page.keyboard.press("Enter");
@@ -35,6 +44,24 @@ export function integrationsPanel(page: Page): FrameLocator {
   return page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
 }
 
+/**
+ * The document of the webview panel on screen (issue details, create form).
+ * Several may be open; VS Code hides the ones behind other tabs.
+ */
+export function visibleWebview(page: Page): FrameLocator {
+  return page.locator("iframe.webview.ready").filter({ visible: true }).contentFrame().frameLocator("iframe#active-frame");
+}
+
+/** A modal dialog's button (VS Code's own dialogs, e.g. showWarningMessage with modal: true). */
+export function dialogButton(page: Page, name: string): Locator {
+  return page.locator(".monaco-dialog-box").getByRole("button", { name, exact: true });
+}
+
+/** A notification toast whose message contains `text`. */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator(".notification-list-item", { has: page.locator(".notification-list-item-message", { hasText: text }) });
+}
+
 export async function showIssuesView(page: Page): Promise<Locator> {
   const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /issues/i }) });
   if (!(await view.locator(".monaco-list").isVisible().catch(() => false))) {
@@ -43,6 +70,18 @@ export async function showIssuesView(page: Page): Promise<Locator> {
   await view.locator(".monaco-list").waitFor({ state: "visible", timeout: 30_000 });
   await widenSideBar(page, 560);
   return view;
+}
+
+/**
+ * Folds every instance with the view's Collapse All action: the agent lists
+ * instances in no fixed order, and the list is virtual (an unfolded instance
+ * with many issues hides the ones below it). One click outside the rows: the
+ * list recycles row elements as it changes (an instance's issues arriving), so
+ * a click meant for one row can land on another, e.g. an issue that then opens.
+ */
+export async function foldInstances(view: Locator): Promise<void> {
+  await view.page().locator(".part.sidebar").getByRole("button", { name: "Collapse All" }).click();
+  await view.locator('.monaco-list-row[aria-level="2"]').first().waitFor({ state: "detached", timeout: 30_000 });
 }
 
 export function treeRow(view: Locator, text: string | RegExp): Locator {

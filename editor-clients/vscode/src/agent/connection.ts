@@ -300,7 +300,7 @@ export class AgentConnection implements vscode.Disposable {
       void this.restart();
       return;
     }
-    const affectsAgent = ["storageDir", "http"].some((key) =>
+    const affectsAgent = ["storageDir", "http", "issues.branchTemplate"].some((key) =>
       event.affectsConfiguration(`${CONFIG_SECTION}.${key}`),
     );
     if (affectsAgent && this.client && this.currentStatus.state === "running") {

@@ -51,6 +51,8 @@ export function agentOptions(settings: SettingsReader): InitializationOptions {
     http.timeoutSeconds = timeout;
   }
   if (Object.keys(http).length > 0) options.http = http;
+  const branchTemplate = nonEmptyString(settings.get("issues.branchTemplate"));
+  if (branchTemplate) options.issues = { branchTemplate };
   return options;
 }
 

@@ -16,6 +16,7 @@ import {
   type IssueGroup,
 } from "./grouping";
 import { FetchCache } from "./fetchCache";
+import { staleNote, staleTooltip } from "./staleness";
 import type { FoldState } from "./foldState";
 import type { JqlFilters } from "./jqlFilters";
 
@@ -31,6 +32,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
   private readonly fetched = new FetchCache<IssuesFetchResult, AgentFailure>();
   private readonly emitter = new vscode.EventEmitter<IssuesNode | undefined>();
   private readonly subscriptions: vscode.Disposable[];
+  private ageTicker: ReturnType<typeof setInterval> | undefined;
   readonly onDidChangeTreeData = this.emitter.event;
 
   constructor(
@@ -125,8 +127,23 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
         (error: unknown) => this.fetched.settle(id, ticket, { failure: toFailure(error) }),
       )
       .then((recorded) => {
-        if (recorded) this.emitter.fire(undefined);
+        if (!recorded) return;
+        this.updateAgeTicker();
+        this.emitter.fire(undefined);
       });
+  }
+
+  /** While a list is stale, its age ("fetched 12 min ago") is said again each minute. */
+  private updateAgeTicker(): void {
+    const anyStale = this.model.instances.some((instance) => {
+      const entry = this.fetched.get(instance.instanceId);
+      return entry?.state === "loaded" && entry.result.stale === true;
+    });
+    if (anyStale && !this.ageTicker) this.ageTicker = setInterval(() => this.emitter.fire(undefined), 60_000);
+    if (!anyStale && this.ageTicker) {
+      clearInterval(this.ageTicker);
+      this.ageTicker = undefined;
+    }
   }
 
   getTreeItem(node: IssuesNode): vscode.TreeItem {
@@ -173,7 +190,8 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
         : vscode.TreeItemCollapsibleState.Expanded,
     );
     item.id = instance.instanceId;
-    item.description = instanceDescription(instance, counts, jql);
+    const stale = fetched?.state === "loaded" ? staleNote(fetched.result, new Date()) : undefined;
+    item.description = [instanceDescription(instance, counts, jql), stale].filter(Boolean).join(" · ");
     item.contextValue = jql ? "instance filtered" : "instance";
     item.iconPath = new vscode.ThemeIcon(
       instance.state === "connected" ? "plug" : instance.state === "error" ? "error" : "warning",
@@ -184,11 +202,14 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     if (instance.user) tooltip.appendText(`User: ${instance.user.displayName}\n`);
     if (instance.serverVersion) tooltip.appendText(`Server: ${instance.serverVersion}\n`);
     tooltip.appendText(jql ? `JQL: ${jql}` : "Your unresolved issues (set a JQL filter to change)");
+    const staleWords = fetched?.state === "loaded" ? staleTooltip(fetched.result) : undefined;
+    if (staleWords) tooltip.appendText(`\n\n${staleWords}`);
     item.tooltip = tooltip;
     return item;
   }
 
   dispose(): void {
+    if (this.ageTicker) clearInterval(this.ageTicker);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }
@@ -196,6 +217,8 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
 function issueItem(instanceId: string, issue: Issue): vscode.TreeItem {
   const item = new vscode.TreeItem(`${issue.key} ${issue.title}`, vscode.TreeItemCollapsibleState.None);
   item.id = `${instanceId}/issue/${issue.key}`;
+  const node: IssuesNode = { kind: "issue", instanceId, issue };
+  item.command = { title: "Open Details", command: "issuebridge.openIssueDetails", arguments: [node] };
   item.description = issueDescription(issue);
   item.contextValue = "issue";
   item.iconPath = new vscode.ThemeIcon(issue.type === "Bug" ? "bug" : "issues");

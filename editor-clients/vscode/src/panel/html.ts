@@ -1,4 +1,5 @@
-// The Integrations panel's HTML shell. Everything visible is built by the
+// The HTML shell of every issuebridge webview (Integrations, issue details,
+// create form). Everything visible is built by the
 // bundled script from data; the shell only loads it under a strict content
 // security policy: no inline script or style, no eval, the one script allowed
 // by a fresh nonce, and resources only from the extension's webview folder.
@@ -8,6 +9,8 @@ export interface ShellOptions {
   /** `webview.cspSource`: the origin VS Code serves local resources from. */
   cspSource: string;
   nonce: string;
+  /** The document's title (text, escaped). */
+  title: string;
   scriptUri: string;
   styleUri: string;
 }
@@ -41,7 +44,7 @@ export function panelHtml(options: ShellOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
-<title>Integrations</title>
+<title>${escapeAttribute(options.title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite"><p class="muted">Loading…</p></main>

@@ -8,7 +8,7 @@ import { toFailure } from "../errors";
 import type { ProvidersModel } from "../providersModel";
 import { secretFileNoteKey } from "../secretStorage";
 import { isActionMessage, runAction } from "./actions";
-import { makeNonce, panelHtml } from "./html";
+import { webviewOptions, loadShell } from "./webviewHost";
 import { parseWebviewMessage, type ActionValue, type HostMessage } from "./messages";
 
 export const PANEL_VIEW_TYPE = "issuebridge.integrations";
@@ -23,19 +23,6 @@ export interface PanelContext {
   onConnected(instanceId: string): void;
 }
 
-function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, "dist", "webview");
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    enableForms: false,
-    // The webview may load files from its own folder and nowhere else.
-    localResourceRoots: [webviewRoot(extensionUri)],
-  };
-}
 
 export class IntegrationsPanel implements vscode.Disposable {
   private static current: IntegrationsPanel | undefined;
@@ -78,14 +65,7 @@ export class IntegrationsPanel implements vscode.Disposable {
     private readonly context: PanelContext,
   ) {
     const webview = panel.webview;
-    const root = webviewRoot(context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, "media", "issuebridge.svg");
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, "main.js")).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, "styles.css")).toString(),
-    });
+    loadShell(panel, context.extensionUri, "main.js", "Integrations");
     this.subscriptions.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       context.model.onDidChange(() => this.postState()),

@@ -4,6 +4,7 @@
 import type { AgentStatus } from "../agent/status";
 import type { AgentFailure } from "../errors";
 import type { Instance, KeysGenerateResult, Provider } from "../protocol";
+import { isId, isRequestId, isShape } from "./messageChecks";
 
 /** Host → webview. */
 export type HostMessage =
@@ -43,20 +44,6 @@ export type WebviewMessage =
   | { type: "dismissSecretFileNote" }
   | { type: "restartAgent" }
   | { type: "showLog" };
-
-type Shape = Record<string, unknown>;
-
-function isShape(value: unknown): value is Shape {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isRequestId(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === "string" && value.length > 0 && value.length <= 500;
-}
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   return (

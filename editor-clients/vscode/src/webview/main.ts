@@ -6,6 +6,7 @@ import { ACTION_BUTTON_LABELS, extraHint, type AgentFailure, type FailureAction 
 import type { HostMessage, WebviewMessage } from "../panel/messages";
 import type { Instance, Provider } from "../protocol";
 import { button, h } from "./dom";
+import { failureText } from "./failure";
 import { controlElement, fieldId, keyBoxContent } from "./formControls";
 import {
   collectFields,
@@ -86,14 +87,6 @@ function request(build: (requestId: number) => WebviewMessage, onResult: (messag
   send(build(requestId));
 }
 
-/** The agent's message and, if it adds anything, its hint: each said once. */
-function failureText(failure: AgentFailure): HTMLElement[] {
-  const hint = extraHint(failure);
-  return [
-    h("p", { class: failure.kind === "cancelled" ? "muted" : "error", "data-kind": failure.kind }, failure.message),
-    ...(hint ? [h("p", { class: "hint" }, hint)] : []),
-  ];
-}
 
 /** A button for the error's next step (`data.action`), when this place can take it. */
 function actionButtons(
