@@ -8,9 +8,7 @@ from agent import __version__
 from agent.cli import authorize as cli_authorize
 from agent.cli import commands as cli_commands
 from agent.cli.actions import CA_BUNDLE_ENV
-from agent.cli.parser_work import add_work_commands
-
-INSTANCE_HELP = "the instance's id or base URL (needed when there are several)"
+from agent.cli.parser_work import INSTANCE_HELP, add_work_commands
 
 
 class Parser(argparse.ArgumentParser):

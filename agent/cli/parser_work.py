@@ -7,6 +7,7 @@ from collections.abc import Callable
 from agent.cli import create as cli_create
 from agent.cli import work as cli_work
 
+# The help of every command's --instance (the parser of the other commands uses it too).
 INSTANCE_HELP = "the instance's id or base URL (needed when there are several)"
 AddCommand = Callable[..., argparse.ArgumentParser]
 
