@@ -92,6 +92,8 @@ class Instance:
     error: str | None = None
     # A team instance whose shared key must be unlocked (team/unlock) before authorize.
     needs_unlock: bool = False
+    # TLS verification is off for this instance (its `http.insecureSkipVerify`).
+    insecure: bool = False
 
 
 @attrs.frozen
@@ -215,13 +217,29 @@ class HttpSettings:
     """How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate.
     `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds
     an operation of many requests, such as a fetch of many pages (default ten times
-    `timeoutSeconds`)."""
+    `timeoutSeconds`). `caBundle` (PEM) is trusted in addition to the operating system's
+    trust store (`useSystemTrustStore`, default true). `clientCertificate` is a PEM file
+    with the certificate (and its key, unless `clientKey` names the key file). Global in
+    `initializationOptions`, or per instance in `providers/configure`, where set fields
+    override the global ones; `insecureSkipVerify` (default false) is per instance only."""
 
     ca_bundle: str | None = None
     proxy: str | None = None
     timeout_seconds: float | None = None
     operation_timeout_seconds: float | None = None
     client_certificate: str | None = None
+    client_key: str | None = None
+    use_system_trust_store: bool | None = None
+    insecure_skip_verify: bool | None = None
+
+
+@attrs.frozen
+class HttpSecrets:
+    """Secrets of an instance's network settings, kept in the secret store, never in a
+    settings file: the passphrase of an encrypted client key, the proxy's password."""
+
+    client_key_passphrase: str | None = None
+    proxy_password: str | None = None
 
 
 @attrs.frozen
@@ -278,6 +296,9 @@ class ConfigureParams:
     provider_id: str
     auth_method: str
     fields: dict[str, str]
+    # Network settings for this instance only, over the global ones; their secrets.
+    http: HttpSettings | None = None
+    http_secrets: HttpSecrets | None = None
     work_done_token: ProgressToken | None = None
 
 
