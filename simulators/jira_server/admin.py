@@ -131,6 +131,7 @@ class AdminApi:
                 "pending": self.sim.faults.pending(),
             },
             "edits": self.sim.rest.edits.pending(),
+            "searchCache": self.sim.rest.search_cache.stats(),
         }
 
     def user_json(self, name: str) -> dict[str, Any]:

@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from .changes import Tracked
+
 JIRA_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000%z"
 
 
@@ -92,7 +94,7 @@ RESOLUTIONS: list[NamedItem] = [
 
 
 @dataclass
-class User:
+class User(Tracked):
     name: str
     key: str
     display_name: str
@@ -116,7 +118,7 @@ class PersonalAccessToken:
 
 
 @dataclass
-class Project:
+class Project(Tracked):
     id: str
     key: str
     name: str
@@ -126,7 +128,7 @@ class Project:
 
 
 @dataclass
-class Comment:
+class Comment(Tracked):
     id: str
     author: str
     body: str
@@ -135,7 +137,7 @@ class Comment:
 
 
 @dataclass
-class Issue:
+class Issue(Tracked):
     id: int
     key: str
     project_key: str
@@ -217,8 +219,12 @@ _CONTEXTS = [
 _LABELS = ["backend", "frontend", "ux", "tech-debt", "security", "customer", "performance", "docs"]
 
 
-class Store:
-    """All mutable state behind one lock; request threads share it."""
+class Store(Tracked):
+    """All mutable state behind one lock; request threads share it.
+
+    It and the issues, comments, users and projects in it count their own changes
+    (`changes.Tracked`), which is what keeps the search cache honest.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.RLock()

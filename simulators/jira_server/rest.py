@@ -29,6 +29,7 @@ from .data import (
     status_by_id,
 )
 from .represent import Representer, select_fields
+from .search_cache import SearchCache
 from .wire import Request, Response, error_response, json_response, no_content
 
 NEW_CREATEMETA_MIN_VERSION = (8, 4, 0)
@@ -85,6 +86,7 @@ class RestApi:
         self.config = config
         self.store = store
         self.edits = EditsBetweenPages(store)
+        self.search_cache = SearchCache()
         api = r"/rest/api/(?:2|latest)"
         table: list[tuple[str, str, Handler]] = [
             ("GET", f"{api}/serverInfo", self.server_info),
@@ -281,7 +283,7 @@ class RestApi:
             self.store, call.user, datetime.now(UTC), can_browse=call.user is not None
         )
         try:
-            issues = jql.search(query, ctx)
+            issues = self.search_cache.search(query, ctx)
         except jql.JqlError as error:
             return error_response(400, [str(error)])
         cap = max(0, self.config.max_results_cap)
