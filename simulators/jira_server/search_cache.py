@@ -13,20 +13,31 @@ issue, a comment, an admin API call, a test editing the store) makes the next
 search run afresh. Paging over a moving result therefore behaves exactly as it did
 without the cache. Queries whose result depends on the clock (`now()`,
 `startOfDay()`, `-1d`...) are never kept; errors are never kept either.
+
+Rendering a page's issues as JSON cost more than the search itself once that was
+kept (about 2 ms per 50 issues), so `RenderedIssues` keeps each issue's encoded JSON
+per base URL, field list and expand set, under the same rule: it is emptied as soon
+as the data changes. What an issue renders as depends only on those and the data
+(`Representer` holds nothing else); a new input to it belongs in the key.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import changes, jql
 from .data import Issue
+from .represent import Representer
 
 # Distinct (query, caller) results kept; 10,000 issues take 80 kB of references each.
 MAX_ENTRIES = 64
+# Encoded issues kept (about 2 kB each with an editor's fields); past it, start over.
+MAX_RENDERED = 50_000
 
 _Key = tuple[str, str | None, bool]
 
@@ -83,3 +94,40 @@ class SearchCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def encode_json(payload: Any) -> bytes:
+    """Bytes exactly as `wire.json_response` writes them (raw UTF-8, no spaces)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class RenderedIssues:
+    """Each issue's JSON in a search page, kept while the data is unchanged."""
+
+    def __init__(self, max_entries: int = MAX_RENDERED) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._encoded: dict[tuple[str, tuple[str, ...], frozenset[str], int], bytes] = {}
+
+    def encoded(
+        self, rep: Representer, issues: Sequence[Issue], fields: list[str], expand: set[str]
+    ) -> list[bytes]:
+        """`encode_json(rep.issue(i, fields, expand))` for each issue, in order."""
+        generation = changes.generation()
+        field_key, expand_key = tuple(fields), frozenset(expand)
+        with self._lock:
+            if generation != self._generation or len(self._encoded) > self.max_entries:
+                # Written under one generation, never valid under a later one.
+                self._encoded = {}
+                self._generation = generation
+            kept = self._encoded
+        out = []
+        for issue in issues:
+            key = (rep.base, field_key, expand_key, issue.id)
+            body = kept.get(key)
+            if body is None:
+                body = encode_json(rep.issue(issue, fields, expand))
+                kept[key] = body
+            out.append(body)
+        return out

@@ -196,3 +196,42 @@ def test_bad_queries_are_refused_every_time(sim: JiraSimulator, http: httpx.Clie
     for _ in range(2):
         response = http.post(api(sim, "search"), json={"jql": "nosuch = 1"}, headers=alice(sim))
         assert response.status_code == 400
+
+
+def test_a_page_is_the_json_of_each_issue_as_represented(
+    sim: JiraSimulator, http: httpx.Client
+) -> None:
+    # Pages are put together from each issue's kept JSON: byte for byte what encoding
+    # the whole answer at once gives, also after a change and with `expand`.
+    from simulators.jira_server.represent import Representer, select_fields
+    from simulators.jira_server.search_cache import encode_json
+
+    def expected(start: int, fields: list[str], expand: set[str]) -> bytes:
+        issues = sorted(sim.issues, key=lambda i: (i.project_key, i.number))
+        rep = Representer(sim.base_url, sim.store)
+        chosen = select_fields(fields, "*navigable")
+        payload: dict[str, Any] = {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": 20,
+            "total": len(issues),
+            "issues": [rep.issue(i, chosen, expand) for i in issues[start : start + 20]],
+        }
+        if "names" in expand:
+            payload["names"] = {n: n for n in chosen}
+        return encode_json(payload)
+
+    def page(start: int, fields: list[str], expand: list[str]) -> bytes:
+        body = {"jql": "ORDER BY key", "startAt": start, "maxResults": 20, "fields": fields}
+        response = http.post(
+            api(sim, "search"), json={**body, "expand": expand}, headers=alice(sim)
+        )
+        return response.content
+
+    for _ in range(2):  # the second time from the kept JSON
+        assert page(40, ["summary", "assignee"], []) == expected(40, ["summary", "assignee"], set())
+    sim.user("alice").display_name = "Alice Ångström"
+    got = page(40, ["summary", "assignee"], [])
+    assert got == expected(40, ["summary", "assignee"], set()) and "Ångström".encode() in got
+    rendered = ["names", "renderedFields"]
+    assert page(0, ["*all"], rendered) == expected(0, ["*all"], set(rendered))
