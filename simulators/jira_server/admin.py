@@ -139,6 +139,7 @@ class AdminApi:
                 "networkDown": self.sim.faults.network_down,
             },
             "edits": self.sim.rest.edits.pending(),
+            "searchCache": self.sim.rest.search_cache.stats(),
         }
 
     def user_json(self, name: str) -> dict[str, Any]:

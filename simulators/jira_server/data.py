@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .changes import Tracked
+
 JIRA_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.000%z"
 
 
@@ -93,7 +95,7 @@ RESOLUTIONS: list[NamedItem] = [
 
 
 @dataclass
-class User:
+class User(Tracked):
     name: str
     key: str
     display_name: str
@@ -117,7 +119,7 @@ class PersonalAccessToken:
 
 
 @dataclass
-class Project:
+class Project(Tracked):
     id: str
     key: str
     name: str
@@ -127,7 +129,7 @@ class Project:
 
 
 @dataclass
-class Comment:
+class Comment(Tracked):
     id: str
     author: str
     body: str
@@ -136,7 +138,7 @@ class Comment:
 
 
 @dataclass
-class Issue:
+class Issue(Tracked):
     id: int
     key: str
     project_key: str
@@ -221,8 +223,12 @@ _CONTEXTS = [
 _LABELS = ["backend", "frontend", "ux", "tech-debt", "security", "customer", "performance", "docs"]
 
 
-class Store:
-    """All mutable state behind one lock; request threads share it."""
+class Store(Tracked):
+    """All mutable state behind one lock; request threads share it.
+
+    It and the issues, comments, users and projects in it count their own changes
+    (`changes.Tracked`), which is what keeps the search cache honest.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.RLock()

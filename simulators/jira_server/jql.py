@@ -406,6 +406,9 @@ class Context:
     # Anonymous callers may browse nothing in the simulated instance: projects and
     # issues they cannot see "do not exist", exactly as Jira words it.
     can_browse: bool = True
+    # Set while compiling when the result depends on `now` (now(), startOfDay(), -1d...):
+    # such a result is not the same a moment later, so the search cache keeps none.
+    reads_clock: bool = False
 
 
 def canonical_field(name: str) -> str:
@@ -641,8 +644,10 @@ _RELATIVE = re.compile(r"^([-+]?)((?:\d+[wdhm]\s*)+)$")
 _UNIT = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 
 
-def _parse_date(field: str, operand: Operand, now: datetime) -> datetime:
+def _parse_date(field: str, operand: Operand, ctx: Context) -> datetime:
+    now = ctx.now
     if operand.kind == "function":
+        ctx.reads_clock = True
         name = operand.text.lower()
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if name == "now":
@@ -669,6 +674,7 @@ def _parse_date(field: str, operand: Operand, now: datetime) -> datetime:
             continue
     match = _RELATIVE.match(text)
     if match:
+        ctx.reads_clock = True
         seconds = sum(int(n) * _UNIT[u] for n, u in re.findall(r"(\d+)([wdhm])", match.group(2)))
         return (
             now - timedelta(seconds=seconds)
@@ -683,7 +689,7 @@ def _parse_date(field: str, operand: Operand, now: datetime) -> datetime:
 
 
 def _date_predicate(field: str, clause: Clause, op: str, ctx: Context) -> Predicate:
-    values = [_parse_date(clause.field, item, ctx.now) for item in _items(clause.operand)]
+    values = [_parse_date(clause.field, item, ctx) for item in _items(clause.operand)]
     limit = values[0]
     compare: dict[str, Callable[[datetime], bool]] = {
         "=": lambda v: v in values,

@@ -30,7 +30,8 @@ from .data import (
     status_by_id,
 )
 from .represent import Representer, comment_page, select_fields
-from .wire import Request, Response, error_response, json_response, no_content
+from .search_cache import RenderedIssues, SearchCache, encode_json
+from .wire import JSON_TYPE, Request, Response, error_response, json_response, no_content
 
 NEW_CREATEMETA_MIN_VERSION = (8, 4, 0)
 OLD_CREATEMETA_REMOVED_IN = (9, 0, 0)
@@ -88,6 +89,8 @@ class RestApi:
         self.config = config
         self.store = store
         self.edits = EditsBetweenPages(store)
+        self.search_cache = SearchCache()
+        self.rendered = RenderedIssues()
         api = r"/rest/api/(?:2|latest)"
         table: list[tuple[str, str, Handler]] = [
             ("GET", f"{api}/serverInfo", self.server_info),
@@ -284,7 +287,7 @@ class RestApi:
             self.store, call.user, datetime.now(UTC), can_browse=call.user is not None
         )
         try:
-            issues = jql.search(query, ctx)
+            issues = self.search_cache.search(query, ctx)
         except jql.JqlError as error:
             return error_response(400, [str(error)])
         cap = max(0, self.config.max_results_cap)
@@ -293,16 +296,20 @@ class RestApi:
         start = max(0, start_at or 0)
         chosen = select_fields(fields, "*navigable")
         page = issues[start : start + page_size]
-        payload: dict[str, Any] = {
+        head: dict[str, Any] = {
             "expand": "schema,names",
             "startAt": start,
             "maxResults": page_size,
             "total": len(issues),
-            "issues": [call.rep.issue(i, chosen, expand) for i in page],
         }
+        # The JSON of {**head, "issues": [...], "names"?: {...}}, from each issue's kept JSON.
+        parts = [encode_json(head)[:-1], b',"issues":[']
+        parts.append(b",".join(self.rendered.encoded(call.rep, page, chosen, expand)))
+        parts.append(b"]")
         if "names" in expand:
-            payload["names"] = {n: n for n in chosen}
-        response = json_response(200, payload)
+            parts.append(b',"names":' + encode_json({n: n for n in chosen}))
+        parts.append(b"}")
+        response = Response(200, b"".join(parts), JSON_TYPE)
         # After the page is built, so this page shows the result before the edit and
         # every later search the result after it.
         self.edits.searched()

@@ -55,6 +55,10 @@ class RecordedRequest:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Jira's Tomcat queues up to 100 connections (acceptCount); socketserver's default
+    # of 5 dropped handshakes when a client opened ten at once, and each dropped one
+    # cost that connection a retransmission (hundreds of ms) on loopback.
+    request_queue_size = 100
     # Bind exactly where asked; no dual-stack surprises.
     address_family = socket.AF_INET
 
