@@ -119,7 +119,9 @@ class RawAgent:
         assert self.proc.stderr is not None
         fd = self.proc.stderr.fileno()
         for chunk in iter(lambda: os.read(fd, 65536), b""):
-            self.stderr.extend(chunk)
+            with self._cond:
+                self.stderr.extend(chunk)
+                self._cond.notify_all()
 
     def check_framing(self) -> None:
         if self._framing_error:
@@ -187,6 +189,13 @@ class RawAgent:
 
     def stderr_text(self) -> str:
         return self.stderr.decode("utf-8", "replace")
+
+    def wait_for_stderr(self, *needles: str, timeout: float = 20) -> str:
+        """The log once every needle is in it: a line logged before an answer may still
+        be on its way through the stderr pipe when the answer arrives on stdout."""
+        with self._cond:
+            self._cond.wait_for(lambda: all(n in self.stderr_text() for n in needles), timeout)
+            return self.stderr_text()
 
     def close_stdin(self) -> None:
         assert self.proc.stdin is not None

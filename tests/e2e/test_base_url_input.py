@@ -127,7 +127,7 @@ def test_http_through_a_proxy_warns_that_the_token_travels_unencrypted(
                 lambda m: m.get("method") == "window/showMessage" and m["params"]["type"] == 2
             )["params"]["message"]
             assert "unencrypted" in warning and f"127.0.0.1:{proxy.port}" in warning
-            assert "unencrypted" in agent.stderr_text()
+            assert "unencrypted" in agent.wait_for_stderr("unencrypted")
             assert any(r.headers.get("authorization") for r in log.seen)  # what it warns of
         finally:
             agent.kill()

@@ -156,7 +156,7 @@ def test_entries_that_are_not_issues_are_skipped_and_logged(
     reply = agent.call(FETCH, {"instanceId": instance_id}, timeout=20)
     assert [i["key"] for i in reply["result"]["issues"]] == ["HOST-1"]
     assert reply["result"]["total"] == len(bad) + 1
-    log = agent.stderr_text()
+    log = agent.wait_for_stderr("without a key", "without fields")
     assert "without a key" in log and "without fields" in log and "Traceback" not in log
     assert len(hostile.searches) == 1  # a skipped entry is not a reason to ask again
 

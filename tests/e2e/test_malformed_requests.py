@@ -135,7 +135,8 @@ def test_unexpected_exception_is_internal_error_without_traceback(raw_agent: Raw
     assert "Traceback" not in text and "boom" not in text and ".py" not in text
     # The details go to the log instead.
     _still_serving(raw_agent)
-    assert "Traceback" in raw_agent.stderr_text() and "boom" in raw_agent.stderr_text()
+    log = raw_agent.wait_for_stderr("Traceback", "boom")
+    assert "Traceback" in log and "boom" in log
 
 
 def test_notifications_are_never_answered(raw_agent: RawAgent) -> None:

@@ -16,7 +16,7 @@ def test_code_and_child_processes_printing_cannot_reach_stdout(raw_agent: RawAge
     assert b"child process" not in raw_agent.raw_stdout
     # What they printed went to stderr, the log.
     for text in ("print() from a handler", "os.write(1) from a handler", "a child process"):
-        assert text in raw_agent.stderr_text()
+        assert text in raw_agent.wait_for_stderr(text)
 
 
 def test_non_ascii_text_is_framed_by_bytes(raw_agent: RawAgent) -> None:
