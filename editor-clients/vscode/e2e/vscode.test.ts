@@ -25,6 +25,7 @@ import {
   statusBarItem,
   treeRow,
   visibleWebview,
+  waitForStoredWorkspaceState,
 } from "./support/workbench";
 
 const python = requiredEnv("ISSUEBRIDGE_PYTHON");
@@ -659,6 +660,16 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       await instanceRow(host, true).click();
       await instanceRow(host, false).waitFor({ timeout: 30_000 });
     }
+
+    // The browser has stored the folds (code-server writes workspace state lazily).
+    const config = JSON.parse(readFileSync(path.join(dirs.root, "agent-storage", "config.json"), "utf8")) as {
+      instances: Record<string, { base_url: string }>;
+    };
+    const ids = Object.entries(config.instances)
+      .filter(([, instance]) => [sim.baseUrl, oauthSim?.baseUrl].includes(instance.base_url))
+      .map(([id]) => id);
+    assert.equal(ids.length, 2);
+    await waitForStoredWorkspaceState(page, "issuebridge.foldedInstances", ids);
 
     await runCommand(page, "issuebridge: Open Integrations");
     await integrationsPanel(page).getByText("Agent running").waitFor({ timeout: 30_000 });

@@ -98,3 +98,40 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
 }
+
+/**
+ * Waits until the browser has stored an extension's workspace state (code-server
+ * keeps it in IndexedDB and writes it some time after the change): a reload right
+ * after a change may otherwise lose it, as a person's quick reload could.
+ */
+export async function waitForStoredWorkspaceState(page: Page, key: string, values: string[]): Promise<void> {
+  await page.waitForFunction(
+    async ({ key, values }) => {
+      const request = <T>(r: IDBRequest<T>): Promise<T> =>
+        new Promise((resolve, reject) => {
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      for (const info of await indexedDB.databases()) {
+        if (!info.name?.startsWith("vscode-web-state-db-")) continue;
+        const db = await request(indexedDB.open(info.name));
+        try {
+          for (const store of Array.from(db.objectStoreNames)) {
+            const stored = (await request(db.transaction(store).objectStore(store).getAll())) as unknown[];
+            for (const value of stored) {
+              if (typeof value !== "string" || !value.includes(key)) continue;
+              const state = JSON.parse(value) as Record<string, unknown>;
+              const saved = state[key];
+              if (Array.isArray(saved) && values.every((v) => saved.includes(v))) return true;
+            }
+          }
+        } finally {
+          db.close();
+        }
+      }
+      return false;
+    },
+    { key, values },
+    { timeout: 30_000, polling: 250 },
+  );
+}
