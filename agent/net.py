@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from agent.errors import RemoteError, Unreachable
+from agent.net_secrets import NetSecrets
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ USER_AGENT = "issuebridge"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
-def ssl_context(http: HttpSettings) -> ssl.SSLContext:
+def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
+    """The TLS context for one instance's effective settings (`secrets`: the client
+    key's passphrase)."""
     context = ssl.create_default_context()
     if http.ca_bundle:
         try:
@@ -53,12 +56,17 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
 
 
 def make_client(
-    http: HttpSettings, timeout_seconds: float, auth: "httpx.Auth | None" = None
+    http: HttpSettings,
+    timeout_seconds: float,
+    auth: "httpx.Auth | None" = None,
+    secrets: NetSecrets | None = None,
 ) -> "httpx.AsyncClient":
+    """The pooled client of one instance. `http` is the instance's EFFECTIVE settings
+    (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
     return httpx.AsyncClient(
-        verify=ssl_context(http),
+        verify=ssl_context(http, secrets),
         proxy=http.proxy or None,
         timeout=httpx.Timeout(timeout_seconds),
         auth=auth,
