@@ -202,6 +202,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
             f"Could not connect to {where}: {text}.",
             hint="Check the base URL and port, and that the server is running.",
             action="retry",
+            transient=True,
         )
     if isinstance(exc, httpx.ProxyError):
         return Unreachable(
@@ -213,6 +214,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
         f"The connection to {where} broke off: {text}.",
         hint="The server or a proxy in front of it closed the connection; try again.",
         action="retry",
+        transient=isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError),
     )
 
 
