@@ -28,7 +28,13 @@ from agent.providers.registry import ProviderRegistry
 from agent.secret import Secret
 from agent.settings import Settings
 from agent.store import unit
-from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
+from agent.store.config import (
+    ConfigStore,
+    StoredConfig,
+    StoredInstance,
+    StoredUser,
+    peek,
+)
 from agent.store.files import remove_stale_temp_files
 from agent.store.secrets import SecretStore, open_secret_store
 from protocol.types import HttpSettings, Instance, User
@@ -96,11 +102,10 @@ class Instances:
     async def warn_about_insecure(self) -> None:
         """Log a warning for every instance whose TLS verification is off: at each start
         (the agent calls this after `initialize`), so it is never forgotten."""
-        config = ConfigStore(self._settings().storage_dir)
-        try:
-            current = await asyncio.to_thread(config.read)
-        except (AgentError, OSError):
-            return  # a damaged store is reported by the requests that use it
+        # A peek: a damaged file is reported (and set aside) by the store proper.
+        current = await asyncio.to_thread(peek, self._settings().storage_dir)
+        if current is None:
+            return
         for instance_id, stored in sorted(current.instances.items()):
             if is_insecure(stored):
                 log.warning("%s", insecure_warning(instance_id, stored.base_url))

@@ -130,6 +130,16 @@ class ConfigStore:
             return StoredConfig()
 
 
+def peek(directory: Path) -> StoredConfig | None:
+    """The configuration as it is on disk, read without any side effect: no lock, and a
+    file that cannot be read is left where it is (the store proper reports it)."""
+    try:
+        data = json.loads((directory / "config.json").read_bytes())
+        return _converter.structure(migrate(data), StoredConfig)
+    except Exception:  # missing, unreadable, damaged: nothing to say from here
+        return None
+
+
 def migrate(data: Any) -> Any:
     """Bring an older file up to SCHEMA_VERSION; refuse a newer one."""
     if not isinstance(data, dict):
