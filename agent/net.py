@@ -1,10 +1,12 @@
 """Network policy in one place: TLS, proxy, time and size limits, transport failures.
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
-verification is always on; a CA bundle or client certificate from the settings
-is added to it, never a way around it. Every request has a total deadline (not
-only a timeout per read: a server dripping a byte a second would defeat that)
-and every answer a size limit, checked as it streams in (after decompression).
+verification is on; a CA bundle or client certificate from the settings is added
+to it, never a way around it. The one exception is an instance's own explicit
+`insecureSkipVerify`, never a global setting, shown and warned about. Every
+request has a total deadline (not only a timeout per read: a server dripping a
+byte a second would defeat that) and every answer a size limit, checked as it
+streams in (after decompression).
 """
 
 import asyncio
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from agent.errors import RemoteError, Unreachable
+from agent.net_secrets import NetSecrets
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
@@ -27,7 +30,9 @@ USER_AGENT = "issuebridge"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
-def ssl_context(http: HttpSettings) -> ssl.SSLContext:
+def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
+    """The TLS context for one instance's effective settings (`secrets`: the client
+    key's passphrase)."""
     context = ssl.create_default_context()
     if http.ca_bundle:
         try:
@@ -49,16 +54,26 @@ def ssl_context(http: HttpSettings) -> ssl.SSLContext:
                 hint="The client certificate must be a PEM file with the certificate and its key.",
                 tls=True,
             ) from None
+    if http.insecure_skip_verify:
+        # Only ever an instance's own explicit setting (agent.net_settings refuses it
+        # globally); `providers/list` shows it and every start logs a warning about it.
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     return context
 
 
 def make_client(
-    http: HttpSettings, timeout_seconds: float, auth: "httpx.Auth | None" = None
+    http: HttpSettings,
+    timeout_seconds: float,
+    auth: "httpx.Auth | None" = None,
+    secrets: NetSecrets | None = None,
 ) -> "httpx.AsyncClient":
+    """The pooled client of one instance. `http` is the instance's EFFECTIVE settings
+    (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
     return httpx.AsyncClient(
-        verify=ssl_context(http),
+        verify=ssl_context(http, secrets),
         proxy=http.proxy or None,
         timeout=httpx.Timeout(timeout_seconds),
         auth=auth,
@@ -194,6 +209,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
             f"Could not connect to {where}: {text}.",
             hint="Check the base URL and port, and that the server is running.",
             action="retry",
+            transient=True,
         )
     if isinstance(exc, httpx.ProxyError):
         return Unreachable(
@@ -205,6 +221,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
         f"The connection to {where} broke off: {text}.",
         hint="The server or a proxy in front of it closed the connection; try again.",
         action="retry",
+        transient=isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError),
     )
 
 

@@ -47,6 +47,9 @@ class StoredInstance:
     # Which generation of secrets is this instance's (see agent.services.instances);
     # None: the names from before generations, `instance/<id>/<name>`.
     secrets: str | None = None
+    # The instance's own network settings (HttpSettings in wire form, nothing secret;
+    # agent.net_settings), over the global ones. None: the global ones only.
+    http: dict[str, Any] | None = None
 
 
 @attrs.define
