@@ -53,10 +53,10 @@ def network_params(args: argparse.Namespace) -> dict[str, Any]:
     """`configure`'s `http` and `httpSecrets` from its flags, stdin, env or prompts
     (after the token: its line on stdin comes first)."""
     http = http_options.instance_http(args)
-    effective = {**http_options.global_http(args), **(http or {})}
+    effective = {**http_options.global_http(args), **http}
     secrets = http_options.read_http_secrets(args, effective)
     params: dict[str, Any] = {}
-    if http is not None:
+    if http:
         params["http"] = http
     if secrets:
         params["httpSecrets"] = secrets

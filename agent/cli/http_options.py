@@ -173,16 +173,13 @@ def global_http(args: argparse.Namespace) -> dict[str, Any]:
     return {**read_config(config_path()), **flag_settings(args)}
 
 
-def instance_http(args: argparse.Namespace) -> dict[str, Any] | None:
-    """`configure`'s `http`: this instance's settings from its flags, which replace
-    the ones it had; None (keep them) when no flag is given; {} with
-    --reset-network (only the global ones apply again)."""
+def instance_http(args: argparse.Namespace) -> dict[str, Any]:
+    """`configure`'s `http`: this instance's own settings, from its flags. A configure
+    is the instance's whole configuration: without them, only the global ones apply."""
     http = flag_settings(args, prefix="instance_")
     if args.insecure_skip_verify:
         http["insecureSkipVerify"] = True
-    if http or args.reset_network:
-        return http
-    return None
+    return http
 
 
 INSECURE_WARNING = (

@@ -87,9 +87,10 @@ def _instance_network_flags(configure: argparse.ArgumentParser) -> None:
     group = configure.add_argument_group(
         "network settings of this instance",
         "Kept with the instance, over the global ones (flags before the command, the "
-        "config file). Given again, they replace all it had; without them it keeps them. "
-        "Secrets are read from stdin (one line each, after the token's), an environment "
-        "variable, or a hidden prompt; never from a flag.",
+        "config file). Each configure is the instance's whole configuration: configuring "
+        "it again without them leaves it the global ones only. Secrets are read from "
+        "stdin (one line each, after the token's), an environment variable, or a hidden "
+        "prompt; never from a flag.",
     )
     group.add_argument(
         "--ca-bundle",
@@ -115,12 +116,6 @@ def _instance_network_flags(configure: argparse.ArgumentParser) -> None:
         action="store_true",
         help="turn TLS certificate verification OFF for this instance: anyone on the way can "
         "read and change what is sent, the token included. Asks to confirm; prefer --ca-bundle",
-    )
-    group.add_argument(
-        "--reset-network",
-        action="store_true",
-        help="drop the network settings this instance had (the global ones apply again), "
-        "e.g. to turn TLS verification back on",
     )
     group.add_argument(
         "--confirm-insecure",

@@ -8,8 +8,8 @@ from typing import Any, TextIO
 INSECURE_MARK = "TLS verification OFF"
 INSECURE_NOTE = (
     "its certificate is not checked (insecureSkipVerify): anyone on the way can read and "
-    "change what is sent; `issuebridge configure` with --reset-network (or other "
-    "network flags) turns verification back on"
+    "change what is sent; configuring it again without --insecure-skip-verify "
+    "turns verification back on"
 )
 
 

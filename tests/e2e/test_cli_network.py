@@ -4,6 +4,7 @@ over it, and `configure`'s per-instance settings and secrets."""
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cli import issuebridge
@@ -68,3 +69,81 @@ def test_the_timeout_flag_bounds_each_request(home: Path, jira: JiraSimulator) -
     run = issuebridge(home, "--timeout", "1", "issues", "--fresh", "--limit", "1")
     assert run.returncode == 1
     assert "within 1 second" in run.stderr
+
+
+def stored(home: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((home / "config.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_configure_keeps_the_instances_own_settings_and_their_secrets_apart(
+    home: Path, jira: JiraSimulator
+) -> None:
+    password, passphrase = "proxy-pw-Vb38qLx1", "key-pass-Tn52mRw9"
+    # The token, then the proxy's password, then the key's passphrase: one line each.
+    stdin = f"{jira.user('alice').pat}\n{password}\n{passphrase}\n"
+    run = issuebridge(
+        home,
+        *configure_args(jira, "--timeout", "45", "--proxy-password-stdin"),
+        "--client-key-passphrase-stdin",
+        stdin=stdin,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "connected as Alice Anderson" in run.stdout
+    instance_id, saved = next(iter(stored(home)["instances"].items()))
+    assert saved["http"] == {"timeoutSeconds": 45}
+    files = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
+    assert password.encode() in files and passphrase.encode() in files  # in secrets.json
+    for secret in (password, passphrase):
+        assert secret not in run.stdout + run.stderr
+        assert secret not in (home / "config.json").read_text(encoding="utf-8")
+
+    # Its own timeout (45 s) wins over the global one given for the run (1 s): the
+    # answer after 3 s arrives.
+    jira.faults.slow_response(seconds=3, times=1, match="/search")
+    run = issuebridge(home, "--timeout", "1", "issues", "--fresh", "--limit", "1")
+    assert run.returncode == 0, run.stderr
+    assert instance_id
+
+
+def test_an_instance_without_tls_verification_is_marked_everywhere(home: Path) -> None:
+    with JiraSimulator(SimulatorConfig(https=True)) as jira:
+        token = jira.user("alice").pat + "\n"
+        # From a script it must be confirmed explicitly; nothing is configured otherwise.
+        run = issuebridge(home, *configure_args(jira, "--insecure-skip-verify"), stdin=token)
+        assert run.returncode == 2
+        assert "turns TLS certificate verification OFF" in run.stderr
+        assert "--confirm-insecure" in run.stderr
+        assert "instances: none configured" in issuebridge(home, "providers").stdout
+
+        run = issuebridge(
+            home,
+            *configure_args(jira, "--insecure-skip-verify", "--confirm-insecure"),
+            stdin=token,
+        )
+        assert run.returncode == 0, run.stderr
+        assert "warning: --insecure-skip-verify turns TLS certificate verification OFF" in (
+            run.stderr
+        )
+        assert "[TLS verification OFF]" in run.stdout
+
+        run = issuebridge(home, "providers")
+        assert run.returncode == 0, run.stderr
+        line = next(x for x in run.stdout.splitlines() if jira.base_url in x)
+        assert line.endswith("[TLS verification OFF]")
+        assert "    warning: its certificate is not checked" in run.stdout
+        listed = json.loads(issuebridge(home, "--json", "providers").stdout)
+        assert listed["providers"][0]["instances"][0]["insecure"] is True
+
+        run = issuebridge(home, "issues", "--limit", "1")
+        assert run.returncode == 0, run.stderr
+        assert f"warning: TLS verification OFF for {jira.base_url}" in run.stderr
+
+        # Configured again without it: verified again, so refused (an unknown CA) until trusted.
+        run = issuebridge(home, *configure_args(jira), stdin=token)
+        assert run.returncode == 1 and "certificate" in run.stderr.lower()
+        run = issuebridge(
+            home, "--ca-bundle", str(jira.ca_cert_path), *configure_args(jira), stdin=token
+        )
+        assert run.returncode == 0, run.stderr
+        assert "TLS verification OFF" not in issuebridge(home, "providers").stdout

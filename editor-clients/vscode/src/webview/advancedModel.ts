@@ -2,10 +2,10 @@
 // (over the global `issuebridge.http.*`) and their secrets, turned into
 // `providers/configure`'s `http` and `httpSecrets`. Pure, so unit-tested.
 //
-// The agent keeps an instance's settings and tells clients only whether TLS
-// verification is off for it (`Instance.insecure`), so the section cannot show what
-// an instance has: left empty, nothing is sent and the instance keeps its settings;
-// with any setting filled in, they are the instance's settings from then on.
+// A configure is the instance's whole configuration: what the section holds are
+// its settings from then on, and left empty it has none of its own (the global ones
+// apply). The agent tells clients only whether TLS verification is off for an
+// instance (`Instance.insecure`), so only that box can start filled in on a reconnect.
 import type { HttpSecrets, HttpSettings } from "../protocol";
 
 export type AdvancedName =
@@ -114,12 +114,8 @@ function proxyProblem(url: string): string | undefined {
   return undefined;
 }
 
-/**
- * `http` and `httpSecrets` of a configure request. `wasInsecure`: the form
- * reconnects an instance with verification off, whose checkbox starts ticked; un-
- * ticking it sends the section as the instance's settings (verification back on).
- */
-export function collectAdvanced(values: AdvancedValues, wasInsecure = false): AdvancedResult {
+/** `http` and `httpSecrets` of a configure request, each left out when empty. */
+export function collectAdvanced(values: AdvancedValues): AdvancedResult {
   const text = (name: AdvancedName): string => (values.text[name] ?? "").trim();
   const problems: AdvancedProblem[] = [];
   const http: HttpSettings = {};
@@ -142,7 +138,7 @@ export function collectAdvanced(values: AdvancedValues, wasInsecure = false): Ad
   if (problems.length) return { ok: false, problems };
 
   const params: AdvancedParams = {};
-  if (Object.keys(http).length > 0 || (wasInsecure && !values.insecureSkipVerify)) params.http = http;
+  if (Object.keys(http).length > 0) params.http = http;
   // Secrets as typed (a passphrase may start with a space), when typed at all.
   const secrets: HttpSecrets = {};
   const password = values.text.proxyPassword ?? "";

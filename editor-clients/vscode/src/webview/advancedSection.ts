@@ -11,14 +11,14 @@ export class AdvancedSection {
   /** `wasInsecure`: the instance reconnected has verification off; its box starts ticked. */
   constructor(
     private readonly idPrefix: string,
-    readonly wasInsecure: boolean,
+    wasInsecure: boolean,
   ) {
     this.element = h("details", { class: "advanced" }, h("summary", {}, "Advanced"));
     this.element.append(
       h(
         "p",
         { class: "help muted" },
-        "This server's own network settings, over the issuebridge.http.* settings. Left empty, a reconnected server keeps the ones it has; filled in, they replace them.",
+        "This server's own network settings, over the issuebridge.http.* settings. Connect replaces all the server had: left empty, only the global ones apply.",
       ),
     );
     for (const control of ADVANCED_CONTROLS) this.element.append(this.field(control));

@@ -543,7 +543,7 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
       return;
     }
     const advancedValues = advanced.values();
-    const network = collectAdvanced(advancedValues, advanced.wasInsecure);
+    const network = collectAdvanced(advancedValues);
     if (!network.ok) {
       for (const problem of network.problems) advanced.showProblem(problem.name, [h("span", {}, problem.message)]);
       return;
