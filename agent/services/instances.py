@@ -270,6 +270,7 @@ class Instances:
                 )
             current.state = "connected" if check.connected else "needsAuthorization"
             current.error = None
+            current.login_blocked, current.login_url = False, None
             current.user = (
                 StoredUser(check.user.name, check.user.display_name) if check.user else None
             )
@@ -292,6 +293,9 @@ class Instances:
         def change(current: StoredInstance | None) -> StoredInstance | None:
             if current is not None and (used is None or current.secrets == used.secrets):
                 current.state, current.error = "error", error.message
+                # Jira's login throttling (CAPTCHA): no request until the user acts.
+                current.login_blocked = error.data.get("loginReason") == "AUTHENTICATION_DENIED"
+                current.login_url = error.data.get("loginUrl") if current.login_blocked else None
             return current
 
         async with self.serialized(instance_id):
@@ -304,6 +308,7 @@ class Instances:
             if forget or current is None:
                 return None
             current.state, current.error, current.user = "needsAuthorization", None, None
+            current.login_blocked, current.login_url = False, None
             return current
 
         async with self.serialized(instance_id):
@@ -324,6 +329,19 @@ class Instances:
         # A browser-authorized instance recovers by authorizing again, a token one only
         # by being configured with a new token: the action says which.
         browser = self._registry.get(stored.provider_id).needs_authorization(stored.auth_method)
+        if stored.state == "error" and stored.login_blocked:
+            where = f" at {stored.login_url}" if stored.login_url else ""
+            raise NotConnected(
+                f"{stored.base_url} wants you to log in once in the browser{where} (a CAPTCHA "
+                "after failed logins); issuebridge sends it no request until you have and "
+                "connect again.",
+                hint=f"Log in to Jira in your browser{where}, then "
+                + ("authorize the instance again." if browser else "configure it again."),
+                action="authorize" if browser else "configure",
+                instanceId=instance_id,
+                loginReason="AUTHENTICATION_DENIED",
+                loginUrl=stored.login_url,
+            )
         if stored.state == "error":
             raise NotConnected(
                 f"{stored.base_url} rejected this instance's credentials earlier "

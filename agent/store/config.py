@@ -50,6 +50,10 @@ class StoredInstance:
     # The instance's own network settings (HttpSettings in wire form, nothing secret;
     # agent.net_settings), over the global ones. None: the global ones only.
     http: dict[str, Any] | None = None
+    # Set with state `error` when Jira wants a browser login first (a CAPTCHA after
+    # failed logins): its login page. Cleared by configuring or authorizing again.
+    login_url: str | None = None
+    login_blocked: bool = False
 
 
 @attrs.define
