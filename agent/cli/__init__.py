@@ -5,9 +5,9 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from agent.cli.connection import AgentCallError, AgentConnection
+from agent.cli.http_options import global_http
 from agent.cli.output import CliError, Output
 from agent.cli.parser import Parser, build_parser
 
@@ -17,17 +17,18 @@ Command = Callable[[argparse.Namespace, AgentConnection], Awaitable[int]]
 
 
 def _options(args: argparse.Namespace) -> dict[str, object]:
-    if not args.ca_bundle:
-        return {}
-    return {"http": {"caBundle": str(Path(args.ca_bundle).expanduser().resolve())}}
+    """`initializationOptions`: the network settings of the config file and the flags."""
+    http = global_http(args)
+    return {"http": http} if http else {}
 
 
 async def _run(args: argparse.Namespace) -> int:
     run: Command = args.run
     out: Output = args.output
+    options = _options(args)  # a bad config file stops here, before the agent starts
     agent = await AgentConnection.start(verbose=args.verbose)
     try:
-        await agent.initialize(workspace=args.workspace, options=_options(args))
+        await agent.initialize(workspace=args.workspace, options=options)
         return await run(args, agent)
     except AgentCallError as exc:
         out.agent_error(exc)

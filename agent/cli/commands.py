@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent.cli import render, stale
+from agent.cli import http_options, render, stale
 from agent.cli.connection import AgentConnection
 from agent.cli.instances import choose_instance, normalised
 from agent.cli.output import CliError, Output
@@ -49,14 +49,34 @@ def _about_configure(args: argparse.Namespace, auth_method: str) -> Output:
     return out
 
 
+def network_params(args: argparse.Namespace) -> dict[str, Any]:
+    """`configure`'s `http` and `httpSecrets` from its flags, stdin, env or prompts
+    (after the token: its line on stdin comes first)."""
+    http = http_options.instance_http(args)
+    effective = {**http_options.global_http(args), **http}
+    secrets = http_options.read_http_secrets(args, effective)
+    params: dict[str, Any] = {}
+    if http:
+        params["http"] = http
+    if secrets:
+        params["httpSecrets"] = secrets
+    return params
+
+
 async def configure(args: argparse.Namespace, agent: AgentConnection) -> int:
     if args.oauth:
         return await configure_oauth(args, agent)
     out = _about_configure(args, "token")
+    http_options.confirm_insecure(args, out.context.base_url or args.base_url, out)
     fields = {"baseUrl": args.base_url, "token": read_token(args)}
     result = await agent.request(
         "issuebridge/providers/configure",
-        {"providerId": args.provider, "authMethod": "token", "fields": fields},
+        {
+            "providerId": args.provider,
+            "authMethod": "token",
+            "fields": fields,
+            **network_params(args),
+        },
     )
     if not out.result(result):
         render.instance_line(result["instance"])
@@ -67,6 +87,7 @@ async def configure_oauth(args: argparse.Namespace, agent: AgentConnection) -> i
     out = _about_configure(args, "oauth1")
     if not args.consumer_key:
         raise CliError("--oauth needs --consumer-key (from the Application Link)", 2)
+    http_options.confirm_insecure(args, out.context.base_url or args.base_url, out)
     fields = {"baseUrl": args.base_url, "consumerKey": args.consumer_key}
     if args.key_id:
         fields["keyId"] = args.key_id
@@ -78,7 +99,12 @@ async def configure_oauth(args: argparse.Namespace, agent: AgentConnection) -> i
         )
     result = await agent.request(
         "issuebridge/providers/configure",
-        {"providerId": args.provider, "authMethod": "oauth1", "fields": fields},
+        {
+            "providerId": args.provider,
+            "authMethod": "oauth1",
+            "fields": fields,
+            **network_params(args),
+        },
     )
     if not out.result(result):
         render.instance_line(result["instance"])

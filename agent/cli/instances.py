@@ -2,6 +2,7 @@
 slash, an upper-case scheme or host, the default port), matched the way the agent
 normalises base URLs, so whatever `configure` accepted finds the instance again."""
 
+import sys
 from typing import Any
 
 from agent.cli.connection import AgentConnection
@@ -31,6 +32,12 @@ async def choose_instance(
     instances = [i for p in listed["providers"] for i in p["instances"]]
     chosen = _pick(instances, wanted)
     out.context.about(chosen)
+    if chosen.get("insecure"):  # every command on it says so, on stderr
+        print(
+            f"warning: TLS verification OFF for {chosen['baseUrl']} (insecureSkipVerify)",
+            file=sys.stderr,
+            flush=True,
+        )
     return chosen
 
 

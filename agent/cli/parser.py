@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from agent import __version__
 from agent.cli import authorize as cli_authorize
 from agent.cli import commands as cli_commands
+from agent.cli import http_options
 from agent.cli.actions import CA_BUNDLE_ENV
 from agent.cli.parser_work import INSTANCE_HELP, add_work_commands
 
@@ -46,6 +47,83 @@ def _limit(text: str) -> int:
     return value
 
 
+def _network_flags(group: Any, dest: str = "") -> None:
+    """The network flags but --ca-bundle (whose help differs); `dest` prefixes their names."""
+    group.add_argument(
+        "--proxy",
+        *(["--http-proxy"] if dest else []),
+        dest=f"{dest}proxy",
+        metavar="URL",
+        type=http_options.proxy_url,
+        help="the HTTP(S) proxy, e.g. http://proxy.example.com:3128 (a user may be in it, "
+        "never a password; by default $HTTPS_PROXY/$HTTP_PROXY/$NO_PROXY)",
+    )
+    group.add_argument(
+        "--client-cert",
+        dest=f"{dest}client_cert",
+        metavar="FILE",
+        help="a PEM file with the client certificate (and its key, unless --client-key) "
+        "for a server or gateway that asks for one",
+    )
+    group.add_argument(
+        "--client-key", dest=f"{dest}client_key", metavar="FILE", help="the client key's PEM file"
+    )
+    group.add_argument(
+        "--timeout",
+        dest=f"{dest}timeout",
+        metavar="SECONDS",
+        type=http_options.positive_seconds,
+        help="the most one request to the server may take (default: 30)",
+    )
+    group.add_argument(
+        "--no-system-trust-store",
+        dest=f"{dest}no_system_trust_store",
+        action="store_true",
+        help="trust only --ca-bundle, not the operating system's certificate store",
+    )
+
+
+def _instance_network_flags(configure: argparse.ArgumentParser) -> None:
+    group = configure.add_argument_group(
+        "network settings of this instance",
+        "Kept with the instance, over the global ones (flags before the command, the "
+        "config file). Each configure is the instance's whole configuration: configuring "
+        "it again without them leaves it the global ones only. Secrets are read from "
+        "stdin (one line each, after the token's), an environment variable, or a hidden "
+        "prompt; never from a flag.",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        dest="instance_ca_bundle",
+        metavar="FILE",
+        help="a PEM file of CA certificates to trust for this instance",
+    )
+    _network_flags(group, dest="instance_")
+    group.add_argument(
+        "--proxy-password-stdin",
+        action="store_true",
+        help=f"read the proxy's password from stdin (else ${http_options.PROXY_PASSWORD_ENV}, "
+        "or a prompt in a terminal when the proxy URL has a user)",
+    )
+    group.add_argument(
+        "--client-key-passphrase-stdin",
+        action="store_true",
+        help="read the encrypted client key's passphrase from stdin (else "
+        f"${http_options.KEY_PASSPHRASE_ENV}, or a prompt in a terminal)",
+    )
+    group.add_argument(
+        "--insecure-skip-verify",
+        action="store_true",
+        help="turn TLS certificate verification OFF for this instance: anyone on the way can "
+        "read and change what is sent, the token included. Asks to confirm; prefer --ca-bundle",
+    )
+    group.add_argument(
+        "--confirm-insecure",
+        action="store_true",
+        help="confirm --insecure-skip-verify without asking (for scripts)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --json works before or after the command: `issuebridge --json issues` or
     # `issuebridge issues --json`. SUPPRESS keeps a later default from undoing it.
@@ -75,13 +153,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=".",
         help="the project folder whose .issuebridge/team.json is read (default: here)",
     )
-    parser.add_argument(
+    network = parser.add_argument_group(
+        "network",
+        "For this run, over the [http] table of the config file "
+        f"(${http_options.CONFIG_ENV}, else ~/.config/issuebridge/cli.toml); an "
+        "instance's own settings (`configure`'s flags) win over both.",
+    )
+    network.add_argument(
         "--ca-bundle",
         metavar="FILE",
         default=os.environ.get(CA_BUNDLE_ENV) or None,
         help="a PEM file of CA certificates to trust, for a server whose certificate "
         f"comes from your company's own CA (default: ${CA_BUNDLE_ENV})",
     )
+    _network_flags(network)
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="what to do"
     )
@@ -129,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="an RSA private key (PEM) instead of --key-id (--oauth)",
     )
+    _instance_network_flags(configure)
     configure.set_defaults(run=cli_commands.configure)
 
     keys = command("keys", "RSA key pairs for OAuth 1.0a")

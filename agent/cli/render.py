@@ -5,6 +5,13 @@ import shutil
 import sys
 from typing import Any, TextIO
 
+INSECURE_MARK = "TLS verification OFF"
+INSECURE_NOTE = (
+    "its certificate is not checked (insecureSkipVerify): anyone on the way can read and "
+    "change what is sent; configuring it again without --insecure-skip-verify "
+    "turns verification back on"
+)
+
 
 def providers(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
     for provider in result["providers"]:
@@ -36,7 +43,11 @@ def instance_line(instance: dict[str, Any], out: TextIO = sys.stdout, indent: st
         line += f" (Jira {instance['serverVersion']})"
     if instance.get("scope") == "team":
         line += " (team)"
+    if instance.get("insecure"):
+        line += f" [{INSECURE_MARK}]"
     out.write(line + "\n")
+    if instance.get("insecure"):
+        out.write(f"    warning: {INSECURE_NOTE}\n")
     if instance.get("error"):
         out.write(f"    error: {instance['error']}\n")
 

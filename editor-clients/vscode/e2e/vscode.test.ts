@@ -311,6 +311,56 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await inProgressRow.click();
   });
 
+  test("the Advanced section gives one server its own timeout and, confirmed, no TLS verification", async () => {
+    // Its own simulator, forgotten at the end: the other steps see one instance.
+    const third = await Simulator.start(python, dirs.logs, "jira-sim-advanced");
+    try {
+      const bob = await third.user("bob");
+      await runCommand(page, "issuebridge: Open Integrations");
+      const panel = integrationsPanel(page);
+      await panel.getByRole("radio", { name: /Personal access token/ }).check();
+      await panel.locator('input[name="baseUrl"]').fill(third.baseUrl);
+      await panel.locator('input[name="token"]').fill(bob.pat);
+      await panel.locator("details.advanced > summary", { hasText: "Advanced" }).click();
+      await panel.getByLabel("Timeout (seconds)").fill("20");
+      await panel.getByLabel("Skip TLS verification (insecure)").check();
+      await panel.getByRole("button", { name: "Connect", exact: true }).click();
+      // VS Code asks first, in a modal; declined, nothing is sent and the form keeps its values.
+      await page.locator(".monaco-dialog-box", { hasText: "Turn TLS verification off for" }).waitFor({ timeout: 30_000 });
+      await dialogButton(page, "Cancel").click();
+      await panel.locator(".form-status", { hasText: "TLS verification was not turned off" }).waitFor({ timeout: 15_000 });
+      assert.equal(await panel.locator('input[name="token"]').inputValue(), bob.pat);
+      assert.equal(await panel.getByLabel("Timeout (seconds)").inputValue(), "20");
+      await panel.getByRole("button", { name: "Connect", exact: true }).click();
+      await dialogButton(page, "Turn Off Verification").click();
+      await panel.locator(".form-status .success", { hasText: `as ${bob.displayName}` }).waitFor({ timeout: 30_000 });
+      // The secrets and settings went with the form.
+      assert.equal(await panel.getByLabel("Timeout (seconds)").inputValue(), "");
+      assert.equal(await panel.getByLabel("Skip TLS verification (insecure)").isChecked(), false);
+
+      // The agent keeps the instance's own settings, and marks it insecure everywhere.
+      const config = JSON.parse(readFileSync(path.join(dirs.root, "agent-storage", "config.json"), "utf8")) as {
+        instances: Record<string, { base_url: string; http?: unknown }>;
+      };
+      const stored = Object.values(config.instances).find((instance) => instance.base_url === third.baseUrl);
+      assert.deepEqual(stored?.http, { timeoutSeconds: 20, insecureSkipVerify: true });
+      const card = panel.locator(`article[aria-label="${third.baseUrl}"]`);
+      await card.locator(".badge.insecure", { hasText: "TLS verification off" }).waitFor({ timeout: 15_000 });
+      await shot("integrations-insecure.png");
+      const view = await showIssuesView(page);
+      const host = third.baseUrl.replace(/^http:\/\//, "");
+      await treeRow(view, host).filter({ hasText: "⚠ TLS verification off" }).waitFor({ timeout: 30_000 });
+
+      await runCommand(page, "issuebridge: Open Integrations");
+      await card.getByRole("button", { name: "Forget", exact: true }).click();
+      await dialogButton(page, "Forget").click();
+      await card.waitFor({ state: "detached", timeout: 30_000 });
+      await statusBarItem(page, "issuebridge: 1 connected").waitFor({ timeout: 15_000 });
+    } finally {
+      await third.stop();
+    }
+  });
+
   test("the agent's debug lines reach the output channel at logLevel debug", async () => {
     // The channel's log file (user-data/logs/…/exthost1/issuebridge.issuebridge/issuebridge.log).
     const logs = findFiles(path.join(dirs.userData, "logs"), "issuebridge.log");

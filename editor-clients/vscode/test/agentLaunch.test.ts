@@ -20,6 +20,12 @@ describe("settings", () => {
       { storageDir: "/tmp/s", http: { caBundle: "/ca.pem", clientCertificate: "/c.pem", proxy: "http://p:3128" } },
     );
     assert.deepEqual(agentOptions(reader({ "http.timeoutSeconds": -1 })), {});
+    assert.deepEqual(
+      agentOptions(reader({ "http.clientKey": " /k.pem ", "http.useSystemTrustStore": false })),
+      { http: { clientKey: "/k.pem", useSystemTrustStore: false } },
+    );
+    // The default (true) is the agent's too: not sent.
+    assert.deepEqual(agentOptions(reader({ "http.useSystemTrustStore": true })), {});
   });
 
   test("the log level goes to the agent as initializationOptions.logLevel", () => {

@@ -46,6 +46,10 @@ export function agentOptions(settings: SettingsReader): InitializationOptions {
   if (proxy) http.proxy = proxy;
   const clientCertificate = nonEmptyString(settings.get("http.clientCertificate"));
   if (clientCertificate) http.clientCertificate = clientCertificate;
+  const clientKey = nonEmptyString(settings.get("http.clientKey"));
+  if (clientKey) http.clientKey = clientKey;
+  // Default true: only turning the OS trust store off is sent.
+  if (settings.get<unknown>("http.useSystemTrustStore") === false) http.useSystemTrustStore = false;
   const timeout = settings.get<unknown>("http.timeoutSeconds");
   if (typeof timeout === "number" && Number.isFinite(timeout) && timeout > 0) {
     http.timeoutSeconds = timeout;

@@ -1,5 +1,6 @@
 // How issues are arranged and labelled in the Issues view. Pure (no `vscode`),
 // so the arrangement is unit-tested.
+import { INSECURE_LABEL } from "../insecure";
 import type { Instance, Issue, StatusCategory } from "../protocol";
 
 /** Work in progress first: it is what a developer looks for. */
@@ -47,6 +48,7 @@ export function instanceDescription(
   jql: string | undefined,
 ): string {
   const parts: string[] = [];
+  if (instance.insecure) parts.push(`⚠ ${INSECURE_LABEL}`);
   if (instance.scope === "team") parts.push("team");
   if (instance.state === "connected") {
     if (instance.user) parts.push(instance.user.displayName);

@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import type { AgentConnection } from "../agent/connection";
 import { describeFailure, toFailure, type AgentFailure } from "../errors";
+import { INSECURE_EXPLANATION, INSECURE_LABEL } from "../insecure";
 import { Requests, type Instance, type Issue, type IssuesFetchResult } from "../protocol";
 import type { ProvidersModel } from "../providersModel";
 import {
@@ -199,6 +200,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(`${instance.baseUrl}\n`);
     tooltip.appendText(`State: ${instance.state}${instance.error ? ` (${instance.error})` : ""}\n`);
+    if (instance.insecure) tooltip.appendText(`⚠ ${INSECURE_LABEL}: ${INSECURE_EXPLANATION}\n`);
     if (instance.user) tooltip.appendText(`User: ${instance.user.displayName}\n`);
     if (instance.serverVersion) tooltip.appendText(`Server: ${instance.serverVersion}\n`);
     tooltip.appendText(jql ? `JQL: ${jql}` : "Your unresolved issues (set a JQL filter to change)");

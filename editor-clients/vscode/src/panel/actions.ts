@@ -39,9 +39,28 @@ export async function runAction(
   };
   switch (message.type) {
     case "configure": {
+      if (message.http?.insecureSkipVerify) {
+        const server = message.fields.baseUrl ?? "this server";
+        const choice = await vscode.window.showWarningMessage(
+          `Turn TLS verification off for ${server}?`,
+          {
+            modal: true,
+            detail:
+              "Its certificate will not be checked: anyone between you and the server can read and change everything sent, your credentials included, and nothing will tell you. Prefer a CA bundle with your company's CA (Advanced, CA bundle).",
+          },
+          "Turn Off Verification",
+        );
+        if (choice !== "Turn Off Verification") return { action: "dismissed" };
+      }
       const result = await agent.requestWithProgress(
         Requests.providersConfigure,
-        { providerId: message.providerId, authMethod: message.authMethod, fields: message.fields },
+        {
+          providerId: message.providerId,
+          authMethod: message.authMethod,
+          fields: message.fields,
+          ...(message.http ? { http: message.http } : {}),
+          ...(message.httpSecrets ? { httpSecrets: message.httpSecrets } : {}),
+        },
         { title: `Connecting to ${model.provider(message.providerId)?.name ?? message.providerId}` },
       );
       return { action: "configure", instance: result.instance };

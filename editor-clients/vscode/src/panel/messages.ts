@@ -3,7 +3,7 @@
 // (parseWebviewMessage) before acting on it.
 import type { AgentStatus } from "../agent/status";
 import type { AgentFailure } from "../errors";
-import type { Instance, KeysGenerateResult, Provider } from "../protocol";
+import type { HttpSecrets, HttpSettings, Instance, KeysGenerateResult, Provider } from "../protocol";
 import { isId, isRequestId, isShape } from "./messageChecks";
 
 /** Host → webview. */
@@ -30,7 +30,16 @@ export type ActionValue =
 /** Webview → host. */
 export type WebviewMessage =
   | { type: "ready" }
-  | { type: "configure"; requestId: number; providerId: string; authMethod: string; fields: Record<string, string> }
+  | {
+      type: "configure";
+      requestId: number;
+      providerId: string;
+      authMethod: string;
+      fields: Record<string, string>;
+      /** The Advanced section: the instance's own network settings and their secrets. */
+      http?: HttpSettings;
+      httpSecrets?: HttpSecrets;
+    }
   | { type: "generateKey"; requestId: number }
   | { type: "authorize"; requestId: number; instanceId: string }
   | { type: "disconnect"; requestId: number; instanceId: string; forget: boolean }
@@ -51,6 +60,57 @@ function isStringRecord(value: unknown): value is Record<string, string> {
     Object.keys(value).length <= 50 &&
     Object.values(value).every((v) => typeof v === "string" && v.length <= 100_000)
   );
+}
+
+const HTTP_TEXT = ["caBundle", "proxy", "clientCertificate", "clientKey"] as const;
+
+/** The Advanced section's `http`: only the keys it sets, each of its type; undefined otherwise. */
+export function parseHttpSettings(raw: unknown): HttpSettings | undefined {
+  if (!isShape(raw)) return undefined;
+  const http: HttpSettings = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if ((HTTP_TEXT as readonly string[]).includes(key)) {
+      if (typeof value !== "string" || value.trim() === "" || value.length > 4096) return undefined;
+      http[key as (typeof HTTP_TEXT)[number]] = value;
+    } else if (key === "timeoutSeconds") {
+      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) return undefined;
+      http.timeoutSeconds = value;
+    } else if (key === "insecureSkipVerify") {
+      if (value !== true) return undefined;
+      http.insecureSkipVerify = true;
+    } else {
+      return undefined;
+    }
+  }
+  return http;
+}
+
+export function parseHttpSecrets(raw: unknown): HttpSecrets | undefined {
+  if (!isShape(raw)) return undefined;
+  const secrets: HttpSecrets = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if ((key !== "proxyPassword" && key !== "clientKeyPassphrase") || typeof value !== "string" || value === "" || value.length > 10_000) {
+      return undefined;
+    }
+    secrets[key] = value;
+  }
+  return secrets;
+}
+
+function parseConfigure(raw: Record<string, unknown>): WebviewMessage | undefined {
+  if (!(isRequestId(raw.requestId) && isId(raw.providerId) && isId(raw.authMethod) && isStringRecord(raw.fields))) return undefined;
+  const http = raw.http === undefined ? undefined : parseHttpSettings(raw.http);
+  const httpSecrets = raw.httpSecrets === undefined ? undefined : parseHttpSecrets(raw.httpSecrets);
+  if ((raw.http !== undefined && !http) || (raw.httpSecrets !== undefined && !httpSecrets)) return undefined;
+  return {
+    type: "configure",
+    requestId: raw.requestId,
+    providerId: raw.providerId,
+    authMethod: raw.authMethod,
+    fields: raw.fields,
+    ...(http ? { http } : {}),
+    ...(httpSecrets ? { httpSecrets } : {}),
+  };
 }
 
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
@@ -81,9 +141,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case "generateKey":
       return isRequestId(raw.requestId) ? { type: "generateKey", requestId: raw.requestId } : undefined;
     case "configure":
-      return isRequestId(raw.requestId) && isId(raw.providerId) && isId(raw.authMethod) && isStringRecord(raw.fields)
-        ? { type: "configure", requestId: raw.requestId, providerId: raw.providerId, authMethod: raw.authMethod, fields: raw.fields }
-        : undefined;
+      return parseConfigure(raw);
     case "authorize":
     case "share":
     case "unlock":

@@ -2,9 +2,12 @@
 // instances and configuration forms from the data the host sends, and sends
 // the user's actions back; it never talks to the agent or the network itself.
 import type { AgentStatus } from "../agent/status";
-import { ACTION_BUTTON_LABELS, extraHint, type AgentFailure, type FailureAction } from "../errors";
+import { ACTION_BUTTON_LABELS, extraHint, fieldNameOf, type AgentFailure, type FailureAction } from "../errors";
+import { INSECURE_EXPLANATION, INSECURE_LABEL } from "../insecure";
 import type { HostMessage, WebviewMessage } from "../panel/messages";
 import type { Instance, Provider } from "../protocol";
+import { advancedAfterConnect, collectAdvanced } from "./advancedModel";
+import { AdvancedSection } from "./advancedSection";
 import { button, h } from "./dom";
 import { failureText } from "./failure";
 import { controlElement, fieldId, keyBoxContent } from "./formControls";
@@ -378,7 +381,9 @@ function instanceCard(provider: Provider, instance: Instance): HTMLElement {
       h("span", { class: "url" }, instance.baseUrl),
       h("span", { class: `badge state-${instance.state}` }, STATE_LABELS[instance.state]),
       instance.scope === "team" && h("span", { class: "badge team", title: "Configuration shared with the team" }, "Team"),
+      instance.insecure && h("span", { class: "badge insecure", title: INSECURE_EXPLANATION }, `⚠ ${INSECURE_LABEL}`),
     ),
+    instance.insecure && h("p", { class: "warning-text insecure-note" }, INSECURE_EXPLANATION),
     h("div", { class: "muted" }, meta.join(" · ")),
     instance.error && h("p", { class: "error" }, instance.error),
     noteElement(provider, instance, actions),
@@ -440,7 +445,7 @@ function renderMethods(provider: Provider, view: ProviderView): void {
   view.methods.replaceChildren(group);
 }
 
-function renderForm(provider: Provider, view: ProviderView, prefill: Record<string, string> = {}): void {
+function renderForm(provider: Provider, view: ProviderView, prefill: Record<string, string> = {}, wasInsecure = false): void {
   const method = provider.authMethods.find((m) => m.id === view.methodId);
   if (!method) {
     view.formHost.replaceChildren();
@@ -467,6 +472,7 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
       element.hidden = true;
       element.replaceChildren();
     }
+    advanced.clearErrors();
     status.replaceChildren();
   };
 
@@ -495,7 +501,8 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
     form.append(controlElement(provider, method, control, generate));
     if (control.input === "keyRef") form.append(keyBox);
   }
-  form.append(h("div", { class: "actions" }, submit), status);
+  const advanced = new AdvancedSection(fieldId(provider.id, method.id, ""), wasInsecure);
+  form.append(advanced.element, h("div", { class: "actions" }, submit), status);
 
   for (const [name, value] of Object.entries(prefill)) {
     const input = inputOf(name);
@@ -512,7 +519,10 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
       generateKey: generate,
       retry: onSubmit,
     });
-    if (control && input && place) {
+    const named = fieldNameOf(failure);
+    if (advanced.has(named)) {
+      advanced.showProblem(named, [...failureText(failure), ...(buttons ? [buttons] : [])]);
+    } else if (control && input && place) {
       input.setAttribute("aria-invalid", "true");
       place.hidden = false;
       place.replaceChildren(...failureText(failure), ...(buttons ? [buttons] : []));
@@ -532,6 +542,12 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
       status.replaceChildren(h("p", { class: "error" }, `Please fill in: ${missing.join(", ")}.`));
       return;
     }
+    const advancedValues = advanced.values();
+    const network = collectAdvanced(advancedValues);
+    if (!network.ok) {
+      for (const problem of network.problems) advanced.showProblem(problem.name, [h("span", {}, problem.message)]);
+      return;
+    }
     submit.disabled = true;
     submit.textContent = "Connecting…";
     status.replaceChildren(h("span", { class: "muted" }, "Checking the server and the credentials…"));
@@ -542,17 +558,25 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
         providerId: provider.id,
         authMethod: method?.id ?? "",
         fields: collectFields(controls, values),
+        ...network.params,
       }),
       (message) => {
         submit.disabled = false;
         submit.textContent = "Connect";
         status.replaceChildren();
         // A refused Connect keeps what was typed, secrets too: fixing a URL typo
-        // must not cost the pasted token. A successful one empties the form.
-        const after = valuesAfterConnect(values, message.ok);
+        // must not cost the pasted token. A successful one empties the form; one
+        // turned down (turning verification off, not confirmed) keeps it as well.
+        const connected = message.ok && message.value.action !== "dismissed";
+        const after = valuesAfterConnect(values, connected);
         for (const control of controls) {
           const input = inputOf(control.name);
           if (input) input.value = after[control.name] ?? "";
+        }
+        advanced.set(advancedAfterConnect(advancedValues, connected));
+        if (message.ok && message.value.action === "dismissed") {
+          status.replaceChildren(h("p", { class: "muted" }, "Not connected: TLS verification was not turned off."));
+          return;
         }
         if (!message.ok) {
           showFailure(message.failure);
@@ -593,7 +617,7 @@ function showFormFor(provider: Provider, instance: Instance, options: { generate
   view.methodId = method.id;
   saveMethod(provider.id, method.id);
   renderMethods(provider, view);
-  renderForm(provider, view, prefillFor(instance, controlsFor(method)));
+  renderForm(provider, view, prefillFor(instance, controlsFor(method)), instance.insecure === true);
   view.formHost.scrollIntoView({ block: "nearest" });
   if (options.generateKey) {
     view.formHost.querySelector<HTMLButtonElement>(".inline button")?.click();
