@@ -10,6 +10,7 @@ and every answer a size limit, checked as it streams in (after decompression).
 import asyncio
 import contextlib
 import math
+import os
 import ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,42 @@ USER_AGENT = "issuebridge"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
+# Contexts made so far, by the files they were made from (see `ssl_context`).
+_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+# More distinct CA bundle / certificate versions than this in one agent: start over.
+MAX_CONTEXTS = 8
+
+
 def ssl_context(http: HttpSettings) -> ssl.SSLContext:
+    """The TLS context for these settings, made once and shared by every client.
+
+    Making one loads the system's CA certificates (~30 ms of CPU), and a fetch of
+    many issues ends with a new client (see `JiraSession.fetch_issues`), so each large
+    fetch paid that again. A context is kept per CA bundle and client certificate as
+    those files are now (path, size, modification time, inode): a file replaced on
+    disk gets a new context. A file that fails to load raises every time.
+    """
+    key = (_file_version(http.ca_bundle), _file_version(http.client_certificate))
+    context = _CONTEXTS.get(key)
+    if context is None:
+        context = _new_ssl_context(http)
+        if len(_CONTEXTS) >= MAX_CONTEXTS:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = context
+    return context
+
+
+def _file_version(path: str | None) -> tuple[object, ...] | None:
+    if not path:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path,)  # loading it fails below, and nothing is kept
+    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _new_ssl_context(http: HttpSettings) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if http.ca_bundle:
         try:
