@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from agent.errors import RemoteError, Unreachable
+from agent.net_secrets import NetSecrets
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ _CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
 MAX_CONTEXTS = 8
 
 
-def ssl_context(http: HttpSettings) -> ssl.SSLContext:
+def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
     """The TLS context for these settings, made once and shared by every client.
 
     Making one loads the system's CA certificates (~30 ms of CPU), and a fetch of
@@ -89,12 +90,17 @@ def _new_ssl_context(http: HttpSettings) -> ssl.SSLContext:
 
 
 def make_client(
-    http: HttpSettings, timeout_seconds: float, auth: "httpx.Auth | None" = None
+    http: HttpSettings,
+    timeout_seconds: float,
+    auth: "httpx.Auth | None" = None,
+    secrets: NetSecrets | None = None,
 ) -> "httpx.AsyncClient":
+    """The pooled client of one instance. `http` is the instance's EFFECTIVE settings
+    (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
     return httpx.AsyncClient(
-        verify=ssl_context(http),
+        verify=ssl_context(http, secrets),
         proxy=http.proxy or None,
         timeout=httpx.Timeout(timeout_seconds),
         auth=auth,
