@@ -1,16 +1,16 @@
 """Network policy in one place: TLS, proxy, time and size limits, transport failures.
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
-verification is always on; a CA bundle or client certificate from the settings
-is added to it, never a way around it. Every request has a total deadline (not
-only a timeout per read: a server dripping a byte a second would defeat that)
-and every answer a size limit, checked as it streams in (after decompression).
+(`agent.tls`) trusts the operating system's store and a CA bundle from the settings;
+verification is off only for an instance whose settings say so explicitly. Every
+request has a total deadline (not only a timeout per read: a server dripping a byte a second would
+defeat that) and every answer a size limit, checked as it streams in (after
+decompression).
 """
 
 import asyncio
 import contextlib
 import math
-import os
 import ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -29,64 +29,11 @@ USER_AGENT = "issuebridge"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
-# Contexts made so far, by the files they were made from (see `ssl_context`).
-_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
-# More distinct CA bundle / certificate versions than this in one agent: start over.
-MAX_CONTEXTS = 8
-
-
 def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
-    """The TLS context for these settings, made once and shared by every client.
+    """The TLS context for one instance's effective settings (see `agent.tls`)."""
+    from agent import tls
 
-    Making one loads the system's CA certificates (~30 ms of CPU), and a fetch of
-    many issues ends with a new client (see `JiraSession.fetch_issues`), so each large
-    fetch paid that again. A context is kept per CA bundle and client certificate as
-    those files are now (path, size, modification time, inode): a file replaced on
-    disk gets a new context. A file that fails to load raises every time.
-    """
-    key = (_file_version(http.ca_bundle), _file_version(http.client_certificate))
-    context = _CONTEXTS.get(key)
-    if context is None:
-        context = _new_ssl_context(http)
-        if len(_CONTEXTS) >= MAX_CONTEXTS:
-            _CONTEXTS.clear()
-        _CONTEXTS[key] = context
-    return context
-
-
-def _file_version(path: str | None) -> tuple[object, ...] | None:
-    if not path:
-        return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (path,)  # loading it fails below, and nothing is kept
-    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def _new_ssl_context(http: HttpSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if http.ca_bundle:
-        try:
-            context.load_verify_locations(cafile=http.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(
-                f"The CA bundle {http.ca_bundle} could not be loaded ({exc.__class__.__name__}).",
-                hint="The CA bundle must be a PEM file of CA certificates.",
-                tls=True,
-                action="setCaBundle",
-            ) from None
-    if http.client_certificate:
-        try:
-            context.load_cert_chain(http.client_certificate)
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(
-                f"The client certificate {http.client_certificate} could not be loaded "
-                f"({exc.__class__.__name__}).",
-                hint="The client certificate must be a PEM file with the certificate and its key.",
-                tls=True,
-            ) from None
-    return context
+    return tls.ssl_context(http, secrets)
 
 
 def make_client(
@@ -268,7 +215,7 @@ def _tls_failure(where: str, text: str) -> Unreachable:
     return Unreachable(
         f"The TLS connection to {where} failed: {text}.",
         hint="If the server uses a certificate from your company's own CA, trust that CA "
-        "with a CA bundle (its PEM file). Verification is never turned off.",
+        "with a CA bundle (its PEM file). Verification stays on.",
         tls=True,
         action="setCaBundle",
     )
