@@ -2,8 +2,9 @@
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
 (`agent.tls`) trusts the operating system's store and a CA bundle from the settings;
-verification is off only for an instance whose settings say so explicitly. Every
-request has a total deadline (not only a timeout per read: a server dripping a byte a second would
+verification is off only for an instance whose settings say so explicitly. A refused
+certificate is explained with its facts (`agent.tls_failures`). Every request has a
+total deadline (not only a timeout per read: a server dripping a byte a second would
 defeat that) and every answer a size limit, checked as it streams in (after
 decompression).
 """
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import math
 import ssl
+import weakref
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -46,7 +48,7 @@ def make_client(
     (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         verify=ssl_context(http, secrets),
         proxy=http.proxy or None,
         timeout=httpx.Timeout(timeout_seconds),
@@ -55,6 +57,14 @@ def make_client(
         follow_redirects=False,
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
+    _CLIENT_SETTINGS[client] = http
+    return client
+
+
+# The settings each client was made with, for explaining its TLS failures.
+_CLIENT_SETTINGS: "weakref.WeakKeyDictionary[httpx.AsyncClient, HttpSettings]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def exchange(
@@ -65,6 +75,7 @@ async def exchange(
     import httpx
 
     where = address(url)
+    started = asyncio.get_running_loop().time()
     try:
         async with (
             within(timeout_seconds, where),
@@ -80,7 +91,10 @@ async def exchange(
             action="retry",
         ) from None
     except httpx.TransportError as exc:
-        raise transport_failure(exc, url, timeout_seconds) from None
+        left = timeout_seconds - (asyncio.get_running_loop().time() - started)
+        raise await _explained(client, exc, url, left) or transport_failure(
+            exc, url, timeout_seconds
+        ) from None
     # The body is decoded already: the copy must not decode it a second time.
     headers = [
         (name, value)
@@ -90,6 +104,32 @@ async def exchange(
     return httpx.Response(
         streamed.status_code, headers=headers, content=body, request=streamed.request
     )
+
+
+async def _explained(
+    client: "httpx.AsyncClient", exc: Exception, url: str, seconds_left: float
+) -> Unreachable | None:
+    """A refused certificate explained with its facts, read within what is left of the
+    request's deadline. Not through a proxy: a direct look could see another
+    certificate than the one the proxy's tunnel presented."""
+    from agent import tls_failures
+
+    http = _CLIENT_SETTINGS.get(client)
+    if http is None or _proxied(http, url):
+        return None
+    system_store = http.use_system_trust_store is not False
+    return await tls_failures.explain(exc, url, seconds_left, system_store=system_store)
+
+
+def _proxied(http: HttpSettings, url: str) -> bool:
+    import urllib.request
+
+    if http.proxy:
+        return True
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get("https") or proxies.get("all")):
+        return False
+    return not _bypassed(urlsplit(url).hostname or "", proxies.get("no", ""))
 
 
 async def _read_capped(response: "httpx.Response", where: str) -> bytes:
