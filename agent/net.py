@@ -1,19 +1,19 @@
 """Network policy in one place: TLS, proxy, time and size limits, transport failures.
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
-verification is on; a CA bundle or client certificate from the settings is added
-to it, never a way around it. The one exception is an instance's own explicit
-`insecureSkipVerify`, never a global setting, shown and warned about. Every
-request has a total deadline (not only a timeout per read: a server dripping a
-byte a second would defeat that) and every answer a size limit, checked as it
-streams in (after decompression).
+(`agent.tls`) trusts the operating system's store and a CA bundle from the settings;
+verification is off only for an instance whose settings say so explicitly. A refused
+certificate is explained with its facts (`agent.tls_failures`). Every request has a
+total deadline (not only a timeout per read: a server dripping a byte a second would
+defeat that) and every answer a size limit, checked as it streams in (after
+decompression).
 """
 
 import asyncio
 import contextlib
 import math
-import os
 import ssl
+import weakref
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -38,67 +38,10 @@ MAX_CONTEXTS = 8
 
 
 def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
-    """The TLS context for one instance's effective settings, made once and shared by
-    every client with the same ones (`secrets`: the client key's passphrase).
+    """The TLS context for one instance's effective settings (see `agent.tls`)."""
+    from agent import tls
 
-    Making one loads the system's CA certificates (~30 ms of CPU), and a fetch of
-    many issues ends with a new client (see `JiraSession.fetch_issues`), so each large
-    fetch paid that again. A context is kept per CA bundle and client certificate as
-    those files are now (path, size, modification time, inode): a file replaced on
-    disk gets a new context. A file that fails to load raises every time.
-    """
-    key = (
-        _file_version(http.ca_bundle),
-        _file_version(http.client_certificate),
-        bool(http.insecure_skip_verify),
-    )
-    context = _CONTEXTS.get(key)
-    if context is None:
-        context = _new_ssl_context(http)
-        if len(_CONTEXTS) >= MAX_CONTEXTS:
-            _CONTEXTS.clear()
-        _CONTEXTS[key] = context
-    return context
-
-
-def _file_version(path: str | None) -> tuple[object, ...] | None:
-    if not path:
-        return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (path,)  # loading it fails below, and nothing is kept
-    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def _new_ssl_context(http: HttpSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if http.ca_bundle:
-        try:
-            context.load_verify_locations(cafile=http.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(
-                f"The CA bundle {http.ca_bundle} could not be loaded ({exc.__class__.__name__}).",
-                hint="The CA bundle must be a PEM file of CA certificates.",
-                tls=True,
-                action="setCaBundle",
-            ) from None
-    if http.client_certificate:
-        try:
-            context.load_cert_chain(http.client_certificate)
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(
-                f"The client certificate {http.client_certificate} could not be loaded "
-                f"({exc.__class__.__name__}).",
-                hint="The client certificate must be a PEM file with the certificate and its key.",
-                tls=True,
-            ) from None
-    if http.insecure_skip_verify:
-        # Only ever an instance's own explicit setting (agent.net_settings refuses it
-        # globally); `providers/list` shows it and every start logs a warning about it.
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+    return tls.ssl_context(http, secrets)
 
 
 def make_client(
@@ -111,7 +54,7 @@ def make_client(
     (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         verify=ssl_context(http, secrets),
         proxy=http.proxy or None,
         timeout=httpx.Timeout(timeout_seconds),
@@ -120,6 +63,14 @@ def make_client(
         follow_redirects=False,
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
+    _CLIENT_SETTINGS[client] = http
+    return client
+
+
+# The settings each client was made with, for explaining its TLS failures.
+_CLIENT_SETTINGS: "weakref.WeakKeyDictionary[httpx.AsyncClient, HttpSettings]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def exchange(
@@ -130,6 +81,7 @@ async def exchange(
     import httpx
 
     where = address(url)
+    started = asyncio.get_running_loop().time()
     try:
         async with (
             within(timeout_seconds, where),
@@ -145,7 +97,10 @@ async def exchange(
             action="retry",
         ) from None
     except httpx.TransportError as exc:
-        raise transport_failure(exc, url, timeout_seconds) from None
+        left = timeout_seconds - (asyncio.get_running_loop().time() - started)
+        raise await _explained(client, exc, url, left) or transport_failure(
+            exc, url, timeout_seconds
+        ) from None
     # The body is decoded already: the copy must not decode it a second time.
     headers = [
         (name, value)
@@ -155,6 +110,32 @@ async def exchange(
     return httpx.Response(
         streamed.status_code, headers=headers, content=body, request=streamed.request
     )
+
+
+async def _explained(
+    client: "httpx.AsyncClient", exc: Exception, url: str, seconds_left: float
+) -> Unreachable | None:
+    """A refused certificate explained with its facts, read within what is left of the
+    request's deadline. Not through a proxy: a direct look could see another
+    certificate than the one the proxy's tunnel presented."""
+    from agent import tls_failures
+
+    http = _CLIENT_SETTINGS.get(client)
+    if http is None or _proxied(http, url):
+        return None
+    system_store = http.use_system_trust_store is not False
+    return await tls_failures.explain(exc, url, seconds_left, system_store=system_store)
+
+
+def _proxied(http: HttpSettings, url: str) -> bool:
+    import urllib.request
+
+    if http.proxy:
+        return True
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get("https") or proxies.get("all")):
+        return False
+    return not _bypassed(urlsplit(url).hostname or "", proxies.get("no", ""))
 
 
 async def _read_capped(response: "httpx.Response", where: str) -> bytes:
@@ -282,7 +263,7 @@ def _tls_failure(where: str, text: str) -> Unreachable:
     return Unreachable(
         f"The TLS connection to {where} failed: {text}.",
         hint="If the server uses a certificate from your company's own CA, trust that CA "
-        "with a CA bundle (its PEM file). Verification is never turned off.",
+        "with a CA bundle (its PEM file). Verification stays on.",
         tls=True,
         action="setCaBundle",
     )

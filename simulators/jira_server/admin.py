@@ -130,6 +130,7 @@ class AdminApi:
             "requestTokenTtlSeconds": config.request_token_ttl_seconds,
             "captchaThreshold": config.captcha_threshold,
             "https": config.https,
+            "tlsMode": config.tls_mode,
             "caCertPath": str(self.sim.ca_cert_path) if self.sim.ca_cert_path else None,
             "issueCount": len(self.sim.issues),
             "consumers": sorted(self.sim.oauth.consumers),

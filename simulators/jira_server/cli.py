@@ -14,6 +14,7 @@ from types import FrameType
 
 from .config import SimulatorConfig
 from .server import JiraSimulator
+from .tls import TLS_MODES
 
 
 def build_parser(prog: str = "python -m simulators.jira_server") -> argparse.ArgumentParser:
@@ -28,6 +29,13 @@ def build_parser(prog: str = "python -m simulators.jira_server") -> argparse.Arg
     parser.add_argument("--context-path", default="/jira", help='context path ("" for none)')
     parser.add_argument("--cap", type=int, default=1000, help="server cap on search maxResults")
     parser.add_argument("--https", action="store_true", help="serve TLS with a generated CA")
+    parser.add_argument(
+        "--tls-mode",
+        choices=TLS_MODES,
+        default="good",
+        help="the server certificate with --https: good (127.0.0.1, localhost), wrong-host "
+        "(other names), expired, or self-signed",
+    )
     parser.add_argument(
         "--auto-approve",
         metavar="USER",
@@ -57,6 +65,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         seed=args.seed,
         issue_count=args.issues,
         https=args.https,
+        tls_mode=args.tls_mode,
         oauth_auto_approve=args.auto_approve,
         port=args.port,
     )

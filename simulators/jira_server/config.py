@@ -25,6 +25,9 @@ class SimulatorConfig:
     seed: int = 1
     issue_count: int = 300
     https: bool = False
+    # The server certificate in HTTPS mode: "good", "wrong-host", "expired" or
+    # "self-signed" (see tls.py). Read when the simulator starts.
+    tls_mode: str = "good"
     # A user name approves every authorize request as that user; "deny" denies them.
     oauth_auto_approve: str | None = None
     port: int = 0

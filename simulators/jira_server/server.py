@@ -203,7 +203,7 @@ class JiraSimulator:
         # listens where the clients already point.
         server = _bind(self, self.config.port or self.port)
         if self.config.https:
-            self._tls = self._tls or tls.generate()
+            self._tls = self._tls or tls.generate(self.config.tls_mode)
             server.socket = self._tls.server_context().wrap_socket(
                 server.socket, server_side=True, do_handshake_on_connect=False
             )
@@ -373,6 +373,17 @@ class JiraSimulator:
     @property
     def ca_cert_path(self) -> Path | None:
         return self._tls.ca_cert_path if self._tls else None
+
+    @property
+    def server_cert_pem(self) -> str | None:
+        """The certificate the server presents (HTTPS mode): a self-signed one, say, to
+        trust it by itself."""
+        return self._tls.server_cert_pem if self._tls else None
+
+    @property
+    def tls(self) -> tls.TlsMaterial | None:
+        """The HTTPS mode's CA and files (the CA issues client certificates too)."""
+        return self._tls
 
     # -- request handling ------------------------------------------------------------------
 

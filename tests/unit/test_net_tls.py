@@ -21,13 +21,14 @@ def test_a_replaced_ca_bundle_gets_a_new_context(tmp_path: Path) -> None:
     try:
         bundle = tmp_path / "ca.pem"
         bundle.write_text("")
-        settings = HttpSettings(ca_bundle=str(bundle))
+        # Without the system store: a plain context, whose CA certificates can be listed.
+        settings = HttpSettings(ca_bundle=str(bundle), use_system_trust_store=False)
         with pytest.raises(Unreachable):
             ssl_context(settings)  # an empty bundle does not load, and is not kept
         bundle.write_text(material.ca_cert_pem)
         context = ssl_context(settings)
         assert ssl_context(settings) is context
-        assert context is not ssl_context(HttpSettings())
+        assert context is not ssl_context(HttpSettings(use_system_trust_store=False))
         assert serials(context) >= serials_of(material.ca_cert_pem)
         stat = bundle.stat()
         bundle.write_text(material.ca_cert_pem)  # replaced by a copy: same size
