@@ -349,6 +349,9 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       await shot("integrations-insecure.png");
       const view = await showIssuesView(page);
       const host = third.baseUrl.replace(/^http:\/\//, "");
+      // The list is virtual and instances come in no fixed order: fold them all so
+      // that this one is on screen, whatever is listed above it.
+      await foldInstances(view);
       await treeRow(view, host).filter({ hasText: "⚠ TLS verification off" }).waitFor({ timeout: 30_000 });
 
       await runCommand(page, "issuebridge: Open Integrations");
@@ -356,6 +359,11 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       await dialogButton(page, "Forget").click();
       await card.waitFor({ state: "detached", timeout: 30_000 });
       await statusBarItem(page, "issuebridge: 1 connected").waitFor({ timeout: 15_000 });
+      // Unfold the token instance again, as the tests that follow expect it.
+      await showIssuesView(page);
+      const tokenHost = sim.baseUrl.replace(/^http:\/\//, "");
+      await view.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: tokenHost }).first().click();
+      await view.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]', { hasText: tokenHost }).first().waitFor();
     } finally {
       await third.stop();
     }
