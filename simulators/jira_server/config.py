@@ -25,6 +25,9 @@ class SimulatorConfig:
     seed: int = 1
     issue_count: int = 300
     https: bool = False
+    # With https: demand a client certificate issued by the simulator's client CA
+    # (`JiraSimulator.client_certificates`), as a client-certificate gateway does.
+    require_client_certificate: bool = False
     # A user name approves every authorize request as that user; "deny" denies them.
     oauth_auto_approve: str | None = None
     port: int = 0
