@@ -15,8 +15,10 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from agent import client_cert
 from agent.errors import RemoteError, Unreachable
 from agent.net_secrets import NetSecrets
+from agent.proxy import is_loopback, proxy_for
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
@@ -42,16 +44,7 @@ def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SS
                 tls=True,
                 action="setCaBundle",
             ) from None
-    if http.client_certificate:
-        try:
-            context.load_cert_chain(http.client_certificate)
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(
-                f"The client certificate {http.client_certificate} could not be loaded "
-                f"({exc.__class__.__name__}).",
-                hint="The client certificate must be a PEM file with the certificate and its key.",
-                tls=True,
-            ) from None
+    client_cert.load(context, http, secrets.client_key_passphrase if secrets else None)
     return context
 
 
@@ -65,14 +58,16 @@ def make_client(
     (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
+    from agent.transport import Transport
+
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
     return httpx.AsyncClient(
-        verify=ssl_context(http, secrets),
-        proxy=http.proxy or None,
+        transport=Transport(http, secrets, ssl_context(http, secrets), limits),
+        trust_env=False,  # proxies from the environment: agent.proxy, per request
         timeout=httpx.Timeout(timeout_seconds),
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
 
 
@@ -98,7 +93,7 @@ async def exchange(
             messages=["undecodable body"],
             action="retry",
         ) from None
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, ssl.SSLError) as exc:
         raise transport_failure(exc, url, timeout_seconds) from None
     # The body is decoded already: the copy must not decode it a second time.
     headers = [
@@ -176,6 +171,10 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
     """The user-facing error for an httpx transport exception."""
     import httpx
 
+    from agent.transport import Explained
+
+    if isinstance(exc, Explained):
+        return exc.error
     where = address(url)
     host = urlsplit(url).hostname or where
     text = _describe(exc)
@@ -291,45 +290,15 @@ def cleartext_warning(base_url: str, http: HttpSettings) -> str | None:
     parts = urlsplit(base_url)
     if parts.scheme != "http":
         return None
-    host = parts.hostname or ""
-    proxy = http.proxy or _environment_proxy(host)
-    if proxy:
+    route = proxy_for(http, None, base_url)
+    if route is not None:
         return (
             f"{base_url} uses http://: the credentials and every answer travel unencrypted, "
-            f"through the proxy {address(proxy)} as well. Use https:// if the server offers it."
+            f"through the proxy {route.address} as well. Use https:// if the server offers it."
         )
-    if _is_loopback(host):
+    if is_loopback(parts.hostname or ""):
         return None
     return (
         f"{base_url} uses http://: the credentials and every answer travel unencrypted "
         "over the network. Use https:// if the server offers it."
     )
-
-
-def _environment_proxy(host: str) -> str | None:
-    import urllib.request
-
-    proxies = urllib.request.getproxies_environment()
-    proxy = proxies.get("http") or proxies.get("all")
-    if not proxy or _bypassed(host, proxies.get("no", "")):
-        return None
-    return proxy if "://" in proxy else f"http://{proxy}"
-
-
-def _bypassed(host: str, no_proxy: str) -> bool:
-    for entry in (e.strip().lower() for e in no_proxy.split(",")):
-        name = entry.split("://")[-1].split(":")[0].lstrip("*").lstrip(".")
-        if entry == "*" or (name and (host == name or host.endswith(f".{name}"))):
-            return True
-    return False
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -73,6 +73,13 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
         raise ParamsError(
             f"{field_prefix}.http.operationTimeoutSeconds", "must be a positive number"
         )
+    proxy = options.http.proxy if options.http else None
+    if proxy:
+        from agent.proxy import proxy_problem
+
+        problem = proxy_problem(proxy)
+        if problem:
+            raise ParamsError(f"{field_prefix}.http.proxy", problem)
     template = options.issues.branch_template if options.issues else None
     if template is not None:
         problem = branch_names.template_problem(template)
