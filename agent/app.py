@@ -1,6 +1,8 @@
 """The agent's composition root: settings, providers, the editor, and the services
 behind each contract method. `agent.server` binds these to the wire."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,7 +19,7 @@ from agent.services.team import Team
 from agent.settings import Settings, parse_options
 from protocol import methods
 from protocol import types as t
-from protocol.converter import WireJson
+from protocol.converter import ParamsError, WireJson
 
 log = logging.getLogger("issuebridge")
 
@@ -31,6 +33,7 @@ class Agent:
         # Resolved at `initialize` (or on first use without one): finding the platform's
         # config dir is no work for start-up.
         self._settings: Settings | None = None
+        self._background: set[asyncio.Task[None]] = set()
         self.instances = Instances(
             self.registry,
             lambda: self.settings,
@@ -57,13 +60,25 @@ class Agent:
             logs.set_level(self._settings.log_level)
         self.team.set_folders(workspace_folders)
         log.info("Storage dir: %s", self.settings.storage_dir)
+        # Instances with TLS verification off are warned about at every start.
+        with contextlib.suppress(RuntimeError):  # no loop: nothing will connect either
+            task = asyncio.get_running_loop().create_task(self.instances.warn_about_insecure())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     async def change_workspace_folders(self, added: list[str], removed: list[str]) -> None:
         self.team.add_folders(added, removed)
         await self._providers_changed()
 
     async def change_configuration(self, settings: Any) -> None:
-        self._settings = parse_options(settings, field_prefix="settings")
+        try:
+            self._settings = parse_options(settings, field_prefix="settings")
+        except ParamsError as exc:
+            # A notification has no answer: say it, and keep the settings in force.
+            text = f"issuebridge ignored the new settings: {exc.field} {exc.problem}."
+            log.warning("%s", text)
+            self.client.show_error(text)
+            return
         if self._settings.log_level:
             logs.set_level(self._settings.log_level)
         # HTTP settings may have changed: reconnect with the new ones.

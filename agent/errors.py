@@ -62,12 +62,22 @@ class Unreachable(AgentError):
     """The server could not be reached. `offline`: the failure is one that passes by
     itself (no answer, a connection refused or cut, a host name that resolves only on
     the VPN), so a result kept from before may stand in; not a TLS failure or a wrong
-    scheme, which someone has to fix. By default: every `retry` failure that is not TLS."""
+    scheme, which someone has to fix. By default: every `retry` failure that is not TLS.
+    `transient`: a connection refused or cut, which an idempotent request may be sent
+    again for (agent.retry); never a TLS, DNS or timeout failure."""
 
     kind = ErrorKind.UNREACHABLE
 
-    def __init__(self, message: str, *, offline: bool | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        offline: bool | None = None,
+        transient: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
+        self.transient = transient
         self.offline = (
             offline
             if offline is not None

@@ -1,10 +1,12 @@
 """Network policy in one place: TLS, proxy, time and size limits, transport failures.
 
 Every tracker request goes through an `httpx.AsyncClient` made here. TLS
-verification is always on; a CA bundle or client certificate from the settings
-is added to it, never a way around it. Every request has a total deadline (not
-only a timeout per read: a server dripping a byte a second would defeat that)
-and every answer a size limit, checked as it streams in (after decompression).
+verification is on; a CA bundle or client certificate from the settings is added
+to it, never a way around it. The one exception is an instance's own explicit
+`insecureSkipVerify`, never a global setting, shown and warned about. Every
+request has a total deadline (not only a timeout per read: a server dripping a
+byte a second would defeat that) and every answer a size limit, checked as it
+streams in (after decompression).
 """
 
 import asyncio
@@ -45,6 +47,11 @@ def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SS
                 action="setCaBundle",
             ) from None
     client_cert.load(context, http, secrets.client_key_passphrase if secrets else None)
+    if http.insecure_skip_verify:
+        # Only ever an instance's own explicit setting (agent.net_settings refuses it
+        # globally); `providers/list` shows it and every start logs a warning about it.
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     return context
 
 
@@ -201,6 +208,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
             f"Could not connect to {where}: {text}.",
             hint="Check the base URL and port, and that the server is running.",
             action="retry",
+            transient=True,
         )
     if isinstance(exc, httpx.ProxyError):
         return Unreachable(
@@ -212,6 +220,7 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
         f"The connection to {where} broke off: {text}.",
         hint="The server or a proxy in front of it closed the connection; try again.",
         action="retry",
+        transient=isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError),
     )
 
 

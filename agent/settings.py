@@ -10,7 +10,8 @@ from typing import Any
 
 import attrs
 
-from agent import branch_names
+from agent import branch_names, net_settings
+from agent.net_secrets import NetSecrets
 from protocol.converter import ParamsError, structure
 from protocol.types import HttpSettings, InitializationOptions
 
@@ -28,6 +29,9 @@ class Settings:
     log_level: str | None = None
     # `issues.branchTemplate`: how `issues/startWork` names branches (agent.branch_names).
     branch_template: str = branch_names.DEFAULT_TEMPLATE
+    # Set only in an instance's settings (`Instances.settings_for`): `http` is then the
+    # instance's effective settings, and these the secrets they need.
+    net_secrets: NetSecrets = attrs.Factory(NetSecrets)
 
     @property
     def timeout_seconds(self) -> float:
@@ -62,24 +66,8 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
         options = structure(raw or {}, InitializationOptions)
     except ParamsError as exc:
         raise ParamsError(f"{field_prefix}.{exc.field}", exc.problem) from None
-    if (
-        options.http
-        and options.http.timeout_seconds is not None
-        and options.http.timeout_seconds <= 0
-    ):
-        raise ParamsError(f"{field_prefix}.http.timeoutSeconds", "must be a positive number")
-    operation = options.http.operation_timeout_seconds if options.http else None
-    if operation is not None and not 0 < operation < float("inf"):
-        raise ParamsError(
-            f"{field_prefix}.http.operationTimeoutSeconds", "must be a positive number"
-        )
-    proxy = options.http.proxy if options.http else None
-    if proxy:
-        from agent.proxy import proxy_problem
-
-        problem = proxy_problem(proxy)
-        if problem:
-            raise ParamsError(f"{field_prefix}.http.proxy", problem)
+    if options.http:
+        net_settings.check(options.http, f"{field_prefix}.http", per_instance=False)
     template = options.issues.branch_template if options.issues else None
     if template is not None:
         problem = branch_names.template_problem(template)

@@ -102,7 +102,8 @@ class Authorizations:
     ) -> AuthorizeResult:
         stored = await self._instances.get(instance_id)
         provider = self._registry.get(stored.provider_id)
-        pending = await provider.start_authorization(config, credentials, self._settings(), None)
+        settings = await self._instances.settings_for(instance_id, stored)
+        pending = await provider.start_authorization(config, credentials, settings, None)
         self._pending[instance_id] = _Pending(pending, waiting=False)
         return AuthorizeResult(
             instance=await self._instances.describe(instance_id, stored),
@@ -126,7 +127,7 @@ class Authorizations:
                 if callback_url != listener.url:
                     log.info("The browser comes back through %s", callback_url)
             pending = await provider.start_authorization(
-                config, credentials, self._settings(), callback_url
+                config, credentials, await self._instances.settings_for(instance_id), callback_url
             )
             listener.expect(pending.state["requestToken"].reveal())
             entry = _Pending(pending, waiting=True)
@@ -217,7 +218,7 @@ class Authorizations:
             authorized = await provider.finish_authorization(
                 instance_config(stored),
                 credentials,
-                self._settings(),
+                await self._instances.settings_for(instance_id, stored),
                 entry.authorization,
                 verifier,
             )

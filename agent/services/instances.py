@@ -13,6 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapp
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import attrs
+
+from agent import net_settings
 from agent.errors import AgentError, NotConnected
 from agent.providers.base import (
     Credentials,
@@ -25,10 +28,16 @@ from agent.providers.registry import ProviderRegistry
 from agent.secret import Secret
 from agent.settings import Settings
 from agent.store import unit
-from agent.store.config import ConfigStore, StoredConfig, StoredInstance, StoredUser
+from agent.store.config import (
+    ConfigStore,
+    StoredConfig,
+    StoredInstance,
+    StoredUser,
+    peek,
+)
 from agent.store.files import remove_stale_temp_files
 from agent.store.secrets import SecretStore, open_secret_store
-from protocol.types import Instance, User
+from protocol.types import HttpSettings, Instance, User
 
 log = logging.getLogger("issuebridge.instances")
 
@@ -54,6 +63,8 @@ def key_secret_name(key_id: str) -> str:
 # (disconnect removes them and keeps the instance key).
 CREDENTIAL_NAMES = ("token", "privateKey", "accessToken", "accessTokenSecret")
 USER_CREDENTIALS = ("token", "accessToken", "accessTokenSecret")
+# Every secret an instance may hold: credentials and those of its network settings.
+INSTANCE_SECRETS = (*CREDENTIAL_NAMES, *net_settings.SECRET_NAMES)
 
 
 class Instances:
@@ -87,6 +98,17 @@ class Instances:
             await asyncio.to_thread(_tidy, config, secrets)
             self._config, self._secrets, self._stores_for = config, secrets, directory
         return self._config, self._secrets
+
+    async def warn_about_insecure(self) -> None:
+        """Log a warning for every instance whose TLS verification is off: at each start
+        (the agent calls this after `initialize`), so it is never forgotten."""
+        # A peek: a damaged file is reported (and set aside) by the store proper.
+        current = await asyncio.to_thread(peek, self._settings().storage_dir)
+        if current is None:
+            return
+        for instance_id, stored in sorted(current.instances.items()):
+            if is_insecure(stored):
+                log.warning("%s", insecure_warning(instance_id, stored.base_url))
 
     async def secret_storage(self) -> tuple[Literal["keyring", "file"], Path | None]:
         """Where secrets are kept: the OS keyring, or a 0600 file (and its path)."""
@@ -143,6 +165,28 @@ class Instances:
 
         return Credentials(await asyncio.to_thread(read))
 
+    async def settings_for(
+        self, instance_id: str, stored: StoredInstance | None = None
+    ) -> Settings:
+        """The settings requests to this instance use: its own `http` over the global
+        one (agent.net_settings), with the secrets those need."""
+        settings = self._settings()
+        stored = stored or await self.get(instance_id)
+        own = net_settings.from_stored(stored.http)
+        _, secrets = await self._stores()
+        prefix = unit.secret_prefix(instance_id, stored.secrets)
+
+        def read() -> dict[str, Secret]:
+            names = net_settings.SECRET_NAMES
+            return {n: v for n in names if (v := secrets.get(prefix + n)) is not None}
+
+        found = await asyncio.to_thread(read) if own is not None or stored.secrets else {}
+        return attrs.evolve(
+            settings,
+            http=net_settings.effective(settings.http, own),
+            net_secrets=net_settings.net_secrets(found),
+        )
+
     async def generated_key(self, key_id: str) -> Secret | None:
         _, secrets = await self._stores()
         return await asyncio.to_thread(secrets.get, key_secret_name(key_id))
@@ -189,10 +233,16 @@ class Instances:
         await self._on_change()
 
     async def save_configuration(
-        self, provider_id: str, parsed: ParsedConfiguration, check: ServerCheck
+        self,
+        provider_id: str,
+        parsed: ParsedConfiguration,
+        check: ServerCheck,
+        http: HttpSettings | None = None,
+        http_secrets: Mapping[str, Secret] | None = None,
     ) -> Instance:
         """Store a configuration that passed its check, replacing any for the same URL
-        (with every secret of the old one, and its authorization)."""
+        (with every secret of the old one, its authorization and its network settings:
+        `http` and `http_secrets` are the new configuration's own)."""
         instance_id = instance_id_for(provider_id, parsed.base_url)
         stored = StoredInstance(
             provider_id=provider_id,
@@ -203,9 +253,11 @@ class Instances:
             state="connected" if check.connected else "needsAuthorization",
             user=StoredUser(check.user.name, check.user.display_name) if check.user else None,
             server_version=check.server_version,
+            http=net_settings.to_stored(http) if http else None,
         )
+        new_secrets = {**parsed.secrets, **(http_secrets or {})}
         async with self.serialized(instance_id):
-            await self._commit(instance_id, lambda _current: stored, dict(parsed.secrets))
+            await self._commit(instance_id, lambda _current: stored, new_secrets)
             await self.drop_session(instance_id)
         await self._on_change()
         return await self.describe(instance_id, stored)
@@ -223,6 +275,7 @@ class Instances:
                 )
             current.state = "connected" if check.connected else "needsAuthorization"
             current.error = None
+            current.login_blocked, current.login_url = False, None
             current.user = (
                 StoredUser(check.user.name, check.user.display_name) if check.user else None
             )
@@ -230,9 +283,7 @@ class Instances:
             return current
 
         async with self.serialized(instance_id):
-            stored = await self._commit(
-                instance_id, change, new_secrets, keep=[n for n in CREDENTIAL_NAMES]
-            )
+            stored = await self._commit(instance_id, change, new_secrets, keep=INSTANCE_SECRETS)
             await self.drop_session(instance_id)
         await self._on_change()
         return await self.describe(instance_id, stored)
@@ -247,6 +298,9 @@ class Instances:
         def change(current: StoredInstance | None) -> StoredInstance | None:
             if current is not None and (used is None or current.secrets == used.secrets):
                 current.state, current.error = "error", error.message
+                # Jira's login throttling (CAPTCHA): no request until the user acts.
+                current.login_blocked = error.data.get("loginReason") == "AUTHENTICATION_DENIED"
+                current.login_url = error.data.get("loginUrl") if current.login_blocked else None
             return current
 
         async with self.serialized(instance_id):
@@ -259,12 +313,13 @@ class Instances:
             if forget or current is None:
                 return None
             current.state, current.error, current.user = "needsAuthorization", None, None
+            current.login_blocked, current.login_url = False, None
             return current
 
         async with self.serialized(instance_id):
             stored = await self.get(instance_id)
             # Without `forget` the instance keeps its key: the user only authorizes again.
-            keep = [n for n in CREDENTIAL_NAMES if n not in USER_CREDENTIALS]
+            keep = [n for n in INSTANCE_SECRETS if n not in USER_CREDENTIALS]
             await self._commit(instance_id, change, {}, keep)
             await self.drop_session(instance_id)
         log.info(
@@ -279,6 +334,19 @@ class Instances:
         # A browser-authorized instance recovers by authorizing again, a token one only
         # by being configured with a new token: the action says which.
         browser = self._registry.get(stored.provider_id).needs_authorization(stored.auth_method)
+        if stored.state == "error" and stored.login_blocked:
+            where = f" at {stored.login_url}" if stored.login_url else ""
+            raise NotConnected(
+                f"{stored.base_url} wants you to log in once in the browser{where} (a CAPTCHA "
+                "after failed logins); issuebridge sends it no request until you have and "
+                "connect again.",
+                hint=f"Log in to Jira in your browser{where}, then "
+                + ("authorize the instance again." if browser else "configure it again."),
+                action="authorize" if browser else "configure",
+                instanceId=instance_id,
+                loginReason="AUTHENTICATION_DENIED",
+                loginUrl=stored.login_url,
+            )
         if stored.state == "error":
             raise NotConnected(
                 f"{stored.base_url} rejected this instance's credentials earlier "
@@ -307,7 +375,7 @@ class Instances:
             session = provider.open_session(
                 instance_config(stored),
                 await self.credentials(instance_id, stored),
-                self._settings(),
+                await self.settings_for(instance_id, stored),
             )
             self._sessions[instance_id] = session
         return stored, session
@@ -377,4 +445,19 @@ def to_instance(instance_id: str, stored: StoredInstance, team: set[str]) -> Ins
         user=User(stored.user.name, stored.user.display_name) if stored.user else None,
         server_version=stored.server_version,
         error=stored.error if state == "error" else None,
+        insecure=is_insecure(stored),
     )
+
+
+def insecure_warning(instance_id: str, base_url: str) -> str:
+    return (
+        f"TLS verification is OFF for {base_url} (instance {instance_id}, its "
+        "http.insecureSkipVerify): anyone on the network path can read and change what it "
+        "sends, the credentials included. Trust the server's CA instead (http.caBundle)."
+    )
+
+
+def is_insecure(stored: StoredInstance) -> bool:
+    """TLS verification is off for it: its own `insecureSkipVerify` (never a global one)."""
+    own = net_settings.from_stored(stored.http)
+    return bool(own and own.insecure_skip_verify)

@@ -2,12 +2,15 @@
 
 import logging
 
+import attrs
+
+from agent import net_settings
 from agent.client import EditorClient
 from agent.errors import InvalidParams
 from agent.net import cleartext_warning
 from agent.providers.base import Credentials, ParsedConfiguration, TrackerProvider
 from agent.providers.registry import ProviderRegistry
-from agent.services.instances import Instances, instance_id_for
+from agent.services.instances import Instances, insecure_warning, instance_id_for
 from agent.settings import Settings
 from protocol.types import ConfigureParams, Instance, InstanceResult, Provider
 
@@ -37,6 +40,7 @@ async def configure(
     """Check the form against the server, then store it; a failure stores nothing."""
     provider = registry.get(params.provider_id)
     parsed = provider.parse_configuration(params.auth_method, params.fields)
+    net_settings.instance_http(params.http)  # checked before anything is sent
     # One request at a time per instance, in the order they came: a disconnect sent while
     # this one checks the server runs after it, and wins.
     async with instances.serialized(instance_id_for(provider.id, parsed.base_url)):
@@ -63,12 +67,30 @@ async def _configure(
                 action="generateKey",
             )
         credentials["privateKey"] = key
+    # The instance's own network settings over the global ones, for the check as for
+    # every later request.
+    own_http = net_settings.instance_http(params.http)
+    http_secrets = net_settings.secrets_of(params.http_secrets)
+    settings = attrs.evolve(
+        settings,
+        http=net_settings.effective(settings.http, own_http),
+        net_secrets=net_settings.net_secrets(http_secrets),
+    )
+    instance_id = instance_id_for(provider.id, parsed.base_url)
     cleartext = cleartext_warning(parsed.base_url, settings.http)
-    for warning in [*parsed.warnings, *([cleartext] if cleartext else [])]:
+    insecure = (
+        insecure_warning(instance_id, parsed.base_url)
+        if own_http and own_http.insecure_skip_verify
+        else None
+    )
+    for warning in [*parsed.warnings, *(w for w in (cleartext, insecure) if w)]:
         log.warning("%s", warning)
         client.show_warning(warning)
     with client.progress(params.work_done_token, f"Connecting to {parsed.base_url}") as progress:
         progress.report("Checking the server and the credentials…")
         check = await provider.check(parsed, Credentials(credentials), settings)
         progress.report("Saving the configuration…")
-        return InstanceResult(await instances.save_configuration(provider.id, parsed, check))
+        saved = await instances.save_configuration(
+            provider.id, parsed, check, own_http, http_secrets
+        )
+        return InstanceResult(saved)

@@ -47,6 +47,13 @@ class StoredInstance:
     # Which generation of secrets is this instance's (see agent.services.instances);
     # None: the names from before generations, `instance/<id>/<name>`.
     secrets: str | None = None
+    # The instance's own network settings (HttpSettings in wire form, nothing secret;
+    # agent.net_settings), over the global ones. None: the global ones only.
+    http: dict[str, Any] | None = None
+    # Set with state `error` when Jira wants a browser login first (a CAPTCHA after
+    # failed logins): its login page. Cleared by configuring or authorizing again.
+    login_url: str | None = None
+    login_blocked: bool = False
 
 
 @attrs.define
@@ -121,6 +128,16 @@ class ConfigStore:
             log.error("%s", report)
             self._on_corrupt(report)
             return StoredConfig()
+
+
+def peek(directory: Path) -> StoredConfig | None:
+    """The configuration as it is on disk, read without any side effect: no lock, and a
+    file that cannot be read is left where it is (the store proper reports it)."""
+    try:
+        data = json.loads((directory / "config.json").read_bytes())
+        return _converter.structure(migrate(data), StoredConfig)
+    except Exception:  # missing, unreadable, damaged: nothing to say from here
+        return None
 
 
 def migrate(data: Any) -> Any:

@@ -212,6 +212,19 @@ class AdminApi:
             faults.latency_seconds = float(body["latencyMs"]) / 1000
         if body.get("html502"):
             faults.html_502(int(body["html502"]), match)
+        unavailable = body.get("unavailable503")
+        if isinstance(unavailable, dict):
+            after = unavailable.get("retryAfter")
+            faults.unavailable_503(
+                int(unavailable.get("times", 1)),
+                match,
+                unavailable.get("method"),
+                None if after is None else int(after),
+            )
+        elif unavailable:
+            faults.unavailable_503(int(unavailable), match)
+        if body.get("captcha"):
+            faults.captcha(int(body["captcha"]), match)
         if body.get("nonJson200"):
             faults.non_json_200(int(body["nonJson200"]), match)
         if body.get("dropConnection"):

@@ -1,7 +1,8 @@
 """Fault injection: what proxies, overloaded servers and flaky networks do to clients.
 
 Each injection is armed for N requests (one by default) and may be limited to paths
-containing a substring, so a test can break e.g. only the search calls. Latency applies
+containing a substring and to one HTTP method, so a test can break e.g. only the search
+calls, or only the POST that creates an issue. Latency applies
 to every request, and so does `network_down` while it is set. Admin (``/_sim/``)
 requests are never affected.
 """
@@ -11,12 +12,17 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from .wire import HTML_TYPE, JSON_TYPE, Response
+from .wire import HTML_TYPE, JSON_TYPE, NOT_AUTHENTICATED, Response, error_response
 
 PROXY_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
     "</body>\r\n</html>\r\n"
+)
+# What Tomcat in front of a Jira that is starting up or overloaded answers.
+UNAVAILABLE_503 = (
+    '<!doctype html><html lang="en"><head><title>HTTP Status 503 - Service Unavailable'
+    "</title></head><body><h1>HTTP Status 503 - Service Unavailable</h1></body></html>"
 )
 # What a client sees when an SSO proxy intercepts an API call: 200, but a login page.
 SSO_PAGE = (
@@ -28,13 +34,18 @@ SSO_PAGE = (
 
 @dataclass
 class Injection:
-    kind: str  # html_502, non_json_200, drop_connection, slow_response, rate_limit
+    # html_502, unavailable_503, non_json_200, drop_connection, slow_response, rate_limit,
+    # captcha
+    kind: str
     remaining: int
     match: str | None = None
     seconds: float = 0.0
     retry_after: int = 0
+    method: str | None = None
 
-    def applies_to(self, path: str) -> bool:
+    def applies_to(self, path: str, method: str | None = None) -> bool:
+        if self.method is not None and method is not None and self.method != method.upper():
+            return False
         return self.match is None or self.match in path
 
 
@@ -63,6 +74,25 @@ class Faults:
     def html_502(self, times: int = 1, match: str | None = None) -> None:
         self._arm(Injection("html_502", times, match))
 
+    def unavailable_503(
+        self,
+        times: int = 1,
+        match: str | None = None,
+        method: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Fail the next `times` matching requests with 503 (with `Retry-After` if given)."""
+        after = -1 if retry_after is None else retry_after
+        self._arm(Injection("unavailable_503", times, match, retry_after=after, method=method))
+
+    def captcha(self, times: int = 1, match: str | None = None) -> None:
+        """Answer as Jira (Seraph) does once the account must solve a CAPTCHA: 403,
+        `X-Seraph-LoginReason: AUTHENTICATION_DENIED` and
+        `X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE; login-url=…`, before any
+        resource runs. The simulator's own CAPTCHA mode (`captcha_threshold` failed
+        password logins) applies to Basic logins; this makes any login meet it."""
+        self._arm(Injection("captcha", times, match))
+
     def non_json_200(self, times: int = 1, match: str | None = None) -> None:
         self._arm(Injection("non_json_200", times, match))
 
@@ -90,29 +120,44 @@ class Faults:
                     "match": i.match,
                     "seconds": i.seconds,
                     "retryAfter": i.retry_after,
+                    "method": i.method,
                 }
                 for i in self._queue
             ]
 
-    def take(self, path: str) -> Injection | None:
-        """Consume one shot of the first armed injection that applies to this path."""
+    def take(self, path: str, method: str | None = None) -> Injection | None:
+        """Consume one shot of the first armed injection that applies to this request."""
         with self._lock:
             for injection in self._queue:
-                if injection.applies_to(path):
+                if injection.applies_to(path, method):
                     injection.remaining -= 1
                     if injection.remaining <= 0:
                         self._queue.remove(injection)
                     return injection
         return None
 
-    def outcome(self, path: str) -> Outcome:
+    def outcome(self, path: str, method: str | None = None, base_url: str = "") -> Outcome:
         if self.network_down:
             return Outcome(Response(0, drop=True))
-        injection = self.take(path)
+        injection = self.take(path, method)
         if injection is None:
             return Outcome()
         if injection.kind == "html_502":
             return Outcome(Response(502, PROXY_502.encode(), HTML_TYPE, [("Server", "nginx")]))
+        if injection.kind == "unavailable_503":
+            after = injection.retry_after
+            headers = [("Retry-After", str(after))] if after >= 0 else []
+            return Outcome(Response(503, UNAVAILABLE_503.encode(), HTML_TYPE, headers))
+        if injection.kind == "captcha":
+            denied = error_response(403, [NOT_AUTHENTICATED])
+            denied.headers += [
+                ("X-Seraph-LoginReason", "AUTHENTICATION_DENIED"),
+                (
+                    "X-Authentication-Denied-Reason",
+                    f"CAPTCHA_CHALLENGE; login-url={base_url}/login.jsp",
+                ),
+            ]
+            return Outcome(denied)
         if injection.kind == "non_json_200":
             return Outcome(Response(200, SSO_PAGE.encode(), HTML_TYPE))
         if injection.kind == "drop_connection":

@@ -88,6 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.request.do_handshake()
             except (OSError, ssl.SSLError):
                 self.close_connection = True
+                self.server.simulator.count_failed_handshake()
                 _linger(self.request)
             self.request.settimeout(None)
         super().setup()
@@ -192,6 +193,9 @@ class JiraSimulator:
         self.admin = AdminApi(self)
         self.faults = Faults()
         self.request_log: list[RecordedRequest] = []
+        # TLS handshakes that failed (a client that did not trust the certificate):
+        # they never reach the request log.
+        self.failed_handshakes = 0
         self._log_lock = threading.Lock()
         self._request_counter = itertools.count(1)
         self._server: _Server | None = None
@@ -397,6 +401,10 @@ class JiraSimulator:
 
     # -- request handling ------------------------------------------------------------------
 
+    def count_failed_handshake(self) -> None:
+        with self._log_lock:
+            self.failed_handshakes += 1
+
     def record(self, record: RecordedRequest) -> None:
         with self._log_lock:
             self.request_log.append(record)
@@ -415,7 +423,7 @@ class JiraSimulator:
         if request.path == "/_sim" or request.path.startswith("/_sim/"):
             return self.admin.handle(request)
         self.sleep(self.faults.latency_seconds)
-        outcome = self.faults.outcome(request.path)
+        outcome = self.faults.outcome(request.path, request.method, request.base_url)
         if outcome.response is not None:
             return outcome.response
         self.sleep(outcome.delay_seconds)

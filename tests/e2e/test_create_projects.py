@@ -5,6 +5,7 @@ from create_flows import PROJECTS, connected
 from jira_flows import FETCH, error_of
 from wire import RawAgent
 
+from agent.retry import ATTEMPTS
 from simulators.jira_server import JiraSimulator
 from simulators.jira_server.data import Project
 
@@ -34,7 +35,7 @@ def test_a_failing_project_list_is_an_error_and_is_not_kept(
     agent: RawAgent, jira: JiraSimulator
 ) -> None:
     instance_id = connected(agent, jira)
-    jira.faults.html_502(match="/rest/api/2/project")
+    jira.faults.html_502(ATTEMPTS, match="/rest/api/2/project")  # every attempt
     error = error_of(agent.call(PROJECTS, {"instanceId": instance_id}, timeout=30))
     assert error["code"] == -32004 and error["data"]["httpStatus"] == 502
     assert len(agent.call(PROJECTS, {"instanceId": instance_id})["result"]["projects"]) == 4

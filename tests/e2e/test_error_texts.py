@@ -3,6 +3,7 @@
 from jira_flows import FETCH, configure_token, connect, error_of
 from wire import RawAgent
 
+from agent.retry import ATTEMPTS
 from simulators.jira_server import JiraSimulator
 
 
@@ -18,7 +19,7 @@ def test_a_misspelt_context_path_says_the_status_once_and_that_no_jira_answered(
 
 def test_an_html_error_page_says_the_status_once(agent: RawAgent, jira: JiraSimulator) -> None:
     instance_id = connect(agent, jira)
-    jira.faults.html_502(match="/search")
+    jira.faults.html_502(ATTEMPTS, match="/search")  # every attempt
     error = error_of(agent.call(FETCH, {"instanceId": instance_id}, timeout=20))
     assert error["code"] == -32004
     assert error["message"].count("HTTP 502") == 1, error["message"]

@@ -6,6 +6,7 @@ import json
 from jira_flows import FETCH, connect
 from wire import RawAgent
 
+from agent.retry import ATTEMPTS
 from simulators.jira_server import JiraSimulator
 from simulators.jira_server.data import Project
 
@@ -57,7 +58,7 @@ def test_without_a_project_list_each_issue_carries_its_project(
     agent: RawAgent, jira: JiraSimulator
 ) -> None:
     instance_id = connect(agent, jira)
-    jira.faults.html_502(match="/rest/api/2/project")
+    jira.faults.html_502(ATTEMPTS, match="/rest/api/2/project")  # every attempt
     reply = agent.call(FETCH, {"instanceId": instance_id, "jql": ALL, "limit": 60}, timeout=30)
     issues = reply["result"]["issues"]
     names = {p.key: p.name for p in jira.store.projects}

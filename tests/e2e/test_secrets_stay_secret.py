@@ -7,6 +7,7 @@ from pathlib import Path
 from jira_flows import FETCH, configure_token, connect
 from wire import RawAgent, agent_env
 
+from agent.retry import ATTEMPTS
 from simulators.jira_server import JiraSimulator
 
 
@@ -21,7 +22,7 @@ def test_tokens_stay_out_of_logs_responses_and_readable_files(
         instance_id = connect(agent, jira)
         agent.call(FETCH, {"instanceId": instance_id, "limit": 120}, timeout=30)
         configure_token(agent, jira.base_url, bad)  # authentication failure
-        jira.faults.html_502(match="/search")
+        jira.faults.html_502(ATTEMPTS, match="/search")
         agent.call(FETCH, {"instanceId": instance_id})  # remote error
         agent.call("issuebridge/test/crash", {})  # internal error
         jira.revoke_pat(good)

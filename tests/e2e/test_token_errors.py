@@ -8,6 +8,7 @@ import pytest
 from jira_flows import FETCH, configure_token, connect, error_of
 from wire import RawAgent, agent_env
 
+from agent.retry import ATTEMPTS
 from simulators.jira_server import JiraSimulator, SimulatorConfig
 
 
@@ -97,9 +98,9 @@ def test_a_wrong_token_fails_authentication(agent: RawAgent, jira: JiraSimulator
 @pytest.mark.parametrize(
     ("inject", "code", "words"),
     [
-        (lambda f: f.html_502(match="/search"), -32004, "502"),
+        (lambda f: f.html_502(ATTEMPTS, match="/search"), -32004, "502"),
         (lambda f: f.non_json_200(match="/search"), -32004, "not JSON"),
-        (lambda f: f.drop_connection(match="/search"), -32003, "connection"),
+        (lambda f: f.drop_connection(ATTEMPTS, match="/search"), -32003, "connection"),
     ],
 )
 def test_broken_answers_are_explained(

@@ -112,3 +112,26 @@ def test_https_with_ca_bundle() -> None:
             info(sim, untrusting)
         ca_path = sim.ca_cert_path
     assert not ca_path.exists()
+
+
+def test_unavailable_503_for_one_method_only(sim: JiraSimulator, http: httpx.Client) -> None:
+    sim.faults.unavailable_503(1, match="/rest/api/2/issue", method="POST", retry_after=2)
+    auth = {"Authorization": f"Bearer {sim.user('alice').pat}"}
+    read = http.get(f"{sim.base_url}/rest/api/2/issue/ISB-1", headers=auth)
+    assert read.status_code == 200  # a GET of the same path is not the one armed
+    body = {"fields": {"project": {"key": "ISB"}, "issuetype": {"name": "Task"}, "summary": "x"}}
+    refused = http.post(f"{sim.base_url}/rest/api/2/issue", headers=auth, json=body)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
+    assert http.post(f"{sim.base_url}/rest/api/2/issue", headers=auth, json=body).status_code == 201
+
+
+def test_captcha_answers_as_seraph_does(sim: JiraSimulator, http: httpx.Client) -> None:
+    sim.faults.captcha(1, match="/myself")
+    auth = {"Authorization": f"Bearer {sim.user('alice').pat}"}
+    denied = http.get(f"{sim.base_url}/rest/api/2/myself", headers=auth)
+    assert denied.status_code == 403
+    assert denied.headers["X-Seraph-LoginReason"] == "AUTHENTICATION_DENIED"
+    assert denied.headers["X-Authentication-Denied-Reason"] == (
+        f"CAPTCHA_CHALLENGE; login-url={sim.base_url}/login.jsp"
+    )
+    assert http.get(f"{sim.base_url}/rest/api/2/myself", headers=auth).status_code == 200

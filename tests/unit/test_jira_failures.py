@@ -24,8 +24,20 @@ def test_a_captcha_challenge_asks_for_one_browser_login() -> None:
     assert error.data == {
         "httpStatus": 403,
         "loginReason": "AUTHENTICATION_DENIED",
+        "loginUrl": "https://jira.example.com/login.jsp",
         "action": "configure",
     }
+
+
+def test_a_captcha_login_url_of_another_server_is_not_offered() -> None:
+    denied = "CAPTCHA_CHALLENGE; login-url=https://evil.example.net/login.jsp"
+    response = _response(
+        403,
+        {"X-Seraph-LoginReason": "AUTHENTICATION_DENIED", "X-Authentication-Denied-Reason": denied},
+    )
+    error = authentication_failure(response, "oauth1")
+    assert "evil.example.net" not in error.message + (error.hint or "")
+    assert "loginUrl" not in error.data and error.data["action"] == "authorize"
 
 
 def test_oauth_problems_come_from_the_header_or_the_body() -> None:

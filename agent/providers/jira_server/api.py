@@ -2,23 +2,20 @@
 
 Transport failures become `unreachable`; 401s become `authenticationFailed`
 (never retried: repeated failed logins lock the account behind a CAPTCHA);
-429s are retried after `Retry-After` a bounded number of times; other errors and
+what is safe to send again is, as `agent.retry` decides (429s after `Retry-After`;
+idempotent requests on a cut connection or a 502/503/504); other errors and
 non-JSON answers become `remoteError` carrying Jira's messages. Each request is
 bounded in time and size by `agent.net.exchange`.
 """
 
-import asyncio
 import logging
-import math
-from email.utils import parsedate_to_datetime
-from time import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from agent import retry
 from agent.errors import (
     AgentError,
     AuthenticationFailed,
-    RateLimited,
     RemoteError,
     UnsupportedServer,
 )
@@ -30,11 +27,6 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger("issuebridge.jira")
-
-MAX_RATE_LIMIT_RETRIES = 3
-MAX_RETRY_WAIT_SECONDS = 30
-# The longest Retry-After reported to the editor (a server may say inf).
-MAX_RETRY_AFTER_SECONDS = 3600
 
 
 class JiraApi:
@@ -62,30 +54,25 @@ class JiraApi:
         form = parse_qs(response.text.strip(), keep_blank_values=True)
         return {key: values[0] for key, values in form.items()}
 
-    async def send(self, method: str, path: str, **kwargs: Any) -> "httpx.Response":
-        """One request with its answer read in full (bounded in time and size) and
-        429s waited out."""
+    async def send(
+        self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> "httpx.Response":
+        """One request with its answer read in full (bounded in time and size), sent
+        again only where that is safe (agent.retry; `idempotent` overrides the method's
+        rule, for reads sent as POST), all within the request's timeout."""
         url = f"{self.base_url}{path}"
-        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
+
+        async def attempt() -> "httpx.Response":
             try:
                 response = await exchange(self.client, method, url, self.timeout_seconds, **kwargs)
             except AgentError as exc:
                 log.info("%s %s failed: %s", method, redact_url(url), exc.kind.value)
                 raise
             log.debug("%s %s -> %s", method, redact_url(url), response.status_code)
-            if response.status_code != 429:
-                break
-            wait = retry_after_seconds(response)
-            if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RETRY_WAIT_SECONDS:
-                raise RateLimited(
-                    f"Jira is rate-limiting requests and asked to wait {wait} seconds.",
-                    hint="Wait a little and try again; fetching fewer issues sends fewer requests.",
-                    retryAfterSeconds=wait,
-                    action="retry",
-                )
-            log.info("Jira answered 429; retrying in %d s", wait)
-            await asyncio.sleep(wait)
-        return response
+            return response
+
+        safe = retry.is_idempotent(method, idempotent)
+        return await retry.send(attempt, method, url, self.timeout_seconds, safe)
 
     def read(self, response: "httpx.Response", what: str) -> Any:
         """The JSON of an answer `send` got, or the error it means (as `request` does)."""
@@ -175,7 +162,10 @@ class JiraApi:
         self, jql: str, start_at: int, max_results: int, fields: list[str]
     ) -> dict[str, Any]:
         body = {"jql": jql, "startAt": start_at, "maxResults": max_results, "fields": fields}
-        result = await self.request("POST", "/rest/api/2/search", what="the search", json=body)
+        # A read sent as POST (a long JQL fits no URL): safe to send again.
+        result = await self.request(
+            "POST", "/rest/api/2/search", what="the search", json=body, idempotent=True
+        )
         if not isinstance(result, dict) or not isinstance(result.get("issues"), list):
             raise RemoteError(
                 "Jira's search answer has no issue list, which is not what Jira sends.",
@@ -189,23 +179,3 @@ class JiraApi:
 
 class LoginRequired(UnsupportedServer):
     """Anonymous requests are refused, even for the server info."""
-
-
-def retry_after_seconds(response: "httpx.Response") -> int:
-    """`Retry-After` as whole seconds from 0 to an hour: seconds or an HTTP date; anything
-    else (nan, negative, words) means 1; inf and huge values are capped."""
-    value = response.headers.get("Retry-After", "").strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time()
-        except (TypeError, ValueError, OverflowError):
-            return 1
-        seconds = max(0.0, seconds)  # a date in the past: now
-    if math.isnan(seconds) or seconds < 0:
-        return 1
-    return min(
-        MAX_RETRY_AFTER_SECONDS,
-        math.ceil(seconds) if math.isfinite(seconds) else MAX_RETRY_AFTER_SECONDS,
-    )

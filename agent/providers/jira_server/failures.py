@@ -9,7 +9,7 @@ and in bodies (`{"errorMessages": [...], "errors": {...}}`, or a form-encoded
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from agent.errors import AgentError, AuthenticationFailed, RemoteError, UnsupportedServer
 from protocol.types import ErrorAction
@@ -209,14 +209,17 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
     problem = oauth.get("oauth_problem")
     status = response.status_code
     if "CAPTCHA_CHALLENGE" in denied:
-        login_url = denied.partition("login-url=")[2].strip() or None
+        login_url = captcha_login_url(denied, response)
         where = f" at {login_url}" if login_url else ""
         return AuthenticationFailed(
-            "Jira wants a CAPTCHA for this account after failed logins, so it refuses API "
-            "logins until you log in once in the browser.",
-            hint=f"Log in to Jira in your browser{where}, solve the CAPTCHA, then connect again.",
+            "Jira refuses API logins for this account until you log in once in the browser"
+            f"{where}: after failed logins it wants a CAPTCHA solved.",
+            hint=f"Log in to Jira in your browser{where} and solve the CAPTCHA, then connect "
+            "again. issuebridge sends this server nothing more until you do: every further "
+            "attempt would count against the account.",
             httpStatus=status,
             loginReason=reason,
+            loginUrl=login_url,
             action=_reenter(auth_method),
         )
     if problem:
@@ -247,6 +250,18 @@ def authentication_failure(response: "httpx.Response", auth_method: str) -> Auth
         loginReason=reason,
         action=_reenter(auth_method),
     )
+
+
+def captcha_login_url(denied: str, response: "httpx.Response") -> str | None:
+    """The `login-url=` of `X-Authentication-Denied-Reason`, if it is a web page of the
+    server that answered (a URL from elsewhere is not offered to the user)."""
+    login_url = denied.partition("login-url=")[2].split(";", 1)[0].strip()
+    try:
+        offered, answered = urlsplit(login_url), response.request.url
+    except ValueError:
+        return None
+    same = offered.scheme in ("http", "https") and offered.hostname == answered.host
+    return login_url[:500] if same else None
 
 
 def _reenter(auth_method: str) -> ErrorAction:

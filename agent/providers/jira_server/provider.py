@@ -340,7 +340,10 @@ class JiraServerProvider(TrackerProvider):
         from agent.providers.jira_server.api import JiraApi
 
         client = make_client(
-            settings.http, settings.timeout_seconds, self._auth(instance, credentials)
+            settings.http,
+            settings.timeout_seconds,
+            self._auth(instance, credentials),
+            settings.net_secrets,
         )
         return JiraApi(client, instance.base_url, instance.auth_method, settings.timeout_seconds)
 

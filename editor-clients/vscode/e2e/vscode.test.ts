@@ -488,8 +488,9 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
   });
 
   test("Connecting again clears the old error in the Issues view, without Refresh", async () => {
-    // Jira fails one search (a proxy's 502): the view shows the error, the instance stays connected.
-    await sim.admin("PUT", "faults", { html502: 1, match: "/search" });
+    // Jira fails a search (a proxy's 502 on each of the agent's 3 attempts): the view shows
+    // the error, the instance stays connected.
+    await sim.admin("PUT", "faults", { html502: 3, match: "/search" });
     const view = await showIssuesView(page);
     await runCommand(page, "issuebridge: Refresh Issues");
     const oldError = treeRow(view, "HTTP 502");
