@@ -157,9 +157,12 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 # --- what a proxy's failure means --------------------------------------------------
 
 
-def authentication_required(route: Route) -> Unreachable:
-    """407 Proxy Authentication Required: the proxy's credentials, not Jira's. So it is
-    `unreachable` (the tracker was never reached) with `action: configure`, not
+def authentication_required(
+    route: Route, status: str = "407 Proxy Authentication Required"
+) -> Unreachable:
+    """407 Proxy Authentication Required (or a 401 to a CONNECT, which some proxies send
+    for wrong credentials: tinyproxy does): the proxy's credentials, not Jira's. So it
+    is `unreachable` (the tracker was never reached) with `action: configure`, not
     `authenticationFailed`, which would send the user to re-enter Jira credentials."""
     if route.user is None:
         problem = "asks for a user name and password, and none is set"
@@ -168,8 +171,7 @@ def authentication_required(route: Route) -> Unreachable:
     else:
         problem = f"refused the user name and password of {route.user!r}"
     return Unreachable(
-        f"The proxy {route.address} ({route.source}) {problem} "
-        "(407 Proxy Authentication Required).",
+        f"The proxy {route.address} ({route.source}) {problem} ({status}).",
         hint="Give the proxy's user in http.proxy (http://user@host:port) and its password "
         "as httpSecrets.proxyPassword in the instance's configuration.",
         action="configure",
@@ -192,4 +194,5 @@ def unreachable_proxy(route: Route, text: str) -> Unreachable:
         hint="Check the proxy setting (http.proxy, or the HTTPS_PROXY and HTTP_PROXY "
         "variables) and that the proxy is running.",
         action="retry",
+        transient=True,  # refused or cut, like a server's: an idempotent request may retry
     )

@@ -82,8 +82,9 @@ class Transport(httpx.AsyncBaseTransport):
                 return httpx.ConnectError(text, request=request)
             return exc
         if route is not None and isinstance(exc, httpx.ProxyError):
-            if text.startswith("407"):
-                return Explained(proxy.authentication_required(route), request)
+            # A CONNECT never reaches the server: a 401 to it is the proxy's as well.
+            if text.startswith(("407", "401")):
+                return Explained(proxy.authentication_required(route, text), request)
             return Explained(proxy.refused(route, where, text), request)
         if route is not None and isinstance(exc, httpx.ConnectError):
             return Explained(proxy.unreachable_proxy(route, text), request)
