@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from agent.errors import RemoteError, Unreachable
 from agent.net_secrets import NetSecrets
+from agent.proxy import is_loopback, proxy_for
 from protocol.types import HttpSettings
 
 if TYPE_CHECKING:
@@ -54,14 +55,16 @@ def make_client(
     (its own fields over the global ones); `secrets` what they need that is secret."""
     import httpx
 
+    from agent.transport import Transport
+
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
     client = httpx.AsyncClient(
-        verify=ssl_context(http, secrets),
-        proxy=http.proxy or None,
+        transport=Transport(http, secrets, ssl_context(http, secrets), limits),
+        trust_env=False,  # proxies from the environment: agent.proxy, per request
         timeout=httpx.Timeout(timeout_seconds),
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
     )
     _CLIENT_SETTINGS[client] = http
     return client
@@ -96,7 +99,8 @@ async def exchange(
             messages=["undecodable body"],
             action="retry",
         ) from None
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, ssl.SSLError) as exc:
+        # (A TLS 1.3 alert after the handshake escapes httpx as a bare ssl.SSLError.)
         left = timeout_seconds - (asyncio.get_running_loop().time() - started)
         raise await _explained(client, exc, url, left) or transport_failure(
             exc, url, timeout_seconds
@@ -128,14 +132,9 @@ async def _explained(
 
 
 def _proxied(http: HttpSettings, url: str) -> bool:
-    import urllib.request
+    from agent.proxy import proxy_for
 
-    if http.proxy:
-        return True
-    proxies = urllib.request.getproxies_environment()
-    if not (proxies.get("https") or proxies.get("all")):
-        return False
-    return not _bypassed(urlsplit(url).hostname or "", proxies.get("no", ""))
+    return proxy_for(http, None, url) is not None
 
 
 async def _read_capped(response: "httpx.Response", where: str) -> bytes:
@@ -203,6 +202,10 @@ def transport_failure(exc: Exception, url: str, timeout_seconds: float) -> Unrea
     """The user-facing error for an httpx transport exception."""
     import httpx
 
+    from agent.transport import Explained
+
+    if isinstance(exc, Explained):
+        return exc.error
     where = address(url)
     host = urlsplit(url).hostname or where
     text = _describe(exc)
@@ -320,45 +323,15 @@ def cleartext_warning(base_url: str, http: HttpSettings) -> str | None:
     parts = urlsplit(base_url)
     if parts.scheme != "http":
         return None
-    host = parts.hostname or ""
-    proxy = http.proxy or _environment_proxy(host)
-    if proxy:
+    route = proxy_for(http, None, base_url)
+    if route is not None:
         return (
             f"{base_url} uses http://: the credentials and every answer travel unencrypted, "
-            f"through the proxy {address(proxy)} as well. Use https:// if the server offers it."
+            f"through the proxy {route.address} as well. Use https:// if the server offers it."
         )
-    if _is_loopback(host):
+    if is_loopback(parts.hostname or ""):
         return None
     return (
         f"{base_url} uses http://: the credentials and every answer travel unencrypted "
         "over the network. Use https:// if the server offers it."
     )
-
-
-def _environment_proxy(host: str) -> str | None:
-    import urllib.request
-
-    proxies = urllib.request.getproxies_environment()
-    proxy = proxies.get("http") or proxies.get("all")
-    if not proxy or _bypassed(host, proxies.get("no", "")):
-        return None
-    return proxy if "://" in proxy else f"http://{proxy}"
-
-
-def _bypassed(host: str, no_proxy: str) -> bool:
-    for entry in (e.strip().lower() for e in no_proxy.split(",")):
-        name = entry.split("://")[-1].split(":")[0].lstrip("*").lstrip(".")
-        if entry == "*" or (name and (host == name or host.endswith(f".{name}"))):
-            return True
-    return False
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -14,7 +14,6 @@ in the secret store, in the instance's generation of secrets (`agent.store.unit`
 
 import math
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -56,19 +55,13 @@ def check(http: HttpSettings, prefix: str, per_instance: bool) -> None:
             "turning TLS verification off is a setting of one instance (providers/configure "
             "http.insecureSkipVerify), never a global one",
         )
-    if per_instance and http.proxy and _has_password(http.proxy):
-        raise ParamsError(
-            f"{prefix}.proxy",
-            "the proxy URL carries a password; give the user in the URL and the password "
-            "as httpSecrets.proxyPassword, which is kept in the secret store",
-        )
+    if http.proxy:
+        # Global or per instance: a password never belongs in a settings file.
+        from agent.proxy import proxy_problem
 
-
-def _has_password(proxy: str) -> bool:
-    try:
-        return urlsplit(proxy if "://" in proxy else f"http://{proxy}").password is not None
-    except ValueError:
-        return False
+        problem = proxy_problem(http.proxy)
+        if problem:
+            raise ParamsError(f"{prefix}.proxy", problem)
 
 
 def instance_http(params_http: HttpSettings | None) -> HttpSettings | None:

@@ -89,3 +89,11 @@ def authorize_wait_seconds() -> float | None:
     (ISSUEBRIDGE_TEST_AUTHORIZE_WAIT_SECONDS); None outside the tests."""
     value = os.environ.get("ISSUEBRIDGE_TEST_AUTHORIZE_WAIT_SECONDS")
     return float(value) if enabled() and value else None
+
+
+def proxy_loopback() -> bool:
+    """ISSUEBRIDGE_TEST_PROXY_LOOPBACK=1 lets requests to loopback go through a proxy,
+    which outside the tests they never do. The simulator listens on 127.0.0.1 only, and
+    tests neither edit /etc/hosts nor depend on outside DNS for a name that leads back
+    here; so this one exemption is lifted for them, and only it (agent/proxy.py)."""
+    return enabled() and os.environ.get("ISSUEBRIDGE_TEST_PROXY_LOOPBACK") == "1"

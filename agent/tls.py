@@ -145,17 +145,9 @@ def _bad_ca_bundle(path: str, problem: str) -> Unreachable:
 def load_client_certificate(
     context: ssl.SSLContext, http: HttpSettings, secrets: NetSecrets | None
 ) -> None:
-    """The client certificate (mTLS) the context presents. The call point for client
-    certificates: the key file (`clientKey`) and an encrypted key's passphrase
-    (`secrets.client_key_passphrase`) belong here."""
-    if not http.client_certificate:
-        return
-    try:
-        context.load_cert_chain(http.client_certificate)
-    except (OSError, ssl.SSLError) as exc:
-        raise Unreachable(
-            f"The client certificate {http.client_certificate} could not be loaded "
-            f"({exc.__class__.__name__}).",
-            hint="The client certificate must be a PEM file with the certificate and its key.",
-            tls=True,
-        ) from None
+    """The client certificate (mTLS) the context presents: its key from the same file
+    or `clientKey`, an encrypted key opened with `secrets.client_key_passphrase`. The
+    context cache's key holds all three, so no instance gets another's certificate."""
+    from agent import client_cert
+
+    client_cert.load(context, http, secrets.client_key_passphrase if secrets else None)

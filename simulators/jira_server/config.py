@@ -28,6 +28,9 @@ class SimulatorConfig:
     # The server certificate in HTTPS mode: "good", "wrong-host", "expired" or
     # "self-signed" (see tls.py). Read when the simulator starts.
     tls_mode: str = "good"
+    # With https: demand a client certificate issued by the simulator's client CA
+    # (`JiraSimulator.client_certificates`), as a client-certificate gateway does.
+    require_client_certificate: bool = False
     # A user name approves every authorize request as that user; "deny" denies them.
     oauth_auto_approve: str | None = None
     port: int = 0

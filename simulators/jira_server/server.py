@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from . import tls
+from . import client_certs, tls
 from .admin import AdminApi
 from .auth import Authenticator, AuthResult, not_authenticated
 from .config import SimulatorConfig, parse_version
@@ -47,6 +47,8 @@ class RecordedRequest:
     body: bytes
     status: int = 0
     time: float = field(default_factory=time.time)
+    # The common name of the client certificate the connection presented, if any.
+    client_certificate: str | None = None
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -91,6 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
             except (OSError, ssl.SSLError):
                 self.close_connection = True
                 self.server.simulator.count_failed_handshake()
+                _linger(self.request)
             self.request.settimeout(None)
         super().setup()
 
@@ -141,6 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
             base_url=simulator.base_url,
         )
         record = RecordedRequest(self.command, split.path, split.query, headers, body)
+        record.client_certificate = client_certs.peer_common_name(self.request)
         simulator.record(record)
         response = simulator.dispatch(request)
         record.status = response.status
@@ -168,6 +172,17 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = _serve
 
 
+def _linger(sock: socket.socket) -> None:
+    """After a refused handshake, close as servers do (a lingering close): stop
+    writing, then read what the client still sends. Closing with its data unread would
+    answer with a reset, which can destroy the TLS alert before the client reads it."""
+    with contextlib.suppress(OSError):
+        sock.settimeout(2)
+        sock.shutdown(socket.SHUT_WR)  # an SSLSocket drops its TLS state: plain reads
+        while sock.recv(65536):
+            pass
+
+
 class JiraSimulator:
     """A Jira Server / Data Center stand-in on loopback. See docs/simulator.md."""
 
@@ -191,6 +206,7 @@ class JiraSimulator:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._tls: tls.TlsMaterial | None = None
+        self._client_certs: client_certs.ClientCertificates | None = None
         self.port = 0
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -204,7 +220,10 @@ class JiraSimulator:
         server = _bind(self, self.config.port or self.port)
         if self.config.https:
             self._tls = self._tls or tls.generate(self.config.tls_mode)
-            server.socket = self._tls.server_context().wrap_socket(
+            context = self._tls.server_context()
+            if self.config.require_client_certificate:
+                self.client_certificates.require(context)
+            server.socket = context.wrap_socket(
                 server.socket, server_side=True, do_handshake_on_connect=False
             )
         self._server = server
@@ -223,6 +242,9 @@ class JiraSimulator:
         if self._tls is not None:
             self._tls.cleanup()
             self._tls = None
+        if self._client_certs is not None:
+            self._client_certs.cleanup()
+            self._client_certs = None
 
     def drop_network(self) -> None:
         """Stop listening and cut every open connection, as when the VPN drops: clients
@@ -384,6 +406,13 @@ class JiraSimulator:
     def tls(self) -> tls.TlsMaterial | None:
         """The HTTPS mode's CA and files (the CA issues client certificates too)."""
         return self._tls
+
+    @property
+    def client_certificates(self) -> client_certs.ClientCertificates:
+        """The client CA of `require_client_certificate` mode, which issues test
+        certificates (made on first use, removed with the simulator)."""
+        self._client_certs = self._client_certs or client_certs.generate()
+        return self._client_certs
 
     # -- request handling ------------------------------------------------------------------
 

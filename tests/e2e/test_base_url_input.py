@@ -116,7 +116,14 @@ def test_http_through_a_proxy_warns_that_the_token_travels_unencrypted(
 ) -> None:
     log = ProxyLog()
     with HostileServer(forwarding_proxy(log)) as proxy:
-        env = agent_env(home, HTTP_PROXY=proxy.base_url, NO_PROXY="", no_proxy="")
+        # The simulator is on loopback, which is never proxied but with this test hook.
+        env = agent_env(
+            home,
+            HTTP_PROXY=proxy.base_url,
+            NO_PROXY="",
+            no_proxy="",
+            ISSUEBRIDGE_TEST_PROXY_LOOPBACK="1",
+        )
         env.pop("http_proxy", None)
         agent = RawAgent(env)
         try:
