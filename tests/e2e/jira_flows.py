@@ -99,3 +99,22 @@ def authorize_loopback(agent: RawAgent, instance_id: str) -> dict[str, Any]:
     wait_for_show_document(agent)
     answer_show_documents(agent)
     return agent.response(msg_id, timeout=20)
+
+
+def configure_with_http(
+    agent: RawAgent,
+    jira: JiraSimulator,
+    http: dict[str, Any] | None = None,
+    secrets: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Alice's token configure, with the instance's own `http` and `httpSecrets`."""
+    params: dict[str, Any] = {
+        "providerId": "jira-server",
+        "authMethod": "token",
+        "fields": {"baseUrl": jira.base_url, "token": jira.user("alice").pat},
+    }
+    if http is not None:
+        params["http"] = http
+    if secrets is not None:
+        params["httpSecrets"] = secrets
+    return agent.call(CONFIGURE, params, timeout=30)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jira_flows import CONFIGURE, FETCH, error_of
+from jira_flows import FETCH, configure_with_http, error_of
 from wire import RawAgent
 
 from simulators.jira_server import JiraSimulator, SimulatorConfig
@@ -35,24 +35,6 @@ def mtls_agent(raw_agent: RawAgent, mtls_jira: JiraSimulator) -> RawAgent:
         }
     )
     return raw_agent
-
-
-def _configure(
-    agent: RawAgent,
-    jira: JiraSimulator,
-    http: dict[str, Any] | None = None,
-    secrets: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "providerId": "jira-server",
-        "authMethod": "token",
-        "fields": {"baseUrl": jira.base_url, "token": jira.user("alice").pat},
-    }
-    if http is not None:
-        params["http"] = http
-    if secrets is not None:
-        params["httpSecrets"] = secrets
-    return agent.call(CONFIGURE, params, timeout=30)
 
 
 def _certificate_settings(jira: JiraSimulator, **issue: Any) -> dict[str, str]:
@@ -92,7 +74,7 @@ def _stored_files_text(home: Path) -> str:
 def test_the_server_asks_for_a_client_certificate_and_none_is_set(
     mtls_agent: RawAgent, mtls_jira: JiraSimulator
 ) -> None:
-    error = error_of(_configure(mtls_agent, mtls_jira))
+    error = error_of(configure_with_http(mtls_agent, mtls_jira))
     _assert_certificate_error(error)
     assert "asks for a client certificate, and none is set" in error["message"]
     assert f"127.0.0.1:{mtls_jira.port}" in error["message"]
@@ -103,7 +85,7 @@ def test_a_client_certificate_with_its_plain_key_in_the_same_file(
     mtls_agent: RawAgent, mtls_jira: JiraSimulator
 ) -> None:
     http = _certificate_settings(mtls_jira)
-    reply = _configure(mtls_agent, mtls_jira, http=http)
+    reply = configure_with_http(mtls_agent, mtls_jira, http=http)
     _assert_connected_with_certificate(mtls_agent, mtls_jira, reply)
 
 
@@ -113,7 +95,9 @@ def test_a_client_certificate_from_the_global_settings(
     http = {"caBundle": str(mtls_jira.ca_cert_path), "timeoutSeconds": 20}
     http |= _certificate_settings(mtls_jira, separate_key=True)
     raw_agent.initialize(options={"http": http})
-    _assert_connected_with_certificate(raw_agent, mtls_jira, _configure(raw_agent, mtls_jira))
+    _assert_connected_with_certificate(
+        raw_agent, mtls_jira, configure_with_http(raw_agent, mtls_jira)
+    )
 
 
 def test_an_encrypted_key_with_its_passphrase_as_a_secret(
@@ -121,7 +105,7 @@ def test_an_encrypted_key_with_its_passphrase_as_a_secret(
 ) -> None:
     http = _certificate_settings(mtls_jira, separate_key=True, passphrase=PASSPHRASE)
     assert b"ENCRYPTED PRIVATE KEY" in Path(http["clientKey"]).read_bytes()
-    reply = _configure(
+    reply = configure_with_http(
         mtls_agent, mtls_jira, http=http, secrets={"clientKeyPassphrase": PASSPHRASE}
     )
     _assert_connected_with_certificate(mtls_agent, mtls_jira, reply)
@@ -134,7 +118,7 @@ def test_an_encrypted_key_in_the_certificate_file_without_a_passphrase_is_explai
     mtls_agent: RawAgent, mtls_jira: JiraSimulator
 ) -> None:
     http = _certificate_settings(mtls_jira, passphrase=PASSPHRASE)
-    error = error_of(_configure(mtls_agent, mtls_jira, http=http))
+    error = error_of(configure_with_http(mtls_agent, mtls_jira, http=http))
     _assert_certificate_error(error)
     assert "is encrypted, and no passphrase is set for it" in error["message"]
     assert http["clientCertificate"] in error["message"]
@@ -147,7 +131,9 @@ def test_a_wrong_passphrase_is_explained_and_not_echoed(
 ) -> None:
     wrong = "wrong horse battery 0000"
     http = _certificate_settings(mtls_jira, separate_key=True, passphrase=PASSPHRASE)
-    reply = _configure(mtls_agent, mtls_jira, http=http, secrets={"clientKeyPassphrase": wrong})
+    reply = configure_with_http(
+        mtls_agent, mtls_jira, http=http, secrets={"clientKeyPassphrase": wrong}
+    )
     error = error_of(reply)
     _assert_certificate_error(error)
     assert "passphrase set for the client key" in error["message"]
@@ -162,7 +148,7 @@ def test_a_key_that_is_not_the_certificates_is_explained(
     other = mtls_jira.client_certificates.issue("bob", separate_key=True)
     assert other.key_path is not None
     http = {"clientCertificate": str(mine.cert_path), "clientKey": str(other.key_path)}
-    error = error_of(_configure(mtls_agent, mtls_jira, http=http))
+    error = error_of(configure_with_http(mtls_agent, mtls_jira, http=http))
     _assert_certificate_error(error)
     assert "is not the key of the certificate" in error["message"]
 
@@ -172,7 +158,9 @@ def test_a_certificate_without_its_key_is_explained(
 ) -> None:
     issued = mtls_jira.client_certificates.issue("alice", separate_key=True)
     error = error_of(
-        _configure(mtls_agent, mtls_jira, http={"clientCertificate": str(issued.cert_path)})
+        configure_with_http(
+            mtls_agent, mtls_jira, http={"clientCertificate": str(issued.cert_path)}
+        )
     )
     _assert_certificate_error(error)
     assert "holds no private key" in error["message"]
@@ -183,7 +171,9 @@ def test_an_unreadable_certificate_file_is_explained(
     tmp_path: Path, mtls_agent: RawAgent, mtls_jira: JiraSimulator
 ) -> None:
     missing = tmp_path / "no-such-client.pem"
-    error = error_of(_configure(mtls_agent, mtls_jira, http={"clientCertificate": str(missing)}))
+    error = error_of(
+        configure_with_http(mtls_agent, mtls_jira, http={"clientCertificate": str(missing)})
+    )
     _assert_certificate_error(error)
     assert f"The client certificate file {missing} could not be read" in error["message"]
 
@@ -193,7 +183,7 @@ def test_a_certificate_the_server_does_not_trust_is_explained(
 ) -> None:
     stranger = mtls_jira.client_certificates.stranger()
     http = {"clientCertificate": str(stranger.cert_path)}
-    error = error_of(_configure(mtls_agent, mtls_jira, http=http))
+    error = error_of(configure_with_http(mtls_agent, mtls_jira, http=http))
     _assert_certificate_error(error)
     assert f"refused the client certificate {stranger.cert_path}" in error["message"]
     assert "does not trust the certificate's issuer" in error["message"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jira_flows import CONFIGURE, FETCH, error_of
+from jira_flows import FETCH, configure_with_http, error_of
 from tinyproxy import MISSING, SKIP, Tinyproxy
 from wire import RawAgent, agent_env
 
@@ -71,24 +71,6 @@ def _http_options(jira: JiraSimulator, **http: Any) -> dict[str, Any]:
     return {"http": settings}
 
 
-def _configure(
-    agent: RawAgent,
-    jira: JiraSimulator,
-    http: dict[str, Any] | None = None,
-    secrets: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "providerId": "jira-server",
-        "authMethod": "token",
-        "fields": {"baseUrl": jira.base_url, "token": jira.user("alice").pat},
-    }
-    if http is not None:
-        params["http"] = http
-    if secrets is not None:
-        params["httpSecrets"] = secrets
-    return agent.call(CONFIGURE, params, timeout=30)
-
-
 def _connected(reply: dict[str, Any]) -> str:
     assert "result" in reply, reply
     assert reply["result"]["instance"]["state"] == "connected", reply
@@ -119,7 +101,7 @@ def test_loopback_is_never_proxied_by_default_whatever_the_environment_says(
     agents.append(agent)
     # The setting too: loopback is exempt from every proxy.
     agent.initialize(options=_http_options(jira, proxy=tinyproxy.url))
-    instance_id = _connected(_configure(agent, jira))
+    instance_id = _connected(configure_with_http(agent, jira))
     assert "result" in agent.call(FETCH, {"instanceId": instance_id}, timeout=30)
     assert jira.request_log, "the simulator was reached"
     assert tinyproxy.requests() == []
@@ -134,7 +116,7 @@ def test_http_requests_go_through_the_proxy_setting(
     agent = _agent(home)
     agents.append(agent)
     agent.initialize(options=_http_options(jira, proxy=tinyproxy.url))
-    instance_id = _connected(_configure(agent, jira))
+    instance_id = _connected(configure_with_http(agent, jira))
     reply = agent.call(FETCH, {"instanceId": instance_id}, timeout=30)
     assert reply["result"]["issues"], reply
     forwarded = [line for line in tinyproxy.requests() if " http://" in line]
@@ -150,7 +132,7 @@ def test_https_goes_through_the_proxy_in_a_connect_tunnel(
     agent = _agent(home)
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira, proxy=tinyproxy.url))
-    instance_id = _connected(_configure(agent, https_jira))
+    instance_id = _connected(configure_with_http(agent, https_jira))
     assert agent.call(FETCH, {"instanceId": instance_id}, timeout=30)["result"]["issues"]
     assert f"CONNECT 127.0.0.1:{https_jira.port} HTTP/1.1" in tinyproxy.requests()
     # Inside the tunnel it is TLS end to end: the proxy never saw a path.
@@ -163,7 +145,7 @@ def test_the_https_proxy_variable_is_used_for_https(
     agent = _agent(home, HTTPS_PROXY=tinyproxy.url)
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira))
-    _connected(_configure(agent, https_jira))
+    _connected(configure_with_http(agent, https_jira))
     assert f"CONNECT 127.0.0.1:{https_jira.port} HTTP/1.1" in tinyproxy.requests()
 
 
@@ -173,7 +155,7 @@ def test_no_proxy_is_honoured(
     agent = _agent(home, HTTPS_PROXY=tinyproxy.url, NO_PROXY="jira.example.com,127.0.0.0/8")
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira))
-    _connected(_configure(agent, https_jira))
+    _connected(configure_with_http(agent, https_jira))
     assert https_jira.request_log
     assert tinyproxy.requests() == []
 
@@ -191,7 +173,7 @@ def test_proxy_credentials_with_the_password_as_a_secret(
     agent = _agent(home, ISSUEBRIDGE_LOG="debug")
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira))
-    reply = _configure(
+    reply = configure_with_http(
         agent,
         https_jira,
         http={"proxy": f"http://{PROXY_USER}@{proxy.address}"},
@@ -215,7 +197,7 @@ def test_407_without_credentials_is_explained(
     agent = _agent(home)
     agents.append(agent)
     agent.initialize(options=_http_options(jira, proxy=proxy.url))
-    error = error_of(_configure(agent, jira))
+    error = error_of(configure_with_http(agent, jira))
     assert error["code"] == -32003 and error["data"]["kind"] == "unreachable", error
     assert proxy.address in error["message"] and "407" in error["message"]
     assert "asks for a user name and password" in error["message"]
@@ -235,7 +217,7 @@ def test_407_without_credentials_on_connect_is_explained(
     agent = _agent(home)
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira, proxy=proxy.url))
-    error = error_of(_configure(agent, https_jira))
+    error = error_of(configure_with_http(agent, https_jira))
     assert error["data"]["kind"] == "unreachable", error
     assert error["data"]["action"] == "configure"
     assert "asks for a user name and password, and none is set" in error["message"]
@@ -255,7 +237,7 @@ def test_a_wrong_proxy_password_on_connect_is_explained_without_the_password(
     agent = _agent(home, ISSUEBRIDGE_LOG="debug")
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira))
-    reply = _configure(
+    reply = configure_with_http(
         agent,
         https_jira,
         http={"proxy": f"http://{PROXY_USER}@{proxy.address}"},
@@ -302,6 +284,6 @@ def test_a_proxy_that_is_down_is_named(
     agent = _agent(home)
     agents.append(agent)
     agent.initialize(options=_http_options(https_jira, proxy=f"http://{address}"))
-    error = error_of(_configure(agent, https_jira))
+    error = error_of(configure_with_http(agent, https_jira))
     assert error["data"]["kind"] == "unreachable"
     assert f"Could not connect to the proxy {address} (http.proxy)" in error["message"], error
