@@ -78,6 +78,36 @@ class User:
 
 
 @attrs.frozen
+class HttpSettings:
+    """How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate.
+    `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds
+    an operation of many requests, such as a fetch of many pages (default ten times
+    `timeoutSeconds`). `caBundle` (PEM) is trusted in addition to the operating system's
+    trust store (`useSystemTrustStore`, default true). `clientCertificate` is a PEM file
+    with the certificate (and its key, unless `clientKey` names the key file). Global in
+    `initializationOptions`, or per instance in `providers/configure`, where set fields
+    override the global ones; `insecureSkipVerify` (default false) is per instance only."""
+
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    timeout_seconds: float | None = None
+    operation_timeout_seconds: float | None = None
+    client_certificate: str | None = None
+    client_key: str | None = None
+    use_system_trust_store: bool | None = None
+    insecure_skip_verify: bool | None = None
+
+
+@attrs.frozen
+class HttpSecrets:
+    """Secrets of an instance's network settings, kept in the secret store, never in a
+    settings file: the passphrase of an encrypted client key, the proxy's password."""
+
+    client_key_passphrase: str | None = None
+    proxy_password: str | None = None
+
+
+@attrs.frozen
 class Instance:
     """One configured server of a provider and the state of its connection."""
 
@@ -94,6 +124,9 @@ class Instance:
     needs_unlock: bool = False
     # TLS verification is off for this instance (its `http.insecureSkipVerify`).
     insecure: bool = False
+    # The instance's own network settings as last configured (never their secrets), so
+    # that a client can show them and fill them in again when the user reconnects.
+    http: HttpSettings | None = None
 
 
 @attrs.frozen
@@ -210,36 +243,6 @@ class FormField:
 
 
 # --- initialization ----------------------------------------------------------
-
-
-@attrs.frozen
-class HttpSettings:
-    """How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate.
-    `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds
-    an operation of many requests, such as a fetch of many pages (default ten times
-    `timeoutSeconds`). `caBundle` (PEM) is trusted in addition to the operating system's
-    trust store (`useSystemTrustStore`, default true). `clientCertificate` is a PEM file
-    with the certificate (and its key, unless `clientKey` names the key file). Global in
-    `initializationOptions`, or per instance in `providers/configure`, where set fields
-    override the global ones; `insecureSkipVerify` (default false) is per instance only."""
-
-    ca_bundle: str | None = None
-    proxy: str | None = None
-    timeout_seconds: float | None = None
-    operation_timeout_seconds: float | None = None
-    client_certificate: str | None = None
-    client_key: str | None = None
-    use_system_trust_store: bool | None = None
-    insecure_skip_verify: bool | None = None
-
-
-@attrs.frozen
-class HttpSecrets:
-    """Secrets of an instance's network settings, kept in the secret store, never in a
-    settings file: the passphrase of an encrypted client key, the proxy's password."""
-
-    client_key_passphrase: str | None = None
-    proxy_password: str | None = None
 
 
 @attrs.frozen

@@ -446,6 +446,7 @@ def to_instance(instance_id: str, stored: StoredInstance, team: set[str]) -> Ins
         server_version=stored.server_version,
         error=stored.error if state == "error" else None,
         insecure=is_insecure(stored),
+        http=net_settings.from_stored(stored.http),
     )
 
 

@@ -36,6 +36,24 @@ export interface User {
   displayName: string;
 }
 
+/** How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate. `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds an operation of many requests, such as a fetch of many pages (default ten times `timeoutSeconds`). `caBundle` (PEM) is trusted in addition to the operating system's trust store (`useSystemTrustStore`, default true). `clientCertificate` is a PEM file with the certificate (and its key, unless `clientKey` names the key file). Global in `initializationOptions`, or per instance in `providers/configure`, where set fields override the global ones; `insecureSkipVerify` (default false) is per instance only. */
+export interface HttpSettings {
+  caBundle?: string;
+  proxy?: string;
+  timeoutSeconds?: number;
+  operationTimeoutSeconds?: number;
+  clientCertificate?: string;
+  clientKey?: string;
+  useSystemTrustStore?: boolean;
+  insecureSkipVerify?: boolean;
+}
+
+/** Secrets of an instance's network settings, kept in the secret store, never in a settings file: the passphrase of an encrypted client key, the proxy's password. */
+export interface HttpSecrets {
+  clientKeyPassphrase?: string;
+  proxyPassword?: string;
+}
+
 /** One configured server of a provider and the state of its connection. */
 export interface Instance {
   instanceId: string;
@@ -49,6 +67,7 @@ export interface Instance {
   error?: string;
   needsUnlock?: boolean;
   insecure?: boolean;
+  http?: HttpSettings;
 }
 
 /** An issue tracker the agent knows, its auth methods and its configured instances. */
@@ -148,24 +167,6 @@ export interface FormField {
   required: boolean;
   help?: string;
   allowedValues?: AllowedValue[];
-}
-
-/** How the agent reaches trackers: CA bundle, proxy, timeouts, client certificate. `timeoutSeconds` bounds each request (default 30); `operationTimeoutSeconds` bounds an operation of many requests, such as a fetch of many pages (default ten times `timeoutSeconds`). `caBundle` (PEM) is trusted in addition to the operating system's trust store (`useSystemTrustStore`, default true). `clientCertificate` is a PEM file with the certificate (and its key, unless `clientKey` names the key file). Global in `initializationOptions`, or per instance in `providers/configure`, where set fields override the global ones; `insecureSkipVerify` (default false) is per instance only. */
-export interface HttpSettings {
-  caBundle?: string;
-  proxy?: string;
-  timeoutSeconds?: number;
-  operationTimeoutSeconds?: number;
-  clientCertificate?: string;
-  clientKey?: string;
-  useSystemTrustStore?: boolean;
-  insecureSkipVerify?: boolean;
-}
-
-/** Secrets of an instance's network settings, kept in the secret store, never in a settings file: the passphrase of an encrypted client key, the proxy's password. */
-export interface HttpSecrets {
-  clientKeyPassphrase?: string;
-  proxyPassword?: string;
 }
 
 /** How issue work behaves. `branchTemplate` makes `startWork`'s `branchName`; it may use `{key}`, `{summary}`, `{type}` and `{project}` (default `{key}-{summary}`). */

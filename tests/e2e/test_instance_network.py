@@ -105,6 +105,21 @@ def test_reconfiguring_without_http_replaces_the_instance_settings(
     assert "result" in agent.call(FETCH, {"instanceId": instance_id, "limit": 5}, timeout=30)
 
 
+def test_the_listed_instance_shows_its_own_settings_and_never_their_secrets(
+    agent: RawAgent, jira: JiraSimulator
+) -> None:
+    """What a client fills in again when the user reconnects."""
+    http = {"timeoutSeconds": 15, "proxy": "http://someone@proxy.invalid:3128"}
+    secrets = {"proxyPassword": "proxy-pw-Vb3n8Rt5"}
+    configured = instance_of(configure(agent, jira, http=http, secrets=secrets))
+    assert configured["http"] == http
+    again = listed(agent)[jira.base_url]
+    assert again["http"] == http
+    assert "proxy-pw-Vb3n8Rt5" not in json.dumps(again)
+    # Configured again without its own settings: it has none, and says so.
+    assert "http" not in instance_of(configure(agent, jira))
+
+
 def test_a_global_settings_change_takes_effect_on_the_next_request(
     agent: RawAgent, jira: JiraSimulator
 ) -> None:

@@ -6,6 +6,7 @@ import {
   ADVANCED_CONTROLS,
   advancedAfterConnect,
   advancedIsEmpty,
+  advancedValuesOf,
   collectAdvanced,
   type AdvancedValues,
 } from "../src/webview/advancedModel";
@@ -118,5 +119,24 @@ describe("configure messages from the webview", () => {
     ]) {
       assert.equal(parseWebviewMessage({ ...base, ...extra }), undefined, JSON.stringify(extra));
     }
+  });
+});
+
+describe("a reconnect starts from the instance's own settings", () => {
+  test("its non-secret settings fill the section; its secrets are typed again", () => {
+    const http = { caBundle: "/ca.pem", proxy: "http://me@proxy:3128", timeoutSeconds: 20, clientCertificate: "/me.pem", clientKey: "/me.key" };
+    assert.deepEqual(advancedValuesOf(http), {
+      text: { caBundle: "/ca.pem", proxy: "http://me@proxy:3128", timeoutSeconds: "20", clientCertificate: "/me.pem", clientKey: "/me.key" },
+      insecureSkipVerify: false,
+    });
+    // What it fills in is sent back as it was: a reconnect keeps the settings.
+    assert.deepEqual(collectAdvanced(advancedValuesOf(http)!), { ok: true, params: { http } });
+  });
+
+  test("an insecure instance starts with its box ticked; none of its own: nothing", () => {
+    assert.deepEqual(advancedValuesOf(undefined, true), { text: {}, insecureSkipVerify: true });
+    assert.deepEqual(advancedValuesOf({ insecureSkipVerify: true }), { text: {}, insecureSkipVerify: true });
+    assert.equal(advancedValuesOf(undefined), undefined);
+    assert.equal(advancedValuesOf({}), undefined);
   });
 });

@@ -4,8 +4,9 @@
 //
 // A configure is the instance's whole configuration: what the section holds are
 // its settings from then on, and left empty it has none of its own (the global ones
-// apply). The agent tells clients only whether TLS verification is off for an
-// instance (`Instance.insecure`), so only that box can start filled in on a reconnect.
+// apply). The agent lists an instance with its own settings (`Instance.http`, never
+// their secrets), so a reconnect starts with them filled in; the two secrets must be
+// typed again.
 import type { HttpSecrets, HttpSettings } from "../protocol";
 
 export type AdvancedName =
@@ -157,4 +158,17 @@ export function advancedIsEmpty(values: AdvancedValues): boolean {
 /** The inputs' values once Connect was answered, as for the other fields: kept after a failure, empty after success. */
 export function advancedAfterConnect(values: AdvancedValues, ok: boolean): AdvancedValues {
   return ok ? { text: {}, insecureSkipVerify: false } : { text: { ...values.text }, insecureSkipVerify: values.insecureSkipVerify };
+}
+
+/** The section's starting values on a reconnect: the instance's own settings as the
+ * agent lists them (`Instance.http`), or nothing when it has none. */
+export function advancedValuesOf(http: HttpSettings | undefined, insecure = false): AdvancedValues | undefined {
+  const text: AdvancedValues["text"] = {};
+  if (http?.caBundle) text.caBundle = http.caBundle;
+  if (http?.proxy) text.proxy = http.proxy;
+  if (http?.clientCertificate) text.clientCertificate = http.clientCertificate;
+  if (http?.clientKey) text.clientKey = http.clientKey;
+  if (typeof http?.timeoutSeconds === "number") text.timeoutSeconds = String(http.timeoutSeconds);
+  const insecureSkipVerify = insecure || http?.insecureSkipVerify === true;
+  return Object.keys(text).length > 0 || insecureSkipVerify ? { text, insecureSkipVerify } : undefined;
 }

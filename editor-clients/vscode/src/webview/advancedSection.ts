@@ -8,10 +8,11 @@ export class AdvancedSection {
   private readonly inputs = new Map<AdvancedName, HTMLInputElement>();
   private readonly errors = new Map<AdvancedName, HTMLElement>();
 
-  /** `wasInsecure`: the instance reconnected has verification off; its box starts ticked. */
+  /** `initial`: the reconnected instance's own settings (`advancedValuesOf`); the
+   * section then starts open, filled in with them. */
   constructor(
     private readonly idPrefix: string,
-    wasInsecure: boolean,
+    initial: AdvancedValues | undefined,
   ) {
     this.element = h("details", { class: "advanced" }, h("summary", {}, "Advanced"));
     this.element.append(
@@ -22,8 +23,8 @@ export class AdvancedSection {
       ),
     );
     for (const control of ADVANCED_CONTROLS) this.element.append(this.field(control));
-    if (wasInsecure) {
-      this.set({ text: {}, insecureSkipVerify: true });
+    if (initial) {
+      this.set(initial);
       this.element.open = true;
     }
   }

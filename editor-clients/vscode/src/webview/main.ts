@@ -6,7 +6,7 @@ import { ACTION_BUTTON_LABELS, extraHint, fieldNameOf, type AgentFailure, type F
 import { INSECURE_EXPLANATION, INSECURE_LABEL } from "../insecure";
 import type { HostMessage, WebviewMessage } from "../panel/messages";
 import type { Instance, Provider } from "../protocol";
-import { advancedAfterConnect, collectAdvanced } from "./advancedModel";
+import { advancedAfterConnect, advancedValuesOf, collectAdvanced, type AdvancedValues } from "./advancedModel";
 import { AdvancedSection } from "./advancedSection";
 import { button, h } from "./dom";
 import { failureText } from "./failure";
@@ -445,7 +445,12 @@ function renderMethods(provider: Provider, view: ProviderView): void {
   view.methods.replaceChildren(group);
 }
 
-function renderForm(provider: Provider, view: ProviderView, prefill: Record<string, string> = {}, wasInsecure = false): void {
+function renderForm(
+  provider: Provider,
+  view: ProviderView,
+  prefill: Record<string, string> = {},
+  advancedInitial: AdvancedValues | undefined = undefined,
+): void {
   const method = provider.authMethods.find((m) => m.id === view.methodId);
   if (!method) {
     view.formHost.replaceChildren();
@@ -501,7 +506,7 @@ function renderForm(provider: Provider, view: ProviderView, prefill: Record<stri
     form.append(controlElement(provider, method, control, generate));
     if (control.input === "keyRef") form.append(keyBox);
   }
-  const advanced = new AdvancedSection(fieldId(provider.id, method.id, ""), wasInsecure);
+  const advanced = new AdvancedSection(fieldId(provider.id, method.id, ""), advancedInitial);
   form.append(advanced.element, h("div", { class: "actions" }, submit), status);
 
   for (const [name, value] of Object.entries(prefill)) {
@@ -617,7 +622,7 @@ function showFormFor(provider: Provider, instance: Instance, options: { generate
   view.methodId = method.id;
   saveMethod(provider.id, method.id);
   renderMethods(provider, view);
-  renderForm(provider, view, prefillFor(instance, controlsFor(method)), instance.insecure === true);
+  renderForm(provider, view, prefillFor(instance, controlsFor(method)), advancedValuesOf(instance.http, instance.insecure === true));
   view.formHost.scrollIntoView({ block: "nearest" });
   if (options.generateKey) {
     view.formHost.querySelector<HTMLButtonElement>(".inline button")?.click();
