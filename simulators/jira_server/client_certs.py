@@ -14,13 +14,11 @@ import os
 import ssl
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
+
+from .tls import CertificateAuthority
 
 
 @dataclass
@@ -32,44 +30,10 @@ class ClientCertificate:
 
 
 @dataclass
-class _Authority:
-    key: ec.EllipticCurvePrivateKey
-    cert: x509.Certificate
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "issuebridge simulator clients"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def _authority(common_name: str) -> _Authority:
-    now = datetime.now(UTC) - timedelta(minutes=5)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = _name(common_name)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .sign(key, hashes.SHA256())
-    )
-    return _Authority(key, cert)
-
-
-@dataclass
 class ClientCertificates:
     directory: Path
     ca_path: Path
-    _ca: _Authority
+    _ca: CertificateAuthority
     _issued: list[Path] = field(default_factory=list)
 
     def require(self, context: ssl.SSLContext) -> None:
@@ -90,25 +54,12 @@ class ClientCertificates:
 
     def stranger(self, common_name: str = "mallory") -> ClientCertificate:
         """A certificate from a CA this server does not trust."""
-        return self._issue(_authority("another CA"), common_name, False, None)
+        return self._issue(CertificateAuthority.create("another CA"), common_name, False, None)
 
     def _issue(
-        self, ca: _Authority, common_name: str, separate_key: bool, passphrase: str | None
+        self, ca: CertificateAuthority, common_name: str, separate_key: bool, passphrase: str | None
     ) -> ClientCertificate:
-        now = datetime.now(UTC) - timedelta(minutes=5)
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common_name))
-            .issuer_name(ca.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-            .sign(ca.key, hashes.SHA256())
-        )
+        cert, key = ca.issue(common_name, client=True)
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(passphrase.encode())
             if passphrase
@@ -146,7 +97,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def generate() -> ClientCertificates:
-    ca = _authority("issuebridge simulator client CA")
+    ca = CertificateAuthority.create("issuebridge simulator client CA")
     directory = Path(tempfile.mkdtemp(prefix="issuebridge-sim-clients-"))
     ca_path = directory / "client-ca.pem"
     ca_path.write_bytes(ca.cert.public_bytes(serialization.Encoding.PEM))

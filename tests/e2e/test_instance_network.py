@@ -4,7 +4,6 @@ stored with the instance, applied over the global settings to that instance only
 
 import json
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,14 +57,6 @@ def listed(agent: RawAgent) -> dict[str, dict[str, Any]]:
 def stored_config(home: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((home / "config.json").read_text())
     return data
-
-
-def wait_for_log(agent: RawAgent, text: str, deadline: float = 20) -> str:
-    """The agent's log once it holds `text` (a wait, not a timed assertion)."""
-    end = time.monotonic() + deadline
-    while text not in agent.stderr_text() and time.monotonic() < end:
-        time.sleep(0.05)
-    return agent.stderr_text()
 
 
 def test_per_instance_timeouts_differ_between_two_instances_and_persist(
@@ -193,7 +184,7 @@ def test_insecure_skip_verify_is_shown_and_warned_about_at_each_start(
         again = RawAgent(agent_env(home))
         try:
             again.initialize()
-            log = wait_for_log(again, INSECURE_WARNING)
+            log = again.wait_for_stderr(INSECURE_WARNING)
         finally:
             again.kill()
         warning = next(line for line in log.splitlines() if INSECURE_WARNING in line)
