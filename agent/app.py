@@ -42,9 +42,7 @@ class Agent:
         )
         self.team = Team(self.instances)
         self.offline = Offline(lambda: self.settings.storage_dir)
-        self.authorizations = Authorizations(
-            self.registry, self.instances, self.client, lambda: self.settings
-        )
+        self.authorizations = Authorizations(self.registry, self.instances, self.client)
 
     @property
     def settings(self) -> Settings:

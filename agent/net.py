@@ -32,12 +32,6 @@ USER_AGENT = "issuebridge"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
-# Contexts made so far, by the files they were made from (see `ssl_context`).
-_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
-# More distinct CA bundle / certificate versions than this in one agent: start over.
-MAX_CONTEXTS = 8
-
-
 def ssl_context(http: HttpSettings, secrets: NetSecrets | None = None) -> ssl.SSLContext:
     """The TLS context for one instance's effective settings (see `agent.tls`)."""
     from agent import tls

@@ -22,7 +22,6 @@ import asyncio
 import hmac
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,7 +34,6 @@ from agent.errors import AgentError, InvalidParams, NotConnected
 from agent.providers.base import Credentials, InstanceConfig, PendingAuthorization
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances, instance_config
-from agent.settings import Settings
 from protocol.errors import ErrorKind
 from protocol.types import (
     AuthorizeParams,
@@ -70,12 +68,10 @@ class Authorizations:
         registry: ProviderRegistry,
         instances: Instances,
         client: EditorClient,
-        settings: Callable[[], Settings],
     ) -> None:
         self._registry = registry
         self._instances = instances
         self._client = client
-        self._settings = settings
         self._pending: dict[str, _Pending] = {}
 
     async def authorize(self, params: AuthorizeParams) -> AuthorizeResult:
