@@ -55,6 +55,8 @@ class Field:
     kind: FieldKind
     required: bool
     help: str | None = None
+    # The value a form starts with (e.g. OAuth 2.0's redirect URI); sent as given if kept.
+    default: str | None = None
 
 
 @attrs.frozen
@@ -67,6 +69,9 @@ class AuthMethod:
     description: str
     fields: list[Field]
     authorization: Literal["browser", "none"] = "none"
+    # A `file:` URI of the guide for the tracker's admin (what to create on the server,
+    # what to register), when the agent's installation has it; a form links to it.
+    guide_url: str | None = None
 
 
 @attrs.frozen
@@ -127,6 +132,9 @@ class Instance:
     # The instance's own network settings as last configured (never their secrets), so
     # that a client can show them and fill them in again when the user reconnects.
     http: HttpSettings | None = None
+    # The configuration's non-secret form values (e.g. consumerKey, clientId,
+    # redirectUri, scope), so a client can show them and fill them in on a reconnect.
+    settings: dict[str, str] | None = None
 
 
 @attrs.frozen

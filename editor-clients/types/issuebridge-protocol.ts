@@ -19,6 +19,7 @@ export interface Field {
   kind: FieldKind;
   required: boolean;
   help?: string;
+  default?: string;
 }
 
 /** A way to connect to a provider, with the form that configures it. `authorization` is "browser" when a configured instance still needs `providers/authorize`. */
@@ -28,6 +29,7 @@ export interface AuthMethod {
   description: string;
   fields: Field[];
   authorization?: "browser" | "none";
+  guideUrl?: string;
 }
 
 /** A tracker user as the tracker names them. */
@@ -68,6 +70,7 @@ export interface Instance {
   needsUnlock?: boolean;
   insecure?: boolean;
   http?: HttpSettings;
+  settings?: Record<string, string>;
 }
 
 /** An issue tracker the agent knows, its auth methods and its configured instances. */
