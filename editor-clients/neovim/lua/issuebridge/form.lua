@@ -1,0 +1,131 @@
+-- The configuration form, prompted from the agent's description of it
+-- (providers/list: AuthMethod.fields). Nothing here knows a provider: a new
+-- auth method of the agent needs no change in this client.
+local async = require('issuebridge.async')
+local agent = require('issuebridge')
+
+local M = {}
+
+local function help(field)
+  if field.help and field.help ~= '' then
+    vim.api.nvim_echo({ { field.label .. ': ' .. field.help, 'Comment' } }, false, {})
+  end
+end
+
+function M.input(prompt, default, completion)
+  return async.await(function(done)
+    vim.ui.input({ prompt = prompt, default = default, completion = completion }, done)
+  end)
+end
+
+function M.select(items, prompt, format)
+  return async.await(function(done)
+    vim.ui.select(items, { prompt = prompt, format_item = format }, function(item)
+      done(item)
+    end)
+  end)
+end
+
+-- Show a generated public key in a scratch buffer for the user to hand to the
+-- Jira admin, and keep it in the unnamed register.
+local function show_public_key(generated)
+  local lines = {
+    'The public key of issuebridge key ' .. generated.keyId .. '.',
+    "Give it to your Jira admin for the Application Link's incoming authentication:",
+    '',
+  }
+  vim.list_extend(lines, vim.split(generated.publicKeyPem, '\n', { trimempty = true }))
+  vim.cmd('new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  vim.api.nvim_buf_set_name(buf, 'issuebridge://public-key/' .. generated.keyId)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.fn.setreg('"', generated.publicKeyPem)
+  vim.cmd('wincmd p')
+end
+
+local function read_file(path)
+  local file, err = io.open(vim.fn.expand(path), 'rb')
+  if not file then
+    error(err, 0)
+  end
+  local text = file:read('*a')
+  file:close()
+  return text
+end
+
+local generate = 'Generate a new key pair'
+local existing = 'Enter the id of a key generated before'
+local none = 'None'
+
+-- One field's value; nil when left empty.
+function M.ask(field, current)
+  help(field)
+  local label = field.label .. (field.required and '' or ' (optional)')
+  local value
+  if field.kind == 'secret' then
+    value = vim.fn.inputsecret(label .. ': ')
+  elseif field.kind == 'multilineSecret' then
+    local path = M.input(label .. ', read from file: ', nil, 'file')
+    if path and path ~= '' then
+      value = read_file(path)
+    end
+  elseif field.kind == 'keyRef' then
+    local choice = M.select({ generate, existing, none }, label)
+    if choice == generate then
+      local generated = agent.call('issuebridge/keys/generate', {})
+      show_public_key(generated)
+      value = generated.keyId
+    elseif choice == existing then
+      value = M.input(label .. ': ', current)
+    end
+  else
+    value = M.input(label .. ': ', current or field.default)
+  end
+  if value == nil or value == '' then
+    return nil
+  end
+  return value
+end
+
+-- Prompt every field of `method` and configure; a refused field (data.field
+-- `fields.NAME`) is asked again with what was entered, at most `attempts` times.
+-- Returns the configured instance, or nil when the user gave up.
+function M.configure(provider, method, attempts)
+  attempts = attempts or 3
+  local values = {}
+  local todo = method.fields
+  for _ = 1, attempts do
+    for _, field in ipairs(todo) do
+      local value = M.ask(field, values[field.name])
+      if value == nil and field.required then
+        vim.notify('issuebridge: configure cancelled (' .. field.label .. ' is required)', vim.log.levels.WARN)
+        return nil
+      end
+      values[field.name] = value
+    end
+    local params = { providerId = provider.id, authMethod = method.id, fields = values, workDoneToken = agent.progress_token() }
+    local result, err = agent.try('issuebridge/providers/configure', params)
+    if not err then
+      return result.instance
+    end
+    local name = type(err.data.field) == 'string' and err.data.field:match('^fields%.(.+)$')
+    local refused
+    for _, field in ipairs(method.fields) do
+      if field.name == name then
+        refused = field
+      end
+    end
+    if not refused then
+      error(err, 0)
+    end
+    require('issuebridge.commands').report(err)
+    todo = { refused }
+  end
+  return nil
+end
+
+return M

@@ -1,0 +1,262 @@
+-- issuebridge for Neovim 0.7+: the agent runs as an LSP client of Neovim's own
+-- (vim.lsp.start_client), attached to no buffer; the plugin speaks the
+-- issuebridge/* methods to it. See editor-clients/neovim/README.md.
+local M = {}
+
+M.config = {
+  cmd = { 'issuebridge-agent', '--stdio' },
+  storage_dir = nil, -- initializationOptions.storageDir; nil: the agent's default
+  http = nil, -- initializationOptions.http ({caBundle, proxy, timeoutSeconds, ...})
+  log_level = nil, -- initializationOptions.logLevel
+  -- Opens a URL in the user's browser; returns true if it did. Used for
+  -- window/showDocument and :IssuebridgeOpen. nil: xdg-open/open/wslview.
+  open_url = nil,
+  timeout_ms = 30000, -- the default bound of a synchronous request
+  issue_limit = 1000, -- issues/fetch limit of :IssuebridgeIssues (the agent allows up to 10000)
+}
+
+M.state = {
+  client_id = nil,
+  initialized = false,
+  providers = nil, -- the latest providers/list or providers/didChange
+  progress = {}, -- token -> {title, message, done}
+  fetched = {}, -- issue key -> {instanceId, issue}, from the last :IssuebridgeIssues
+}
+
+local token_seq = 0
+
+-- A fresh workDoneToken: $/progress under it is shown in the message area.
+function M.progress_token()
+  token_seq = token_seq + 1
+  return 'issuebridge-' .. token_seq
+end
+
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', M.config, opts or {})
+  return M
+end
+
+local function default_open_url(url)
+  for _, opener in ipairs({ 'xdg-open', 'open', 'wslview' }) do
+    if vim.fn.executable(opener) == 1 then
+      return vim.fn.jobstart({ opener, url }, { detach = true }) > 0
+    end
+  end
+  return false
+end
+
+function M.open_url(url)
+  local open = M.config.open_url or default_open_url
+  local ok, opened = pcall(open, url)
+  return ok and opened == true
+end
+
+local function echo(text, hl)
+  vim.api.nvim_echo({ { text, hl } }, false, {})
+end
+
+local levels = { [1] = vim.log.levels.ERROR, [2] = vim.log.levels.WARN, [3] = vim.log.levels.INFO, [4] = vim.log.levels.DEBUG }
+
+local handlers = {
+  -- The agent asks the editor to open the authorize page (or an issue): the
+  -- answer says whether it did, and the agent falls back to a pasted code if not.
+  ['window/showDocument'] = function(_, params)
+    return { success = M.open_url(params.uri) }
+  end,
+  ['window/showMessage'] = function(_, params)
+    vim.notify('issuebridge: ' .. params.message, levels[params.type] or vim.log.levels.INFO)
+    return vim.NIL
+  end,
+  ['$/progress'] = function(_, params)
+    local value = params.value or {}
+    local entry = M.state.progress[params.token] or {}
+    M.state.progress[params.token] = entry
+    if value.title then
+      entry.title = value.title
+    end
+    if value.message then
+      entry.message = value.message
+    end
+    if value.kind == 'end' then
+      entry.done = true
+      echo('')
+    else
+      local text = 'issuebridge: ' .. (entry.title or '')
+      if entry.message then
+        text = text .. ': ' .. entry.message
+      end
+      if value.percentage then
+        text = text .. string.format(' (%d%%)', value.percentage)
+      end
+      echo(text)
+    end
+  end,
+  ['issuebridge/providers/didChange'] = function(_, params)
+    M.state.providers = params.providers
+    vim.cmd('doautocmd <nomodeline> User IssuebridgeProvidersChanged')
+  end,
+  -- The agent's log at info and above; Neovim's default would put it in lsp.log.
+  ['window/logMessage'] = function() end,
+}
+
+local function capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  -- Neovim 0.7 says it cannot show documents; this client opens them.
+  caps.window = caps.window or {}
+  caps.window.showDocument = { support = true }
+  caps.window.workDoneProgress = true
+  return caps
+end
+
+local function init_options()
+  local options = {}
+  if M.config.storage_dir then
+    options.storageDir = M.config.storage_dir
+  end
+  if M.config.http and next(M.config.http) then
+    options.http = M.config.http
+  end
+  if M.config.log_level then
+    options.logLevel = M.config.log_level
+  end
+  if next(options) == nil then
+    return vim.empty_dict()
+  end
+  return options
+end
+
+-- The running agent's client, started on first use.
+function M.client()
+  local id = M.state.client_id
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client and not client.is_stopped() then
+    return client
+  end
+  M.state.initialized = false
+  local started_id
+  started_id = vim.lsp.start_client({
+    name = 'issuebridge',
+    cmd = M.config.cmd,
+    root_dir = vim.loop.cwd(),
+    capabilities = capabilities(),
+    init_options = init_options(),
+    handlers = handlers,
+    on_init = function()
+      M.state.initialized = true
+    end,
+    on_exit = function()
+      if M.state.client_id == started_id then
+        M.state.client_id, M.state.initialized = nil, false
+      end
+    end,
+  })
+  if not started_id then
+    error('issuebridge: could not start the agent (' .. table.concat(M.config.cmd, ' ') .. ')', 0)
+  end
+  M.state.client_id = started_id
+  -- Requests before the initialize answer would be refused by the agent.
+  vim.wait(15000, function()
+    return M.state.initialized or M.state.client_id ~= started_id
+  end, 10)
+  if not M.state.initialized then
+    error('issuebridge: the agent did not start (' .. table.concat(M.config.cmd, ' ') .. ')', 0)
+  end
+  return vim.lsp.get_client_by_id(started_id)
+end
+
+-- Neovim 0.7 encodes {} as a JSON array; params are objects.
+local function object(params)
+  if params == nil or (type(params) == 'table' and next(params) == nil) then
+    return vim.empty_dict()
+  end
+  return params
+end
+
+-- An agent error as a Lua error value: tostring() is the agent's message.
+local Error = {}
+Error.__index = Error
+Error.__tostring = function(e)
+  return e.message
+end
+
+function M.is_error(value)
+  return getmetatable(value) == Error
+end
+
+local function wrap_error(err)
+  return setmetatable({ code = err.code, message = err.message, data = err.data or {} }, Error)
+end
+
+-- Send a request; `callback(err, result)` with err an Error value.
+function M.send(method, params, callback)
+  local client = M.client()
+  local ok, request_id = client.request(method, object(params), function(err, result)
+    if err then
+      callback(wrap_error(err), nil)
+    else
+      callback(nil, result)
+    end
+  end)
+  if not ok then
+    error('issuebridge: the agent is not running', 0)
+  end
+  return request_id
+end
+
+M.last_error = nil
+
+-- The contract method, synchronously: its result, or an error whose message is
+-- the agent's message (the whole error, with `data`, is in M.last_error).
+function M.request(method, params, timeout_ms)
+  timeout_ms = timeout_ms or M.config.timeout_ms
+  local done, failure, answer = false, nil, nil
+  local request_id = M.send(method, params, function(err, result)
+    done, failure, answer = true, err, result
+  end)
+  if not vim.wait(timeout_ms, function()
+    return done
+  end, 10) then
+    local client = vim.lsp.get_client_by_id(M.state.client_id)
+    if client then
+      client.cancel_request(request_id)
+    end
+    error(string.format('issuebridge: %s got no answer within %d ms', method, timeout_ms), 0)
+  end
+  if failure then
+    M.last_error = failure
+    error(failure.message, 0)
+  end
+  return answer
+end
+
+-- Inside a command (issuebridge.async): the request without blocking the
+-- editor; returns the result, or nil and the agent's error. (Not pcall around
+-- a yield: plain Lua 5.1 builds of Neovim cannot yield across it.)
+function M.try(method, params)
+  local async = require('issuebridge.async')
+  local outcome = async.await(function(done)
+    M.send(method, params, function(err, result)
+      done({ err = err, result = result })
+    end)
+  end)
+  return outcome.result, outcome.err
+end
+
+-- As M.try, raising the agent's error (the command reports it).
+function M.call(method, params)
+  local result, err = M.try(method, params)
+  if err then
+    error(err, 0)
+  end
+  return result
+end
+
+function M.stop()
+  local client = M.state.client_id and vim.lsp.get_client_by_id(M.state.client_id)
+  if client then
+    client.stop()
+  end
+  M.state.client_id, M.state.initialized = nil, false
+end
+
+return M

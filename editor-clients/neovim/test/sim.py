@@ -1,0 +1,75 @@
+"""The test's hands on the Jira simulator: its admin API, a search straight
+against its REST API (the expectation the plugin's list is compared with), and
+a browser's GET of an authorize page. Standard library only; every request has
+a timeout. Prints JSON on stdout.
+
+    sim.py BASE admin METHOD ROUTE [JSON]
+    sim.py BASE search TOKEN JQL
+    sim.py BASE browse URL
+"""
+
+import json
+import re
+import sys
+import urllib.parse
+import urllib.request
+
+TIMEOUT = 20
+
+
+def admin(base: str, method: str, route: str, body: str | None = None) -> object:
+    request = urllib.request.Request(
+        f"{base}/_sim/{route}",
+        method=method,
+        data=body.encode() if body is not None else None,
+        headers={"Content-Type": "application/json"} if body is not None else {},
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        text = response.read().decode()
+    return json.loads(text) if text else None
+
+
+def search(base: str, token: str, jql: str) -> object:
+    """Every key the query matches, page by page (the cap may be low)."""
+    keys: list[str] = []
+    total = None
+    while total is None or len(keys) < total:
+        query = urllib.parse.urlencode(
+            {"jql": jql, "startAt": len(keys), "maxResults": 1000, "fields": "summary"}
+        )
+        request = urllib.request.Request(
+            f"{base}/rest/api/2/search?{query}", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            page = json.load(response)
+        total = page["total"]
+        if not page["issues"]:
+            break
+        keys.extend(issue["key"] for issue in page["issues"])
+    return {"total": total, "keys": keys}
+
+
+def browse(url: str) -> object:
+    """GET as a browser would, following redirects (to the agent's callback)."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        body = response.read().decode(errors="replace")
+        final = response.geturl()
+    code = re.search(r'id="verifier">([^<]+)<', body)
+    return {"url": final, "verifier": code.group(1) if code else None}
+
+
+def main(argv: list[str]) -> None:
+    base, command, *args = argv
+    if command == "admin":
+        result = admin(base, *args)
+    elif command == "search":
+        result = search(base, *args)
+    elif command == "browse":
+        result = browse(*args)
+    else:
+        raise SystemExit(f"unknown command {command}")
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,378 @@
+-- The plugin in a real Neovim, headless, against the agent and the Jira
+-- simulator started by test/run.sh. The user's side is scripted by replacing
+-- vim.ui.select, vim.ui.input, vim.fn.inputsecret, vim.notify and the browser;
+-- everything else (commands, the LSP client, the agent, HTTP) is real.
+-- Waits are on conditions, never on a clock.
+local python, base, helper = vim.env.IB_PYTHON, vim.env.IB_SIM_URL, vim.env.IB_SIM_HELPER
+local MINE = 'assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC'
+local CAP = 20
+
+-- The report goes to stdout; Neovim's messages (stderr when headless) to a log.
+local function say(text)
+  io.stdout:write(text .. '\n')
+  io.stdout:flush()
+end
+
+local function sim(...)
+  local out = vim.fn.system({ python, helper, base, ... })
+  assert(vim.v.shell_error == 0, 'sim.py ' .. table.concat({ ... }, ' ') .. ' failed: ' .. out)
+  return vim.json.decode(out)
+end
+
+local function wait_for(what, condition, ms)
+  if not vim.wait(ms or 30000, condition, 20) then
+    error('timed out waiting for ' .. what, 2)
+  end
+end
+
+local function check(condition, message)
+  if not condition then
+    error(message, 2)
+  end
+end
+
+-- The scripted user ------------------------------------------------------
+
+local notes, prompts, opened = {}, {}, {}
+local script = {} -- prompt pattern -> answer (a value, or a function of the prompt)
+
+local function answer(kind, prompt, fallback)
+  table.insert(prompts, kind .. ': ' .. prompt)
+  for pattern, value in pairs(script) do
+    if prompt:find(pattern, 1, true) then
+      if type(value) == 'function' then
+        return value(prompt)
+      end
+      return value
+    end
+  end
+  table.insert(notes, { msg = 'UNEXPECTED PROMPT ' .. prompt, level = vim.log.levels.ERROR, unexpected = true })
+  return fallback
+end
+
+vim.ui.select = function(items, opts, on_choice)
+  local want = answer('select', opts.prompt or '')
+  for _, item in ipairs(items) do
+    local text = opts.format_item and opts.format_item(item) or tostring(item)
+    if want and text:find(want, 1, true) then
+      return on_choice(item)
+    end
+  end
+  on_choice(nil)
+end
+vim.ui.input = function(opts, on_confirm)
+  on_confirm(answer('input', opts.prompt or ''))
+end
+vim.fn.inputsecret = function(prompt)
+  return answer('secret', prompt, '') or ''
+end
+vim.notify = function(msg, level)
+  table.insert(notes, { msg = msg, level = level })
+end
+
+-- The browser: records every URL; an authorize page is loaded as a browser
+-- would (in the background, following the redirect to the agent's callback).
+local function browser(url)
+  table.insert(opened, url)
+  if url:find('/plugins/servlet/oauth/authorize', 1, true) then
+    vim.fn.jobstart({ python, helper, base, 'browse', url })
+  end
+  return true
+end
+
+local function note_matching(pattern, from)
+  for i = from or 1, #notes do
+    if notes[i].msg:find(pattern, 1, true) then
+      return notes[i]
+    end
+  end
+end
+
+-- Run an :Issuebridge command and wait for a note containing `pattern`.
+local function command(cmd, pattern)
+  local from = #notes + 1
+  vim.cmd(cmd)
+  local found
+  wait_for(cmd .. ' to say "' .. pattern .. '"', function()
+    found = note_matching(pattern, from)
+    return found ~= nil
+  end)
+  return found, from
+end
+
+-- Setup ------------------------------------------------------------------
+
+vim.cmd('runtime plugin/issuebridge.lua')
+local ib = require('issuebridge').setup({
+  cmd = { python, '-m', 'agent', '--stdio' },
+  storage_dir = vim.env.ISSUEBRIDGE_HOME,
+  http = { timeoutSeconds = 20 },
+  open_url = browser,
+})
+local qf_issues = require('issuebridge.commands').lists
+
+local alice
+for _, user in ipairs(sim('admin', 'GET', 'users')) do
+  if user.name == 'alice' then
+    alice = user
+  end
+end
+check(alice and alice.pat, 'the simulator lists alice with a token')
+
+local function instances()
+  return ib.request('issuebridge/providers/list', {}).providers[1].instances
+end
+
+-- The keys :IssuebridgeIssues put in the newest quickfix list, checked line by line.
+local function quickfix_keys()
+  local list = vim.fn.getqflist({ id = 0, items = 1, title = 1 })
+  check(list.title:find('issuebridge', 1, true), 'the quickfix list is issuebridge\'s: ' .. list.title)
+  local issues = qf_issues[list.id]
+  local keys = {}
+  for i, item in ipairs(list.items) do
+    local issue = issues[i]
+    local want = string.format('%s  %s  [%s]', issue.key, issue.title, issue.status.name)
+    check(item.text == want, string.format('entry %d is "KEY  title  [status]": %q', i, item.text))
+    table.insert(keys, item.text:match('^(%S+)  '))
+  end
+  return keys
+end
+
+local function same_keys(got, want, what)
+  local a, b = vim.list_extend({}, got), vim.list_extend({}, want)
+  table.sort(a)
+  table.sort(b)
+  check(#a == #b, string.format('%s: %d keys listed, the simulator has %d', what, #a, #b))
+  for i = 1, #a do
+    check(a[i] == b[i], string.format('%s: %s listed where the simulator has %s', what, a[i], b[i]))
+  end
+end
+
+local tests = {}
+
+tests[#tests + 1] = {
+  ':IssuebridgeProviders lists the agent\'s providers and methods',
+  function()
+    vim.cmd('IssuebridgeProviders')
+    wait_for('the providers in :messages', function()
+      return vim.api.nvim_exec('messages', true):find('Personal access token', 1, true) ~= nil
+    end)
+    local messages = vim.api.nvim_exec('messages', true)
+    check(messages:find('Jira Server / Data Center (jira-server)', 1, true), messages)
+    check(messages:find('OAuth 1.0a', 1, true), messages)
+  end,
+}
+
+tests[#tests + 1] = {
+  'a wrong token: the agent\'s message is shown, nothing is stored',
+  function()
+    local wrong = 'wrong-' .. string.rep('x', 38)
+    local fields = { baseUrl = base, token = wrong }
+    local ok, expected = pcall(ib.request, 'issuebridge/providers/configure', { providerId = 'jira-server', authMethod = 'token', fields = fields })
+    check(not ok and type(expected) == 'string' and #expected > 0, 'request() raised the agent\'s message')
+    check(ib.last_error.code == -32001, 'authenticationFailed, got ' .. tostring(ib.last_error.code))
+    script = { ['Connect to'] = 'Personal access token', ['Jira base URL'] = base, ['Personal access token'] = wrong }
+    local shown = command('IssuebridgeConfigure', expected)
+    check(shown.level == vim.log.levels.ERROR, 'shown as an error')
+    check(shown.msg:find('next: run :IssuebridgeConfigure', 1, true) or note_matching('cancelled'), shown.msg)
+    check(#instances() == 0, 'a refused configure stores nothing')
+    for _, note in ipairs(notes) do
+      check(not note.msg:find(wrong, 1, true), 'the token is never shown')
+    end
+  end,
+}
+
+tests[#tests + 1] = {
+  ':IssuebridgeConfigure with a token connects; a refused field is asked again',
+  function()
+    local urls = { 'ftp://jira.example.com', base }
+    local changed = 0
+    vim.api.nvim_create_autocmd('User', {
+      pattern = 'IssuebridgeProvidersChanged',
+      callback = function()
+        changed = changed + 1
+      end,
+    })
+    script = {
+      ['Connect to'] = 'Personal access token',
+      ['Jira base URL'] = function()
+        return table.remove(urls, 1)
+      end,
+      ['Personal access token'] = alice.pat,
+    }
+    local _, from = command('IssuebridgeConfigure', 'connected to')
+    check(#urls == 0, 'the base URL was asked again after the agent refused it')
+    local refused = note_matching('next:', from) or note_matching('URL', from)
+    check(refused and refused.level == vim.log.levels.ERROR, 'the refusal was shown: ' .. vim.inspect(notes))
+    local instance = instances()[1]
+    check(instance.state == 'connected' and instance.user.name == 'alice', vim.inspect(instance))
+    wait_for('providers/didChange', function()
+      return changed > 0
+    end)
+    check(ib.state.providers[1].instances[1].state == 'connected', 'didChange keeps the providers')
+    for _, note in ipairs(notes) do
+      check(not note.msg:find(alice.pat, 1, true), 'the token is never shown')
+    end
+  end,
+}
+
+tests[#tests + 1] = {
+  ':IssuebridgeIssues lists every issue of the user past the page cap',
+  function()
+    sim('admin', 'PUT', 'cap', vim.json.encode({ maxResults = CAP }))
+    local expected = sim('search', alice.pat, MINE)
+    check(expected.total > 2 * CAP, 'alice has more issues than two pages: ' .. expected.total)
+    command('IssuebridgeIssues', 'issues')
+    same_keys(quickfix_keys(), expected.keys, 'my open issues')
+    check(vim.fn.getqflist({ winid = 0 }).winid ~= 0, 'the quickfix window is open')
+    local progressed = false
+    for _, entry in pairs(ib.state.progress) do
+      progressed = progressed or (entry.title ~= nil and entry.done == true)
+    end
+    check(progressed, '$/progress was reported and ended')
+  end,
+}
+
+tests[#tests + 1] = {
+  ':IssuebridgeIssues JQL runs that query',
+  function()
+    local jql = 'project = WEB AND assignee = currentUser() ORDER BY key ASC'
+    local expected = sim('search', alice.pat, jql)
+    check(expected.total > 0, 'alice has WEB issues')
+    command('IssuebridgeIssues ' .. jql, 'issues')
+    same_keys(quickfix_keys(), expected.keys, jql)
+  end,
+}
+
+tests[#tests + 1] = {
+  ':IssuebridgeShow, :IssuebridgeOpen, :IssuebridgeStart',
+  function()
+    local key = quickfix_keys()[1]
+    local before = #vim.api.nvim_list_wins()
+    vim.cmd('IssuebridgeShow ' .. key)
+    local float
+    wait_for('the floating window', function()
+      for _, win in ipairs(vim.api.nvim_list_wins()) do
+        if vim.api.nvim_win_get_config(win).relative ~= '' then
+          float = win
+        end
+      end
+      return float ~= nil
+    end)
+    local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false)
+    check(lines[1]:find(key, 1, true) == 1, 'the float starts with the key: ' .. lines[1])
+    check(table.concat(lines, '\n'):find('Comments (', 1, true), 'the float has the comments')
+    vim.cmd('close')
+    check(#vim.api.nvim_list_wins() == before, 'q/close leaves the layout as it was')
+
+    vim.cmd('IssuebridgeOpen ' .. key) -- nothing to say when the browser opened it
+    wait_for('the browser', function()
+      return opened[#opened] == base .. '/browse/' .. key
+    end)
+
+    local todo = sim('search', alice.pat, (MINE:gsub(' ORDER BY', ' AND statusCategory = new ORDER BY')))
+    local start = todo.keys[1]
+    command('IssuebridgeStart ' .. start, 'assigned to you; branch ' .. start)
+    local issue = ib.request('issuebridge/issues/get', { instanceId = instances()[1].instanceId, key = start }).issue
+    check(issue.status.category == 'inProgress', start .. ' is in progress: ' .. issue.status.name)
+  end,
+}
+
+tests[#tests + 1] = {
+  'window/showMessage is shown with its level',
+  function()
+    local client = vim.lsp.get_client_by_id(ib.state.client_id)
+    client.handlers['window/showMessage'](nil, { type = 2, message = 'Jira is read-only tonight' }, { client_id = client.id })
+    local note = note_matching('issuebridge: Jira is read-only tonight')
+    check(note and note.level == vim.log.levels.WARN, vim.inspect(notes))
+  end,
+}
+
+local consumer = 'issuebridge-nvim'
+
+tests[#tests + 1] = {
+  'OAuth 1.0a: a generated key, then :IssuebridgeAuthorize through the browser (auto-approve)',
+  function()
+    local function register_public_key()
+      -- The form showed the generated public key: the "admin" takes it from there.
+      for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+        if vim.api.nvim_buf_get_name(buf):find('issuebridge://public-key/', 1, true) then
+          local pem = {}
+          for _, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+            if line:find('^%-%-%-%-%-') or #pem % 2 == 1 or (#pem > 0 and not pem[#pem]:find('END')) then
+              table.insert(pem, line)
+            end
+          end
+          local text = table.concat(pem, '\n')
+          sim('admin', 'POST', 'consumers', vim.json.encode({ consumerKey = consumer, publicKeyPem = text, name = 'nvim test' }))
+          return nil
+        end
+      end
+      error('no public key buffer')
+    end
+    script = {
+      ['Connect to'] = 'OAuth 1.0a',
+      ['Jira base URL'] = base,
+      ['Consumer key'] = consumer,
+      ['Generated key'] = 'Generate a new key pair',
+      ['Private key'] = register_public_key,
+    }
+    command('IssuebridgeConfigure', 'next: run :IssuebridgeAuthorize')
+    check(instances()[1].state == 'needsAuthorization', 'configured, not authorized yet')
+    sim('admin', 'PUT', 'auto-approve', vim.json.encode({ user = 'alice' }))
+    command('IssuebridgeAuthorize', 'connected to')
+    check(opened[#opened]:find(base .. '/plugins/servlet/oauth/authorize?', 1, true) == 1, 'the browser got the authorize page: ' .. opened[#opened])
+    local instance = instances()[1]
+    check(instance.authMethod == 'oauth1' and instance.state == 'connected' and instance.user.name == 'alice', vim.inspect(instance))
+    command('IssuebridgeIssues', 'issues')
+    same_keys(quickfix_keys(), sim('search', alice.pat, MINE).keys, 'my open issues over OAuth')
+  end,
+}
+
+tests[#tests + 1] = {
+  'OAuth 1.0a out of band: the URL is shown and the code asked for',
+  function()
+    local pages = #opened
+    script = {
+      ['The code or the address'] = function()
+        local url = vim.fn.getreg('"')
+        check(url:find(base .. '/plugins/servlet/oauth/authorize?', 1, true) == 1, 'the authorize URL is in the register: ' .. url)
+        return sim('browse', url).verifier
+      end,
+    }
+    command('IssuebridgeAuthorize oob', 'connected to')
+    check(#opened == pages, 'oob opens no browser')
+    check(vim.api.nvim_exec('messages', true):find('Open this address in a browser', 1, true), 'the URL was shown')
+  end,
+}
+
+-- Run ------------------------------------------------------------------------
+
+local failed = 0
+for _, test in ipairs(tests) do
+  local started = vim.loop.hrtime()
+  local ok, err = xpcall(test[2], debug.traceback)
+  for _, note in ipairs(notes) do
+    if note.unexpected then
+      ok, err = false, note.msg
+      note.unexpected = false
+    end
+  end
+  local ms = (vim.loop.hrtime() - started) / 1e6
+  if ok then
+    say(string.format('ok   %s (%d ms)', test[1], ms))
+  else
+    failed = failed + 1
+    say(string.format('FAIL %s (%d ms)\n%s', test[1], ms, err))
+    say('notes:\n' .. vim.inspect(vim.tbl_map(function(n)
+      return n.msg
+    end, notes)))
+    say('prompts:\n' .. table.concat(prompts, '\n'))
+  end
+end
+say(string.format('%d of %d tests passed', #tests - failed, #tests))
+ib.stop()
+vim.wait(3000, function()
+  return ib.state.client_id == nil and #vim.lsp.get_active_clients() == 0
+end, 20)
+vim.cmd(failed == 0 and 'qa!' or 'cquit 1')
