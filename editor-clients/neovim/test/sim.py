@@ -6,10 +6,12 @@ a timeout. Prints JSON on stdout.
     sim.py BASE admin METHOD ROUTE [JSON]
     sim.py BASE search TOKEN JQL
     sim.py BASE browse URL
+    sim.py BASE freeport
 """
 
 import json
 import re
+import socket
 import sys
 import urllib.parse
 import urllib.request
@@ -58,6 +60,13 @@ def browse(url: str) -> object:
     return {"url": final, "verifier": code.group(1) if code else None}
 
 
+def freeport() -> object:
+    """A port free on 127.0.0.1 now (for an OAuth 2.0 redirect URI)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return {"port": probe.getsockname()[1]}
+
+
 def main(argv: list[str]) -> None:
     base, command, *args = argv
     if command == "admin":
@@ -66,6 +75,8 @@ def main(argv: list[str]) -> None:
         result = search(base, *args)
     elif command == "browse":
         result = browse(*args)
+    elif command == "freeport":
+        result = freeport()
     else:
         raise SystemExit(f"unknown command {command}")
     json.dump(result, sys.stdout)

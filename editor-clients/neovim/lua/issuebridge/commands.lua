@@ -18,8 +18,9 @@ local next_steps = {
   repairStorage = 'repair or move aside the storage file named above',
 }
 
--- Show a failure: the agent's message, its hint and the next step.
-function M.report(err)
+-- Show a failure: the agent's message, its hint and the next step (unless the
+-- caller takes that step itself: `asking_again`).
+function M.report(err, asking_again)
   if not agent.is_error(err) then
     vim.notify('issuebridge: ' .. tostring(err), vim.log.levels.ERROR)
     return
@@ -31,7 +32,7 @@ function M.report(err)
   if err.data.hint then
     table.insert(lines, err.data.hint)
   end
-  if next_steps[err.data.action] then
+  if next_steps[err.data.action] and not asking_again then
     table.insert(lines, 'next: ' .. next_steps[err.data.action])
   end
   vim.notify(table.concat(lines, '\n'), vim.log.levels.ERROR)
@@ -125,16 +126,37 @@ function M.configure()
     if not provider then
       return
     end
-    local method = form.select(provider.authMethods, 'Connect to ' .. provider.name .. ' with', function(m)
-      return m.label .. ': ' .. m.description
-    end)
+    -- Configuring an instance again starts from what it has (its base URL and
+    -- the non-secret settings the agent lists); secrets are always asked.
+    local new = 'A new connection'
+    local again = #(provider.instances or {}) > 0
+        and form.select(vim.list_extend({ new }, provider.instances), 'Configure', function(item)
+          return item == new and new or ('again: ' .. describe(item))
+        end)
+      or new
+    if not again then
+      return
+    end
+    local method, values
+    if again ~= new then
+      for _, m in ipairs(provider.authMethods) do
+        if m.id == again.authMethod then
+          method = m
+        end
+      end
+      values = vim.tbl_extend('force', { baseUrl = again.baseUrl }, again.settings or {})
+    else
+      method = form.select(provider.authMethods, 'Connect to ' .. provider.name .. ' with', function(m)
+        return m.label .. ': ' .. m.description
+      end)
+    end
     if not method then
       return
     end
     if method.guideUrl then
       vim.api.nvim_echo({ { 'Set-up guide: ' .. method.guideUrl, 'Comment' } }, true, {})
     end
-    local instance = form.configure(provider, method)
+    local instance = form.configure(provider, method, values)
     if not instance then
       return
     end

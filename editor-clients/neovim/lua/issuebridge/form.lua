@@ -91,14 +91,14 @@ function M.ask(field, current)
   return value
 end
 
--- Prompt every field of `method` and configure; a refused field (data.field
--- `fields.NAME`) is asked again with what was entered, at most `attempts` times.
--- Returns the configured instance, or nil when the user gave up.
-function M.configure(provider, method, attempts)
-  attempts = attempts or 3
-  local values = {}
+-- Prompt every field of `method` (starting from `initial` values) and configure;
+-- a refused field (data.field `fields.NAME`) is asked again with what was
+-- entered, at most twice. Returns the configured instance, or nil when the user
+-- gave up.
+function M.configure(provider, method, initial)
+  local values = vim.deepcopy(initial or {})
   local todo = method.fields
-  for _ = 1, attempts do
+  for _ = 1, 3 do
     for _, field in ipairs(todo) do
       local value = M.ask(field, values[field.name])
       if value == nil and field.required then
@@ -107,7 +107,11 @@ function M.configure(provider, method, attempts)
       end
       values[field.name] = value
     end
-    local params = { providerId = provider.id, authMethod = method.id, fields = values, workDoneToken = agent.progress_token() }
+    local fields = {}
+    for _, field in ipairs(method.fields) do
+      fields[field.name] = values[field.name]
+    end
+    local params = { providerId = provider.id, authMethod = method.id, fields = fields, workDoneToken = agent.progress_token() }
     local result, err = agent.try('issuebridge/providers/configure', params)
     if not err then
       return result.instance
@@ -122,7 +126,7 @@ function M.configure(provider, method, attempts)
     if not refused then
       error(err, 0)
     end
-    require('issuebridge.commands').report(err)
+    require('issuebridge.commands').report(err, true)
     todo = { refused }
   end
   return nil
