@@ -308,6 +308,21 @@ tests[#tests + 1] = {
     command('IssuebridgeStart ' .. start, 'assigned to you; branch ' .. start)
     local issue = ib.request('issuebridge/issues/get', { instanceId = instances()[1].instanceId, key = start }).issue
     check(issue.status.category == 'inProgress', start .. ' is in progress: ' .. issue.status.name)
+
+    -- With ! the branch is checked out, in the current directory's repository.
+    local repo = vim.fn.tempname()
+    vim.fn.mkdir(repo, 'p')
+    vim.fn.system({ 'git', 'init', '-q', repo })
+    local cwd = vim.loop.cwd()
+    vim.cmd('cd ' .. vim.fn.fnameescape(repo))
+    local ok, err = pcall(function()
+      local second = todo.keys[2]
+      local said = command('IssuebridgeStart! ' .. second, '(checked out)')
+      local branch = vim.trim(vim.fn.system({ 'git', 'symbolic-ref', '--short', 'HEAD' }))
+      check(said.msg:find('branch ' .. branch .. ' ', 1, true) and branch:find(second, 1, true) == 1, said.msg .. ' / HEAD: ' .. branch)
+    end)
+    vim.cmd('cd ' .. vim.fn.fnameescape(cwd))
+    check(ok, err)
   end,
 }
 
@@ -407,6 +422,19 @@ tests[#tests + 1] = {
     check(instance.authMethod == 'oauth2' and instance.user.name == 'alice', vim.inspect(instance))
     command('IssuebridgeIssues', 'issues')
     same_keys(quickfix_keys(), sim('search', alice.pat, MINE).keys, 'my open issues over OAuth 2.0')
+  end,
+}
+
+tests[#tests + 1] = {
+  'an agent that cannot be started: an error saying which command',
+  function()
+    ib.stop()
+    local cmd = ib.config.cmd
+    ib.setup({ cmd = { 'issuebridge-agent-not-installed', '--stdio' } })
+    local ok, err = pcall(ib.request, 'issuebridge/providers/list', {})
+    ib.config.cmd = cmd
+    check(not ok and err:find('could not start the agent `issuebridge-agent-not-installed --stdio`', 1, true), tostring(err))
+    check(#ib.request('issuebridge/providers/list', {}).providers > 0, 'the next request starts the agent again')
   end,
 }
 

@@ -129,13 +129,14 @@ function M.configure()
     -- Configuring an instance again starts from what it has (its base URL and
     -- the non-secret settings the agent lists); secrets are always asked.
     local new = 'A new connection'
-    local again = #(provider.instances or {}) > 0
-        and form.select(vim.list_extend({ new }, provider.instances), 'Configure', function(item)
-          return item == new and new or ('again: ' .. describe(item))
-        end)
-      or new
-    if not again then
-      return
+    local again = new
+    if #(provider.instances or {}) > 0 then
+      again = form.select(vim.list_extend({ new }, provider.instances), 'Configure', function(item)
+        return item == new and new or ('again: ' .. describe(item))
+      end)
+      if not again then
+        return
+      end
     end
     local method, values
     if again ~= new then
@@ -172,15 +173,25 @@ end
 -- "oob" (the user enters the code Jira shows).
 function M.authorize(callback)
   run(function()
-    local list = providers()
-    local candidates = vim.tbl_filter(function(instance)
-      return instance.authMethod ~= 'token'
-    end, all_instances(list))
+    -- Instances whose auth method the agent says authorizes in a browser, or
+    -- that wait for an authorization.
+    local candidates = {}
+    for _, provider in ipairs(providers()) do
+      local browser = {}
+      for _, method in ipairs(provider.authMethods) do
+        browser[method.id] = method.authorization ~= nil
+      end
+      for _, instance in ipairs(provider.instances or {}) do
+        if browser[instance.authMethod] or instance.state == 'needsAuthorization' then
+          table.insert(candidates, instance)
+        end
+      end
+    end
     local instance = pick_instance(candidates, 'Authorize')
     if not instance then
       error('no instance to authorize; run :IssuebridgeConfigure first', 0)
     end
-    info('authorizing ' .. instance.baseUrl .. ' in the browser…')
+    info('authorizing ' .. instance.baseUrl .. (callback == 'oob' and '…' or ' in the browser…'))
     local result = agent.call('issuebridge/providers/authorize', {
       instanceId = instance.instanceId,
       callback = callback or 'loopback',
@@ -237,14 +248,24 @@ function M.issues(query)
   end
   run(function()
     local items, issues = {}, {}
-    for _, instance in ipairs(need_connected(providers())) do
-      local result = agent.call('issuebridge/issues/fetch', {
+    local instances = need_connected(providers())
+    local failures = 0
+    for _, instance in ipairs(instances) do
+      local result, err = agent.try('issuebridge/issues/fetch', {
         instanceId = instance.instanceId,
         jql = query,
         limit = agent.config.issue_limit,
         workDoneToken = agent.progress_token(),
       })
-      if result.stale then
+      if err then
+        -- One instance failing leaves the others' issues listed.
+        failures = failures + 1
+        if failures == #instances then
+          error(err, 0)
+        end
+        M.report(err)
+        result = { issues = {} }
+      elseif result.stale then
         vim.notify(
           string.format('issuebridge: %s is unreachable; the list kept from %s (%s)', instance.baseUrl, result.fetchedAt, result.staleReason or ''),
           vim.log.levels.WARN

@@ -134,7 +134,7 @@ function M.client()
   end
   M.state.initialized = false
   local started_id
-  started_id = vim.lsp.start_client({
+  local spawned, failure = pcall(vim.lsp.start_client, {
     name = 'issuebridge',
     cmd = M.config.cmd,
     root_dir = vim.loop.cwd(),
@@ -150,8 +150,16 @@ function M.client()
       end
     end,
   })
+  started_id = spawned and failure or nil
   if not started_id then
-    error('issuebridge: could not start the agent (' .. table.concat(M.config.cmd, ' ') .. ')', 0)
+    -- Neovim 0.7 raises when the command cannot be spawned (not on PATH).
+    error(
+      string.format(
+        "issuebridge: could not start the agent `%s`; install issuebridge or set cmd in require('issuebridge').setup()",
+        table.concat(M.config.cmd, ' ')
+      ),
+      0
+    )
   end
   M.state.client_id = started_id
   -- Requests before the initialize answer would be refused by the agent.
