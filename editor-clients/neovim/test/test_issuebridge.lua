@@ -438,6 +438,23 @@ tests[#tests + 1] = {
   end,
 }
 
+tests[#tests + 1] = {
+  ':help issuebridge: the help file has valid tags for every command',
+  function()
+    local copy = vim.fn.tempname()
+    vim.fn.mkdir(copy .. '/doc', 'p')
+    vim.fn.writefile(vim.fn.readfile(vim.env.IB_PLUGIN .. '/doc/issuebridge.txt'), copy .. '/doc/issuebridge.txt')
+    vim.cmd('helptags ' .. vim.fn.fnameescape(copy .. '/doc'))
+    vim.opt.runtimepath:append(copy)
+    for _, name in ipairs(vim.fn.getcompletion('Issuebridge', 'command')) do
+      vim.cmd('help :' .. name)
+      check(vim.bo.filetype == 'help', ':help :' .. name)
+      vim.cmd('helpclose')
+    end
+    vim.cmd('help issuebridge.request()')
+  end,
+}
+
 -- Run ------------------------------------------------------------------------
 
 local failed, skips = 0, 0
