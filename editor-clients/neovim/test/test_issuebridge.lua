@@ -278,6 +278,20 @@ tests[#tests + 1] = {
 }
 
 tests[#tests + 1] = {
+  'the server away: the kept list, saying so',
+  function()
+    local jql = 'project = WEB AND assignee = currentUser() ORDER BY key ASC'
+    local expected = sim('search', alice.pat, jql)
+    sim('admin', 'PUT', 'network', vim.json.encode({ down = true }))
+    local ok, err = pcall(command, 'IssuebridgeIssues ' .. jql, 'issues')
+    sim('admin', 'PUT', 'network', vim.json.encode({ down = false }))
+    check(ok, err)
+    check(note_matching('is unreachable; the list kept from'), 'the staleness was shown: ' .. vim.inspect(notes))
+    same_keys(quickfix_keys(), expected.keys, 'the kept list')
+  end,
+}
+
+tests[#tests + 1] = {
   ':IssuebridgeShow, :IssuebridgeOpen, :IssuebridgeStart',
   function()
     local key = quickfix_keys()[1]
@@ -333,6 +347,23 @@ tests[#tests + 1] = {
     client.handlers['window/showMessage'](nil, { type = 2, message = 'Jira is read-only tonight' }, { client_id = client.id })
     local note = note_matching('issuebridge: Jira is read-only tonight')
     check(note and note.level == vim.log.levels.WARN, vim.inspect(notes))
+  end,
+}
+
+tests[#tests + 1] = {
+  'window/showDocument: a file for the editor opens in a split, a web page in the browser',
+  function()
+    local client = vim.lsp.get_client_by_id(ib.state.client_id)
+    local show = client.handlers['window/showDocument']
+    local guide = vim.env.IB_PLUGIN .. '/README.md'
+    check(show(nil, { uri = vim.uri_from_fname(guide) }, {}).success == true, 'answered success')
+    wait_for('the split', function()
+      return vim.api.nvim_buf_get_name(0) == guide
+    end)
+    vim.cmd('close')
+    local pages = #opened
+    check(show(nil, { uri = base .. '/browse/ISB-1', external = true }, {}).success == true, 'opened')
+    check(#opened == pages + 1 and opened[#opened] == base .. '/browse/ISB-1', 'the browser got it')
   end,
 }
 

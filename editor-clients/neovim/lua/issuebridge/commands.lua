@@ -155,7 +155,8 @@ function M.configure()
       return
     end
     if method.guideUrl then
-      vim.api.nvim_echo({ { 'Set-up guide: ' .. method.guideUrl, 'Comment' } }, true, {})
+      local guide = method.guideUrl:match('^file:') and vim.uri_to_fname(method.guideUrl) or method.guideUrl
+      vim.api.nvim_echo({ { 'Set-up guide (for you and the Jira admin): ' .. guide, 'Comment' } }, true, {})
     end
     local instance = form.configure(provider, method, values)
     if not instance then

@@ -61,6 +61,13 @@ local handlers = {
   -- The agent asks the editor to open the authorize page (or an issue): the
   -- answer says whether it did, and the agent falls back to a pasted code if not.
   ['window/showDocument'] = function(_, params)
+    if params.external ~= true and params.uri:match('^file:') then
+      -- A document for the editor itself (a guide): a split, after this answer.
+      vim.schedule(function()
+        vim.cmd('split ' .. vim.fn.fnameescape(vim.uri_to_fname(params.uri)))
+      end)
+      return { success = true }
+    end
     return { success = M.open_url(params.uri) }
   end,
   ['window/showMessage'] = function(_, params)
