@@ -6,6 +6,7 @@ a timeout. Prints JSON on stdout.
     sim.py BASE admin METHOD ROUTE [JSON]
     sim.py BASE search TOKEN JQL
     sim.py BASE browse URL
+    sim.py BASE location URL
     sim.py BASE freeport
 """
 
@@ -13,6 +14,7 @@ import json
 import re
 import socket
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -60,6 +62,22 @@ def browse(url: str) -> object:
     return {"url": final, "verifier": code.group(1) if code else None}
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def location(url: str) -> object:
+    """Where the page redirects the browser: the address a user copies when
+    nothing listens there (an OAuth 2.0 redirect URI, out of band)."""
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(url, timeout=TIMEOUT) as response:
+            return {"status": response.status, "location": response.headers.get("Location")}
+    except urllib.error.HTTPError as redirect:
+        return {"status": redirect.code, "location": redirect.headers.get("Location")}
+
+
 def freeport() -> object:
     """A port free on 127.0.0.1 now (for an OAuth 2.0 redirect URI)."""
     with socket.socket() as probe:
@@ -75,6 +93,8 @@ def main(argv: list[str]) -> None:
         result = search(base, *args)
     elif command == "browse":
         result = browse(*args)
+    elif command == "location":
+        result = location(*args)
     elif command == "freeport":
         result = freeport()
     else:

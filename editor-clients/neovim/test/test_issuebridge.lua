@@ -453,6 +453,19 @@ tests[#tests + 1] = {
     check(instance.authMethod == 'oauth2' and instance.user.name == 'alice', vim.inspect(instance))
     command('IssuebridgeIssues', 'issues')
     same_keys(quickfix_keys(), sim('search', alice.pat, MINE).keys, 'my open issues over OAuth 2.0')
+
+    -- Out of band: the browser lands on the redirect URI, where nothing listens
+    -- now; the user pastes the whole address it shows.
+    script = {
+      ['The code or the address'] = function()
+        local url = vim.fn.getreg('"')
+        check(url:find('/rest/oauth2/latest/authorize?', 1, true), 'the authorize URL is in the register: ' .. url)
+        local answer = sim('location', url)
+        check(answer.status == 302 and answer.location:find(redirect .. '?', 1, true) == 1, vim.inspect(answer))
+        return answer.location
+      end,
+    }
+    command('IssuebridgeAuthorize oob', 'connected to')
   end,
 }
 
