@@ -473,11 +473,26 @@ tests[#tests + 1] = {
   'an agent that cannot be started: an error saying which command',
   function()
     ib.stop()
-    local cmd = ib.config.cmd
+    local cmd, from = ib.config.cmd, nil
     ib.setup({ cmd = { 'issuebridge-agent-not-installed', '--stdio' } })
     local ok, err = pcall(ib.request, 'issuebridge/providers/list', {})
     ib.config.cmd = cmd
     check(not ok and err:find('could not start the agent `issuebridge-agent-not-installed --stdio`', 1, true), tostring(err))
+
+    -- A setting the agent refuses in initialize: its message, at once.
+    local http = ib.config.http
+    ib.setup({ http = { timeoutSeconds = 'soon' } })
+    ok, err = pcall(ib.request, 'issuebridge/providers/list', {})
+    ib.config.http = http
+    check(not ok and ib.last_error.data.field == 'initializationOptions.http.timeoutSeconds', tostring(err))
+    check(err == ib.last_error.message, 'the agent\'s message: ' .. tostring(err))
+    from = #notes + 1
+    ib.setup({ http = { timeoutSeconds = 'soon' } })
+    vim.cmd('IssuebridgeProviders')
+    ib.config.http = http
+    local shown = note_matching('initializationOptions.http.timeoutSeconds', from)
+    check(shown and shown.level == vim.log.levels.ERROR, 'a command shows it: ' .. vim.inspect(notes))
+
     check(#ib.request('issuebridge/providers/list', {}).providers > 0, 'the next request starts the agent again')
   end,
 }

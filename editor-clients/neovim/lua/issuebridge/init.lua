@@ -132,16 +132,57 @@ local function init_options()
   return options
 end
 
+-- Neovim 0.7 answers an initialize error (a malformed setting, which the agent
+-- refuses with a message saying which) with an assertion in a callback, and the
+-- client then waits forever. Around start_client, catch that answer instead:
+-- the rpc object start_client makes is wrapped so that the initialize error is
+-- kept (as an agent error) for client() to raise. Where the internals differ
+-- (other Neovim versions) nothing is wrapped and Neovim's own handling stays.
+local function with_initialize_errors(start, config)
+  local rpc = vim.lsp.rpc
+  local original = rpc.start
+  rpc.start = function(...)
+    local started = original(...)
+    if type(started) == 'table' and type(started.request) == 'function' then
+      local request = started.request
+      started.request = function(method, params, callback, ...)
+        if method == 'initialize' and type(callback) == 'function' then
+          local on_answer = callback
+          callback = function(err, result)
+            if err then
+              M.state.start_error = M.wrap_error(err)
+              return
+            end
+            return on_answer(err, result)
+          end
+        end
+        return request(method, params, callback, ...)
+      end
+    end
+    return started
+  end
+  local ok, result = pcall(start, config)
+  rpc.start = original
+  return ok, result
+end
+
 -- The running agent's client, started on first use.
 function M.client()
   local id = M.state.client_id
   local client = id and vim.lsp.get_client_by_id(id)
   if client and not client.is_stopped() then
-    return client
+    -- Another command may have started it a moment ago.
+    vim.wait(15000, function()
+      return M.state.initialized or M.state.client_id ~= id
+    end, 10)
+    if M.state.initialized then
+      return client
+    end
+    client.stop(true) -- it never answered initialize: start afresh
   end
-  M.state.initialized = false
+  M.state.initialized, M.state.start_error = false, nil
   local started_id
-  local spawned, failure = pcall(vim.lsp.start_client, {
+  local spawned, failure = with_initialize_errors(vim.lsp.start_client, {
     name = 'issuebridge',
     cmd = M.config.cmd,
     root_dir = vim.loop.cwd(),
@@ -171,10 +212,21 @@ function M.client()
   M.state.client_id = started_id
   -- Requests before the initialize answer would be refused by the agent.
   vim.wait(15000, function()
-    return M.state.initialized or M.state.client_id ~= started_id
+    return M.state.initialized or M.state.start_error ~= nil or M.state.client_id ~= started_id
   end, 10)
+  if M.state.start_error then
+    vim.lsp.get_client_by_id(started_id).stop(true)
+    M.state.client_id = nil
+    error(M.state.start_error, 0)
+  end
   if not M.state.initialized then
-    error('issuebridge: the agent did not start (' .. table.concat(M.config.cmd, ' ') .. ')', 0)
+    -- Neovim 0.7 shows an initialize error (such as a malformed setting) itself.
+    local started = vim.lsp.get_client_by_id(started_id)
+    if started then
+      started.stop(true)
+    end
+    M.state.client_id = nil
+    error('issuebridge: the agent did not start (' .. table.concat(M.config.cmd, ' ') .. '); see :messages', 0)
   end
   return vim.lsp.get_client_by_id(started_id)
 end
@@ -198,7 +250,7 @@ function M.is_error(value)
   return getmetatable(value) == Error
 end
 
-local function wrap_error(err)
+function M.wrap_error(err)
   return setmetatable({ code = err.code, message = err.message, data = err.data or {} }, Error)
 end
 
@@ -207,7 +259,7 @@ function M.send(method, params, callback)
   local client = M.client()
   local ok, request_id = client.request(method, object(params), function(err, result)
     if err then
-      callback(wrap_error(err), nil)
+      callback(M.wrap_error(err), nil)
     else
       callback(nil, result)
     end
@@ -225,9 +277,16 @@ M.last_error = nil
 function M.request(method, params, timeout_ms)
   timeout_ms = timeout_ms or M.config.timeout_ms
   local done, failure, answer = false, nil, nil
-  local request_id = M.send(method, params, function(err, result)
+  local sent, request_id = pcall(M.send, method, params, function(err, result)
     done, failure, answer = true, err, result
   end)
+  if not sent then
+    if M.is_error(request_id) then -- the agent refused to start (initialize)
+      M.last_error = request_id
+      error(request_id.message, 0)
+    end
+    error(request_id, 0)
+  end
   if not vim.wait(timeout_ms, function()
     return done
   end, 10) then
