@@ -19,6 +19,9 @@ fi
 python=$(cd "$(dirname "$python")" && pwd)/$(basename "$python")
 command -v nvim >/dev/null || { echo "run.sh: nvim is not installed (apt-get install -y neovim)" >&2; exit 2; }
 nvim --version | head -n 1
+if command -v luacheck >/dev/null; then # Debian's lua-check; CI installs it
+  (cd "$plugin" && luacheck --no-color -q .)
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ib-nvim-test.XXXXXX")
 sim_pid=""

@@ -170,7 +170,8 @@ tests[#tests + 1] = {
   function()
     local wrong = 'wrong-' .. string.rep('x', 38)
     local fields = { baseUrl = base, token = wrong }
-    local ok, expected = pcall(ib.request, 'issuebridge/providers/configure', { providerId = 'jira-server', authMethod = 'token', fields = fields })
+    local params = { providerId = 'jira-server', authMethod = 'token', fields = fields }
+    local ok, expected = pcall(ib.request, 'issuebridge/providers/configure', params)
     check(not ok and type(expected) == 'string' and #expected > 0, 'request() raised the agent\'s message')
     check(ib.last_error.code == -32001, 'authenticationFailed, got ' .. tostring(ib.last_error.code))
     script = { ['Connect to'] = 'Personal access token', ['Jira base URL'] = base, ['Personal access token'] = wrong }
@@ -333,7 +334,8 @@ tests[#tests + 1] = {
       local second = todo.keys[2]
       local said = command('IssuebridgeStart! ' .. second, '(checked out)')
       local branch = vim.trim(vim.fn.system({ 'git', 'symbolic-ref', '--short', 'HEAD' }))
-      check(said.msg:find('branch ' .. branch .. ' ', 1, true) and branch:find(second, 1, true) == 1, said.msg .. ' / HEAD: ' .. branch)
+      local named = said.msg:find('branch ' .. branch .. ' ', 1, true)
+      check(named and branch:find(second, 1, true) == 1, said.msg .. ' / HEAD: ' .. branch)
     end)
     vim.cmd('cd ' .. vim.fn.fnameescape(cwd))
     check(ok, err)
@@ -344,7 +346,8 @@ tests[#tests + 1] = {
   'window/showMessage is shown with its level',
   function()
     local client = vim.lsp.get_client_by_id(ib.state.client_id)
-    client.handlers['window/showMessage'](nil, { type = 2, message = 'Jira is read-only tonight' }, { client_id = client.id })
+    local message = { type = 2, message = 'Jira is read-only tonight' }
+    client.handlers['window/showMessage'](nil, message, { client_id = client.id })
     local note = note_matching('issuebridge: Jira is read-only tonight')
     check(note and note.level == vim.log.levels.WARN, vim.inspect(notes))
   end,
@@ -383,7 +386,8 @@ tests[#tests + 1] = {
             end
           end
           local text = table.concat(pem, '\n')
-          sim('admin', 'POST', 'consumers', vim.json.encode({ consumerKey = consumer, publicKeyPem = text, name = 'nvim test' }))
+          local link = { consumerKey = consumer, publicKeyPem = text, name = 'nvim test' }
+          sim('admin', 'POST', 'consumers', vim.json.encode(link))
           return nil
         end
       end
@@ -401,9 +405,12 @@ tests[#tests + 1] = {
     check(instances()[1].state == 'needsAuthorization', 'configured, not authorized yet')
     sim('admin', 'PUT', 'auto-approve', vim.json.encode({ user = 'alice' }))
     command('IssuebridgeAuthorize', 'connected to')
-    check(opened[#opened]:find(base .. '/plugins/servlet/oauth/authorize?', 1, true) == 1, 'the browser got the authorize page: ' .. opened[#opened])
+    local page = opened[#opened]
+    local authorize = base .. '/plugins/servlet/oauth/authorize?'
+    check(page:find(authorize, 1, true) == 1, 'the browser got the authorize page: ' .. page)
     local instance = instances()[1]
-    check(instance.authMethod == 'oauth1' and instance.state == 'connected' and instance.user.name == 'alice', vim.inspect(instance))
+    local as_alice = instance.state == 'connected' and instance.user.name == 'alice'
+    check(instance.authMethod == 'oauth1' and as_alice, vim.inspect(instance))
     command('IssuebridgeIssues', 'issues')
     same_keys(quickfix_keys(), sim('search', alice.pat, MINE).keys, 'my open issues over OAuth')
   end,
@@ -416,7 +423,8 @@ tests[#tests + 1] = {
     script = {
       ['The code or the address'] = function()
         local url = vim.fn.getreg('"')
-        check(url:find(base .. '/plugins/servlet/oauth/authorize?', 1, true) == 1, 'the authorize URL is in the register: ' .. url)
+        local authorize = base .. '/plugins/servlet/oauth/authorize?'
+        check(url:find(authorize, 1, true) == 1, 'the authorize URL is in the register: ' .. url)
         return sim('browse', url).verifier
       end,
     }
@@ -439,16 +447,23 @@ tests[#tests + 1] = {
       return 'skip: this agent has no oauth2 method'
     end
     local redirect = string.format('http://127.0.0.1:%d/callback', sim('freeport').port)
-    local client = sim('admin', 'POST', 'oauth2/clients', vim.json.encode({ redirectUri = redirect, name = 'nvim test' }))
+    local link = { redirectUri = redirect, name = 'nvim test' }
+    local client = sim('admin', 'POST', 'oauth2/clients', vim.json.encode(link))
     -- Answered by field name; the prompts show the agent's labels.
-    local by_name = { baseUrl = base, clientId = client.clientId, clientSecret = client.clientSecret, redirectUri = redirect }
+    local by_name = {
+      baseUrl = base,
+      clientId = client.clientId,
+      clientSecret = client.clientSecret,
+      redirectUri = redirect,
+    }
     script = { ['Configure'] = 'A new connection', ['Connect to'] = method.label }
     for _, field in ipairs(method.fields) do
       script[field.label] = by_name[field.name] or default
     end
     command('IssuebridgeConfigure', 'next: run :IssuebridgeAuthorize')
     command('IssuebridgeAuthorize', 'connected to')
-    check(opened[#opened]:find('/rest/oauth2/latest/authorize?', 1, true), 'the browser got the authorize page: ' .. opened[#opened])
+    local page = opened[#opened]
+    check(page:find('/rest/oauth2/latest/authorize?', 1, true), 'the browser got the authorize page: ' .. page)
     local instance = instances()[1]
     check(instance.authMethod == 'oauth2' and instance.user.name == 'alice', vim.inspect(instance))
     command('IssuebridgeIssues', 'issues')
@@ -460,9 +475,9 @@ tests[#tests + 1] = {
       ['The code or the address'] = function()
         local url = vim.fn.getreg('"')
         check(url:find('/rest/oauth2/latest/authorize?', 1, true), 'the authorize URL is in the register: ' .. url)
-        local answer = sim('location', url)
-        check(answer.status == 302 and answer.location:find(redirect .. '?', 1, true) == 1, vim.inspect(answer))
-        return answer.location
+        local sent = sim('location', url)
+        check(sent.status == 302 and sent.location:find(redirect .. '?', 1, true) == 1, vim.inspect(sent))
+        return sent.location
       end,
     }
     command('IssuebridgeAuthorize oob', 'connected to')
@@ -473,11 +488,12 @@ tests[#tests + 1] = {
   'an agent that cannot be started: an error saying which command',
   function()
     ib.stop()
-    local cmd, from = ib.config.cmd, nil
+    local cmd = ib.config.cmd
     ib.setup({ cmd = { 'issuebridge-agent-not-installed', '--stdio' } })
     local ok, err = pcall(ib.request, 'issuebridge/providers/list', {})
     ib.config.cmd = cmd
-    check(not ok and err:find('could not start the agent `issuebridge-agent-not-installed --stdio`', 1, true), tostring(err))
+    local said = not ok and err:find('could not start the agent `issuebridge-agent-not-installed --stdio`', 1, true)
+    check(said, tostring(err))
 
     -- A setting the agent refuses in initialize: its message, at once.
     local http = ib.config.http
@@ -486,7 +502,7 @@ tests[#tests + 1] = {
     ib.config.http = http
     check(not ok and ib.last_error.data.field == 'initializationOptions.http.timeoutSeconds', tostring(err))
     check(err == ib.last_error.message, 'the agent\'s message: ' .. tostring(err))
-    from = #notes + 1
+    local from = #notes + 1
     ib.setup({ http = { timeoutSeconds = 'soon' } })
     vim.cmd('IssuebridgeProviders')
     ib.config.http = http

@@ -268,7 +268,12 @@ function M.issues(query)
         result = { issues = {} }
       elseif result.stale then
         vim.notify(
-          string.format('issuebridge: %s is unreachable; the list kept from %s (%s)', instance.baseUrl, result.fetchedAt, result.staleReason or ''),
+          string.format(
+            'issuebridge: %s is unreachable; the list kept from %s (%s)',
+            instance.baseUrl,
+            result.fetchedAt,
+            result.staleReason or ''
+          ),
           vim.log.levels.WARN
         )
       end

@@ -111,7 +111,12 @@ function M.configure(provider, method, initial)
     for _, field in ipairs(method.fields) do
       fields[field.name] = values[field.name]
     end
-    local params = { providerId = provider.id, authMethod = method.id, fields = fields, workDoneToken = agent.progress_token() }
+    local params = {
+      providerId = provider.id,
+      authMethod = method.id,
+      fields = fields,
+      workDoneToken = agent.progress_token(),
+    }
     local result, err = agent.try('issuebridge/providers/configure', params)
     if not err then
       return result.instance

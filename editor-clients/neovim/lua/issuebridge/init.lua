@@ -13,6 +13,7 @@ M.config = {
   open_url = nil,
   timeout_ms = 30000, -- the default bound of a synchronous request
   issue_limit = 1000, -- issues/fetch limit of :IssuebridgeIssues (the agent allows up to 10000)
+  start_timeout_ms = 30000, -- how long the agent may take to answer initialize
 }
 
 M.state = {
@@ -55,7 +56,13 @@ local function echo(text, hl)
   vim.api.nvim_echo({ { text, hl } }, false, {})
 end
 
-local levels = { [1] = vim.log.levels.ERROR, [2] = vim.log.levels.WARN, [3] = vim.log.levels.INFO, [4] = vim.log.levels.DEBUG }
+-- window/showMessage's MessageType -> vim.log.levels.
+local levels = {
+  [1] = vim.log.levels.ERROR,
+  [2] = vim.log.levels.WARN,
+  [3] = vim.log.levels.INFO,
+  [4] = vim.log.levels.DEBUG,
+}
 
 local handlers = {
   -- The agent asks the editor to open the authorize page (or an issue): the
@@ -172,7 +179,7 @@ function M.client()
   local client = id and vim.lsp.get_client_by_id(id)
   if client and not client.is_stopped() then
     -- Another command may have started it a moment ago.
-    vim.wait(15000, function()
+    vim.wait(M.config.start_timeout_ms, function()
       return M.state.initialized or M.state.client_id ~= id
     end, 10)
     if M.state.initialized then
@@ -211,7 +218,7 @@ function M.client()
   end
   M.state.client_id = started_id
   -- Requests before the initialize answer would be refused by the agent.
-  vim.wait(15000, function()
+  vim.wait(M.config.start_timeout_ms, function()
     return M.state.initialized or M.state.start_error ~= nil or M.state.client_id ~= started_id
   end, 10)
   if M.state.start_error then
