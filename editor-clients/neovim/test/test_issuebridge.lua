@@ -296,6 +296,9 @@ tests[#tests + 1] = {
   ':IssuebridgeShow, :IssuebridgeOpen, :IssuebridgeStart',
   function()
     local key = quickfix_keys()[1]
+    local instance_id = instances()[1].instanceId
+    local body = 'Seen on the staging server.\r\nSecond line: ünïcode 🚀'
+    ib.request('issuebridge/issues/comment', { instanceId = instance_id, key = key, body = body })
     local before = #vim.api.nvim_list_wins()
     vim.cmd('IssuebridgeShow ' .. key)
     local float
@@ -309,7 +312,10 @@ tests[#tests + 1] = {
     end)
     local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false)
     check(lines[1]:find(key, 1, true) == 1, 'the float starts with the key: ' .. lines[1])
-    check(table.concat(lines, '\n'):find('Comments (', 1, true), 'the float has the comments')
+    local text = table.concat(lines, '\n')
+    check(text:find('Comments (', 1, true), 'the float has the comments')
+    check(text:find('    Seen on the staging server.\n    Second line: ünïcode 🚀', 1, true), text)
+    check(text:find('Alice Anderson, ', 1, true), 'the comment\'s author: ' .. text)
     vim.cmd('close')
     check(#vim.api.nvim_list_wins() == before, 'q/close leaves the layout as it was')
 

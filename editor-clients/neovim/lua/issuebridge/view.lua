@@ -6,7 +6,8 @@ local function who(user)
 end
 
 local function add_text(lines, text, indent)
-  for _, line in ipairs(vim.split((text or ''):gsub('\r', ''), '\n')) do
+  local clean = (text or ''):gsub('\r', '')
+  for _, line in ipairs(vim.split(clean, '\n')) do
     table.insert(lines, indent .. line)
   end
 end
