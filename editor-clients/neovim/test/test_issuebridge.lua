@@ -394,7 +394,7 @@ tests[#tests + 1] = {
           local text = table.concat(pem, '\n')
           local link = { consumerKey = consumer, publicKeyPem = text, name = 'nvim test' }
           sim('admin', 'POST', 'consumers', vim.json.encode(link))
-          return nil
+          return 'go on'
         end
       end
       error('no public key buffer')
@@ -405,10 +405,14 @@ tests[#tests + 1] = {
       ['Jira base URL'] = base,
       ['Consumer key'] = consumer,
       ['Generated key'] = 'Generate a new key pair',
-      ['Private key'] = register_public_key,
+      ['Give the public key'] = register_public_key,
     }
+    local asked = #prompts
     command('IssuebridgeConfigure', 'next: run :IssuebridgeAuthorize')
     check(instances()[1].state == 'needsAuthorization', 'configured, not authorized yet')
+    for i = asked + 1, #prompts do
+      check(not prompts[i]:find('Private key', 1, true), 'with a generated key no private key is asked')
+    end
     sim('admin', 'PUT', 'auto-approve', vim.json.encode({ user = 'alice' }))
     command('IssuebridgeAuthorize', 'connected to')
     local page = opened[#opened]

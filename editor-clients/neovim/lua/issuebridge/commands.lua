@@ -21,6 +21,9 @@ local next_steps = {
 -- Show a failure: the agent's message, its hint and the next step (unless the
 -- caller takes that step itself: `asking_again`).
 function M.report(err, asking_again)
+  if err == form.stopped then
+    return
+  end
   if not agent.is_error(err) then
     vim.notify('issuebridge: ' .. tostring(err), vim.log.levels.ERROR)
     return

@@ -60,6 +60,13 @@ end
 local generate = 'Generate a new key pair'
 local existing = 'Enter the id of a key generated before'
 local none = 'None'
+local ready = 'The link has it now: go on'
+local later = 'Later: stop here'
+
+-- Raised when the user stops the form (nothing to report).
+M.stopped = setmetatable({}, { __tostring = function()
+  return 'stopped'
+end })
 
 -- One field's value; nil when left empty.
 function M.ask(field, current)
@@ -78,6 +85,18 @@ function M.ask(field, current)
     if choice == generate then
       local generated = agent.call('issuebridge/keys/generate', {})
       show_public_key(generated)
+      -- Configure checks the key against the server: the admin adds it first.
+      local go_on = M.select(
+        { ready, later },
+        'Give the public key (in the new buffer, and in the " register) to your Jira admin'
+      )
+      if go_on ~= ready then
+        vim.notify(
+          'issuebridge: when the link has the key, run :IssuebridgeConfigure again with key id ' .. generated.keyId,
+          vim.log.levels.INFO
+        )
+        error(M.stopped, 0)
+      end
       value = generated.keyId
     elseif choice == existing then
       value = M.input(label .. ': ', current)
@@ -91,16 +110,32 @@ function M.ask(field, current)
   return value
 end
 
+-- Optional key fields are alternatives (a generated key or a pasted one): once
+-- one has a value, the others are not asked.
+local alternatives = { keyRef = true, multilineSecret = true }
+
+local function has_key(method, values, asked)
+  for _, field in ipairs(method.fields) do
+    if field ~= asked and alternatives[field.kind] and values[field.name] then
+      return true
+    end
+  end
+  return false
+end
+
 -- Prompt every field of `method` (starting from `initial` values) and configure;
 -- a refused field (data.field `fields.NAME`) is asked again with what was
--- entered, at most twice. Returns the configured instance, or nil when the user
--- gave up.
+-- entered, at most twice (then its error is raised). Returns the configured
+-- instance, or nil when the user left a required field empty.
 function M.configure(provider, method, initial)
   local values = vim.deepcopy(initial or {})
   local todo = method.fields
-  for _ = 1, 3 do
+  for attempt = 1, 3 do
     for _, field in ipairs(todo) do
-      local value = M.ask(field, values[field.name])
+      local value = nil
+      if not (alternatives[field.kind] and not field.required and has_key(method, values, field)) then
+        value = M.ask(field, values[field.name])
+      end
       if value == nil and field.required then
         vim.notify('issuebridge: configure cancelled (' .. field.label .. ' is required)', vim.log.levels.WARN)
         return nil
@@ -128,7 +163,7 @@ function M.configure(provider, method, initial)
         refused = field
       end
     end
-    if not refused then
+    if not refused or attempt == 3 then
       error(err, 0)
     end
     require('issuebridge.commands').report(err, true)
