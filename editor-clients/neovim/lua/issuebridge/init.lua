@@ -24,6 +24,16 @@ M.state = {
   fetched = {}, -- issue key -> {instanceId, issue}, from the last :IssuebridgeIssues
 }
 
+-- Neovim 0.11 made the client's functions methods (client:request(…)); the
+-- dot form that 0.7 needs is deprecated there. (Only 0.7 is tested here.)
+local methods = vim.fn.has('nvim-0.11') == 1
+local function invoke(client, name, ...)
+  if methods then
+    return client[name](client, ...)
+  end
+  return client[name](...)
+end
+
 local token_seq = 0
 
 -- A fresh workDoneToken: $/progress under it is shown in the message area.
@@ -177,7 +187,7 @@ end
 function M.client()
   local id = M.state.client_id
   local client = id and vim.lsp.get_client_by_id(id)
-  if client and not client.is_stopped() then
+  if client and not invoke(client, 'is_stopped') then
     -- Another command may have started it a moment ago.
     vim.wait(M.config.start_timeout_ms, function()
       return M.state.initialized or M.state.client_id ~= id
@@ -185,7 +195,7 @@ function M.client()
     if M.state.initialized then
       return client
     end
-    client.stop(true) -- it never answered initialize: start afresh
+    invoke(client, 'stop', true) -- it never answered initialize: start afresh
   end
   M.state.initialized, M.state.start_error = false, nil
   local started_id
@@ -222,7 +232,7 @@ function M.client()
     return M.state.initialized or M.state.start_error ~= nil or M.state.client_id ~= started_id
   end, 10)
   if M.state.start_error then
-    vim.lsp.get_client_by_id(started_id).stop(true)
+    invoke(vim.lsp.get_client_by_id(started_id), 'stop', true)
     M.state.client_id = nil
     error(M.state.start_error, 0)
   end
@@ -230,7 +240,7 @@ function M.client()
     -- Neovim 0.7 shows an initialize error (such as a malformed setting) itself.
     local started = vim.lsp.get_client_by_id(started_id)
     if started then
-      started.stop(true)
+      invoke(started, 'stop', true)
     end
     M.state.client_id = nil
     error('issuebridge: the agent did not start (' .. table.concat(M.config.cmd, ' ') .. '); see :messages', 0)
@@ -264,7 +274,7 @@ end
 -- Send a request; `callback(err, result)` with err an Error value.
 function M.send(method, params, callback)
   local client = M.client()
-  local ok, request_id = client.request(method, object(params), function(err, result)
+  local ok, request_id = invoke(client, 'request', method, object(params), function(err, result)
     if err then
       callback(M.wrap_error(err), nil)
     else
@@ -299,7 +309,7 @@ function M.request(method, params, timeout_ms)
   end, 10) then
     local client = vim.lsp.get_client_by_id(M.state.client_id)
     if client then
-      client.cancel_request(request_id)
+      invoke(client, 'cancel_request', request_id)
     end
     error(string.format('issuebridge: %s got no answer within %d ms', method, timeout_ms), 0)
   end
@@ -335,7 +345,7 @@ end
 function M.stop()
   local client = M.state.client_id and vim.lsp.get_client_by_id(M.state.client_id)
   if client then
-    client.stop()
+    invoke(client, 'stop')
   end
   M.state.client_id, M.state.initialized = nil, false
 end
