@@ -319,6 +319,31 @@ tests[#tests + 1] = {
     vim.cmd('close')
     check(#vim.api.nvim_list_wins() == before, 'q/close leaves the layout as it was')
 
+    -- In the quickfix window: <CR> shows the entry's issue, gx opens it.
+    local keys = quickfix_keys()
+    vim.fn.win_gotoid(vim.fn.getqflist({ winid = 0 }).winid)
+    vim.api.nvim_win_set_cursor(0, { 2, 0 })
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+    float = nil
+    wait_for('the floating window of the second entry', function()
+      for _, win in ipairs(vim.api.nvim_list_wins()) do
+        if vim.api.nvim_win_get_config(win).relative ~= '' then
+          float = win
+        end
+      end
+      return float ~= nil
+    end)
+    local first = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, 1, false)[1]
+    check(first:find(keys[2], 1, true) == 1, '<CR> showed ' .. keys[2] .. ': ' .. first)
+    vim.api.nvim_feedkeys('q', 'x', false)
+    check(#vim.api.nvim_list_wins() == before, 'q closed the float')
+    check(vim.bo.buftype == 'quickfix', 'back in the quickfix window: ' .. vim.bo.buftype)
+    vim.api.nvim_feedkeys('gx', 'x', false)
+    wait_for('gx to open ' .. keys[2], function()
+      return opened[#opened] == base .. '/browse/' .. keys[2]
+    end)
+    vim.cmd('wincmd p')
+
     vim.cmd('IssuebridgeOpen ' .. key) -- nothing to say when the browser opened it
     wait_for('the browser', function()
       return opened[#opened] == base .. '/browse/' .. key

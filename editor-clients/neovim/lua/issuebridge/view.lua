@@ -46,6 +46,7 @@ function M.lines(issue)
 end
 
 function M.float(issue)
+  local origin = vim.api.nvim_get_current_win()
   local lines = M.lines(issue)
   local buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
@@ -63,8 +64,16 @@ function M.float(issue)
     border = 'rounded',
   })
   vim.wo[win].wrap = true
+  -- Closing goes back to where the float was opened from (Neovim 0.7 may pick
+  -- another window), e.g. the issues' quickfix window.
+  local function close()
+    vim.api.nvim_win_close(win, true)
+    if vim.api.nvim_win_is_valid(origin) then
+      vim.api.nvim_set_current_win(origin)
+    end
+  end
   for _, lhs in ipairs({ 'q', '<Esc>' }) do
-    vim.keymap.set('n', lhs, '<cmd>close<CR>', { buffer = buf, silent = true })
+    vim.keymap.set('n', lhs, close, { buffer = buf, silent = true })
   end
   return win, buf
 end
