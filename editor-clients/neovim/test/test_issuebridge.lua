@@ -466,6 +466,43 @@ tests[#tests + 1] = {
     command('IssuebridgeAuthorize oob', 'connected to')
     check(#opened == pages, 'oob opens no browser')
     check(vim.api.nvim_exec('messages', true):find('Open this address in a browser', 1, true), 'the URL was shown')
+
+    -- No browser to open (window/showDocument answered success = false): the
+    -- agent switches to out of band by itself, and the code is asked the same way.
+    local no_browser = 0
+    ib.config.open_url = function()
+      no_browser = no_browser + 1
+      return false
+    end
+    local ok, err = pcall(command, 'IssuebridgeAuthorize', 'connected to')
+    ib.config.open_url = browser
+    check(ok, err)
+    check(no_browser == 1, 'the browser was tried once: ' .. no_browser)
+  end,
+}
+
+tests[#tests + 1] = {
+  'the default browser opener is xdg-open (a stand-in on PATH here)',
+  function()
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir, 'p')
+    vim.fn.writefile({ '#!/bin/sh', 'printf "%s" "$1" > "' .. dir .. '/opened"' }, dir .. '/xdg-open')
+    vim.fn.setfperm(dir .. '/xdg-open', 'rwx------')
+    local path = vim.env.PATH
+    vim.env.PATH = dir .. ':' .. path
+    ib.config.open_url = nil
+    local ok, err = pcall(function()
+      check(ib.open_url(base .. '/browse/ISB-2') == true, 'xdg-open started')
+      wait_for('xdg-open to run', function()
+        return vim.fn.filereadable(dir .. '/opened') == 1 and #vim.fn.readfile(dir .. '/opened') > 0
+      end)
+      check(vim.fn.readfile(dir .. '/opened')[1] == base .. '/browse/ISB-2', 'it got the URL')
+      vim.env.PATH = dir .. '/none'
+      check(ib.open_url(base) == false, 'without an opener: false (the agent then offers a code)')
+    end)
+    vim.env.PATH = path
+    ib.config.open_url = browser
+    check(ok, err)
   end,
 }
 

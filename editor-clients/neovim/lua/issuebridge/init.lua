@@ -9,7 +9,7 @@ M.config = {
   http = nil, -- initializationOptions.http ({caBundle, proxy, timeoutSeconds, ...})
   log_level = nil, -- initializationOptions.logLevel
   -- Opens a URL in the user's browser; returns true if it did. Used for
-  -- window/showDocument and :IssuebridgeOpen. nil: xdg-open/open/wslview.
+  -- window/showDocument and :IssuebridgeOpen. nil: the platform's opener.
   open_url = nil,
   timeout_ms = 30000, -- the default bound of a synchronous request
   issue_limit = 1000, -- issues/fetch limit of :IssuebridgeIssues (the agent allows up to 10000)
@@ -47,13 +47,25 @@ function M.setup(opts)
   return M
 end
 
-local function default_open_url(url)
-  for _, opener in ipairs({ 'xdg-open', 'open', 'wslview' }) do
-    if vim.fn.executable(opener) == 1 then
-      return vim.fn.jobstart({ opener, url }, { detach = true }) > 0
-    end
+-- The platform's opener (on Debian `open` is openvt, hence by platform).
+local function opener()
+  if vim.fn.has('mac') == 1 then
+    return { 'open' }
+  elseif vim.fn.has('win32') == 1 then
+    return { 'rundll32', 'url.dll,FileProtocolHandler' }
+  elseif vim.fn.has('wsl') == 1 and vim.fn.executable('wslview') == 1 then
+    return { 'wslview' }
   end
-  return false
+  return { 'xdg-open' }
+end
+
+local function default_open_url(url)
+  local cmd = opener()
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    return false -- the agent then offers the address and a code instead
+  end
+  table.insert(cmd, url)
+  return vim.fn.jobstart(cmd, { detach = true }) > 0
 end
 
 function M.open_url(url)
@@ -93,6 +105,13 @@ local handlers = {
   end,
   ['$/progress'] = function(_, params)
     local value = params.value or {}
+    if value.kind == 'begin' then
+      for token, old in pairs(M.state.progress) do
+        if old.done then
+          M.state.progress[token] = nil
+        end
+      end
+    end
     local entry = M.state.progress[params.token] or {}
     M.state.progress[params.token] = entry
     if value.title then
