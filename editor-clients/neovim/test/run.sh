@@ -5,7 +5,8 @@
 #   editor-clients/neovim/test/run.sh /path/to/venv/bin/python   (or ISSUEBRIDGE_PYTHON=…)
 #
 # The simulator listens on 127.0.0.1 only, in its own process group, ended on exit;
-# HOME, XDG dirs and the agent's storage are a temp dir, removed on exit.
+# HOME, XDG dirs and the agent's storage (setup's storage_dir; ISSUEBRIDGE_HOME, which
+# would override it, is unset) are a temp dir, removed on exit.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,10 +61,10 @@ echo "simulator at $base"
 started=$SECONDS
 HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
 XDG_STATE_HOME="$work/home/.local/state" XDG_CACHE_HOME="$work/home/.cache" \
-ISSUEBRIDGE_HOME="$work/storage" \
+IB_STORAGE="$work/storage" \
 IB_PYTHON="$python" IB_SIM_URL="$base" IB_SIM_HELPER="$here/sim.py" \
 IB_PLUGIN="$plugin" \
-  timeout --kill-after=10 180 \
+  timeout --kill-after=10 180 env -u ISSUEBRIDGE_HOME \
   nvim --headless -u NONE -i NONE --cmd "set rtp^=$plugin" -c "luafile $here/test_issuebridge.lua" \
     2>"$work/nvim.err"
 echo "nvim test: $((SECONDS - started)) s"

@@ -107,7 +107,7 @@ end
 vim.cmd('runtime plugin/issuebridge.lua')
 local ib = require('issuebridge').setup({
   cmd = { python, '-m', 'agent', '--stdio' },
-  storage_dir = vim.env.ISSUEBRIDGE_HOME,
+  storage_dir = vim.env.IB_STORAGE,
   http = { timeoutSeconds = 20 },
   open_url = browser,
 })
@@ -162,6 +162,10 @@ tests[#tests + 1] = {
     local messages = vim.api.nvim_exec('messages', true)
     check(messages:find('Jira Server / Data Center (jira-server)', 1, true), messages)
     check(messages:find('OAuth 1.0a', 1, true), messages)
+    local storage = ib.request('issuebridge/providers/list', {}).secretStorage
+    if storage and storage.kind == 'file' then
+      check(storage.path:find(vim.env.IB_STORAGE, 1, true) == 1, 'storage_dir is used: ' .. storage.path)
+    end
   end,
 }
 
