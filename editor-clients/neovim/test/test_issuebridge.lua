@@ -414,13 +414,11 @@ tests[#tests + 1] = {
       -- The form showed the generated public key: the "admin" takes it from there.
       for _, buf in ipairs(vim.api.nvim_list_bufs()) do
         if vim.api.nvim_buf_get_name(buf):find('issuebridge://public-key/', 1, true) then
-          local pem = {}
-          for _, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
-            if line:find('^%-%-%-%-%-') or #pem % 2 == 1 or (#pem > 0 and not pem[#pem]:find('END')) then
-              table.insert(pem, line)
-            end
-          end
-          local text = table.concat(pem, '\n')
+          -- The lines from BEGIN to END, as an admin would copy them.
+          local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+          text = text:match('%-%-%-%-%-BEGIN PUBLIC KEY%-%-%-%-%-.-%-%-%-%-%-END PUBLIC KEY%-%-%-%-%-')
+          check(text, 'the buffer shows a PEM public key')
+          check(vim.fn.getreg('"'):find(text, 1, true), 'the public key is in the unnamed register')
           local link = { consumerKey = consumer, publicKeyPem = text, name = 'nvim test' }
           sim('admin', 'POST', 'consumers', vim.json.encode(link))
           return 'go on'
