@@ -5,6 +5,7 @@
 -- Waits are on conditions, never on a clock.
 local python, base, helper = vim.env.IB_PYTHON, vim.env.IB_SIM_URL, vim.env.IB_SIM_HELPER
 local MINE = 'assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC'
+local WEB = 'project = WEB AND assignee = currentUser() ORDER BY key ASC'
 local CAP = 20
 
 -- The report goes to stdout; Neovim's messages (stderr when headless) to a log.
@@ -274,21 +275,19 @@ tests[#tests + 1] = {
 tests[#tests + 1] = {
   ':IssuebridgeIssues JQL runs that query',
   function()
-    local jql = 'project = WEB AND assignee = currentUser() ORDER BY key ASC'
-    local expected = sim('search', alice.pat, jql)
+    local expected = sim('search', alice.pat, WEB)
     check(expected.total > 0, 'alice has WEB issues')
-    command('IssuebridgeIssues ' .. jql, 'issues')
-    same_keys(quickfix_keys(), expected.keys, jql)
+    command('IssuebridgeIssues ' .. WEB, 'issues')
+    same_keys(quickfix_keys(), expected.keys, WEB)
   end,
 }
 
 tests[#tests + 1] = {
   'the server away: the kept list, saying so',
   function()
-    local jql = 'project = WEB AND assignee = currentUser() ORDER BY key ASC'
-    local expected = sim('search', alice.pat, jql)
+    local expected = sim('search', alice.pat, WEB)
     sim('admin', 'PUT', 'network', vim.json.encode({ down = true }))
-    local ok, err = pcall(command, 'IssuebridgeIssues ' .. jql, 'issues')
+    local ok, err = pcall(command, 'IssuebridgeIssues ' .. WEB, 'issues')
     sim('admin', 'PUT', 'network', vim.json.encode({ down = false }))
     check(ok, err)
     check(note_matching('is unreachable; the list kept from'), 'the staleness was shown: ' .. vim.inspect(notes))
