@@ -179,8 +179,8 @@ all; only for debugging, and never with real credentials."
                       :stderr (get-buffer-create (format "*%s stderr*" name)))))))
             (file-error
              (signal 'issuebridge-error
-                     (list (format "Cannot start the agent with %s: %s. Install issuebridge \
-(pip install issuebridge) or set `issuebridge-agent-command'."
+                     (list (format "Cannot start the agent with %s: %s. Install the agent \
+(pip install -e . in a checkout of issuebridge) or set `issuebridge-agent-command'."
                                    (string-join command " ")
                                    (error-message-string err))
                            nil nil))))))
