@@ -516,18 +516,39 @@ PROBLEM is the agent's complaint about the PREVIOUS value."
      if (not required) return nil
      do (setq prompt (concat label " is required: ")))))
 
-(defun issuebridge--read-fields (form)
-  "A plist of the FORM's field values, prompted one by one."
-  (let (values key-given)
+(defun issuebridge--same-url-p (a b)
+  (and (stringp a) (stringp b)
+       (string= (downcase (string-remove-suffix "/" a)) (downcase (string-remove-suffix "/" b)))))
+
+(defun issuebridge--known-settings (provider-id method-id base-url)
+  "The non-secret form values of the instance of PROVIDER-ID at BASE-URL, if it
+uses METHOD-ID: `Instance.settings', to fill the form in again on a reconnect."
+  (when-let ((instance (cl-find-if
+                        (lambda (i)
+                          (and (equal (plist-get (plist-get i :provider) :id) provider-id)
+                               (equal (plist-get i :authMethod) method-id)
+                               (issuebridge--same-url-p (plist-get i :baseUrl) base-url)))
+                        (issuebridge--instances))))
+    (plist-get instance :settings)))
+
+(defun issuebridge--read-fields (form &optional known-settings)
+  "A plist of the FORM's field values, prompted one by one.
+KNOWN-SETTINGS, a function of the base URL, gives the values an instance
+already configured there has (a plist), to start the prompts with."
+  (let (values key-given known)
     (cl-loop for field across (plist-get form :fields) do
-             (let ((kind (plist-get field :kind)))
+             (let* ((kind (plist-get field :kind))
+                    (key (intern (concat ":" (plist-get field :name))))
+                    (secret (member kind '("secret" "multilineSecret")))
+                    (previous (and (not secret) (plist-get known key))))
                ;; "Use this or a generated key": a key already given leaves out the other.
                (unless (and key-given (equal kind "multilineSecret")
                             (not (eq (plist-get field :required) t)))
-                 (when-let ((value (issuebridge--read-field field)))
+                 (when-let ((value (issuebridge--read-field field nil previous)))
                    (when (equal kind "keyRef") (setq key-given t))
-                   (setq values (plist-put values (intern (concat ":" (plist-get field :name)))
-                                           value))))))
+                   (when (and (eq key :baseUrl) known-settings)
+                     (setq known (funcall known-settings value)))
+                   (setq values (plist-put values key value))))))
     values))
 
 (defun issuebridge--field-of-error (err form)
@@ -548,8 +569,11 @@ needs a browser authorization is offered one."
   (issuebridge--user-errors
     (unless issuebridge--providers (issuebridge--refresh-providers))
     (let* ((form (issuebridge--form provider-id method-id))
-           (interactive (called-interactively-p 'any))
-           (values (or fields (issuebridge--read-fields form)))
+           (asking (called-interactively-p 'any))
+           (values (or fields
+                       (issuebridge--read-fields
+                        form (apply-partially #'issuebridge--known-settings
+                                              provider-id method-id))))
            instance)
       (while (not instance)
         (condition-case err
@@ -561,7 +585,7 @@ needs a browser authorization is offered one."
                                               :workDoneToken (issuebridge--next-token "configure")))
                    :instance))
           (issuebridge-error
-           (let ((field (and interactive (issuebridge--field-of-error err form))))
+           (let ((field (and asking (issuebridge--field-of-error err form))))
              (unless field (signal (car err) (cdr err)))
              ;; Ask again for the value the agent refused, in its words.
              (let* ((key (intern (concat ":" (plist-get field :name))))
@@ -576,7 +600,7 @@ needs a browser authorization is offered one."
                         (plist-get instance :state)
                         (if-let ((user (plist-get instance :user)))
                             (format " as %s" (plist-get user :displayName)) ""))
-      (when (and interactive (equal (plist-get instance :state) "needsAuthorization")
+      (when (and asking (equal (plist-get instance :state) "needsAuthorization")
                  (y-or-n-p "Allow access in the browser now? "))
         (issuebridge-authorize (plist-get instance :instanceId)))
       instance)))

@@ -412,6 +412,81 @@ shows is pasted, connected."
                                "In Progress")))))
         (delete-directory repo t)))))
 
+(ert-deftest issuebridge-offline-shows-the-kept-list ()
+  "The server goes away (a VPN drops): g shows the list as it was, saying so."
+  (issuebridge-test--with-agent
+    (let* ((instance (issuebridge-test--configure-token "bob"))
+           (buffer (issuebridge-issues nil (plist-get instance :instanceId)))
+           (before (issuebridge-test--listed-keys buffer)))
+      (should before)
+      (should (null (buffer-local-value 'header-line-format buffer)))
+      (issuebridge-test--http "PUT" "/_sim/network" '(:down t))
+      (unwind-protect
+          (with-current-buffer buffer
+            (call-interactively (key-binding (kbd "g")))
+            (should (equal (issuebridge-test--listed-keys buffer) before))
+            (should (string-match-p "\\` Offline: the list as it was at [0-9]\\{4\\}-"
+                                    header-line-format)))
+        (issuebridge-test--http "PUT" "/_sim/network" '(:down :false)))
+      ;; Back online: g fetches afresh, the header goes.
+      (with-current-buffer buffer
+        (call-interactively (key-binding (kbd "g")))
+        (should (null header-line-format))))))
+
+(ert-deftest issuebridge-timeout-cancels-the-request-in-the-agent ()
+  "A request Emacs stops waiting for is cancelled in the agent ($/cancelRequest)."
+  (issuebridge-test--with-agent
+    (let* ((issuebridge-events-buffer-size nil) ; the trace shows the agent's answer
+           (instance (issuebridge-test--configure-token "carol")))
+      (issuebridge-test--http "PUT" "/_sim/faults"
+                              '(:slowResponse (:seconds 20 :times 1) :match "/search"))
+      (unwind-protect
+          (let ((err (should-error (issuebridge-request
+                                    "issuebridge/issues/fetch"
+                                    (list :instanceId (plist-get instance :instanceId))
+                                    :timeout 1)
+                                   :type 'issuebridge-error)))
+            (should (string-match-p "did not answer issuebridge/issues/fetch within 1 seconds"
+                                    (issuebridge-error-message err)))
+            ;; The agent answers the cancelled request with -32800, long before the
+            ;; simulator would have.
+            (issuebridge-test--wait
+             "the agent's -32800"
+             (lambda ()
+               (with-current-buffer (jsonrpc-events-buffer issuebridge--connection)
+                 (save-excursion
+                   (goto-char (point-min))
+                   (search-forward ":code -32800" nil t)))))
+            ;; And the connection goes on.
+            (should (issuebridge-request "issuebridge/providers/list")))
+        (issuebridge-test--http "DELETE" "/_sim/faults")))))
+
+(ert-deftest issuebridge-reconnect-starts-with-the-known-settings ()
+  "Configuring a server again starts the prompts with its `Instance.settings'."
+  (let* ((form '(:fields [(:name "baseUrl" :label "Jira base URL" :kind "url" :required t)
+                          (:name "consumerKey" :label "Consumer key" :kind "text" :required t)
+                          (:name "privateKey" :label "Private key" :kind "multilineSecret"
+                                 :required t)]))
+         (instances (list (list :instanceId "i1" :baseUrl "https://jira.example.com/jira"
+                                :authMethod "oauth1" :settings '(:consumerKey "link-key")
+                                :provider '(:id "jira-server"))))
+         (initial nil)
+         (pem (make-temp-file "key" nil ".pem" "PEM")))
+    (unwind-protect
+        (cl-letf (((symbol-function 'issuebridge--instances) (lambda () instances))
+                  ((symbol-function 'read-string)
+                   (lambda (prompt init &rest _)
+                     (push init initial)
+                     (if (string-prefix-p "Jira" prompt) "https://JIRA.example.com/jira/" init)))
+                  ((symbol-function 'read-file-name) (lambda (&rest _) pem)))
+          (should (equal (issuebridge--read-fields
+                          form (apply-partially #'issuebridge--known-settings
+                                                "jira-server" "oauth1"))
+                         '(:baseUrl "https://JIRA.example.com/jira/" :consumerKey "link-key"
+                                    :privateKey "PEM")))
+          (should (equal (nreverse initial) '(nil "link-key"))))
+      (delete-file pem))))
+
 (ert-deftest issuebridge-missing-agent-is-explained ()
   "An agent command that does not exist: an error naming the setting to change."
   (let* ((issuebridge-agent-command '("/nonexistent/issuebridge-agent" "--stdio"))
