@@ -22,7 +22,9 @@
 ;;   `issuebridge-configure'      configure a server, prompting for the form's fields
 ;;   `issuebridge-authorize'      allow access in the browser (C-u: paste a code instead)
 ;;   `issuebridge-complete-authorization'  paste the code or address the browser shows
-;;   `issuebridge-issues'         the issues in `*issuebridge-issues*' (RET opens, g refreshes)
+;;   `issuebridge-issues'         the issues in `*issuebridge-issues*' (RET opens, v shows,
+;;                                g refreshes)
+;;   `issuebridge-show-issue'     one issue with its comments (c comments, t transitions)
 ;;   `issuebridge-start-work'     assign to me, move to in progress, check out a branch
 ;;   `issuebridge-disconnect'     forget the credentials (C-u: the whole configuration)
 ;;   `issuebridge-shutdown'       stop the agent
@@ -466,19 +468,28 @@ the error's `data' plist (:kind, :hint, :action, ...).  TIMEOUT defaults to
     (unless method (user-error "The agent offers no %s for %s" method-id provider-id))
     method))
 
+(defconst issuebridge--public-key-buffer "*issuebridge public key*")
+
 (defun issuebridge--generate-key ()
-  "A new key pair from the agent; shows the public key for the Jira admin."
+  "A new key pair from the agent: shows the public key for the Jira admin.
+Returns the key id once the user says the key is in Jira: configuring before
+the admin has added it only fails."
   (let* ((result (issuebridge-request "issuebridge/keys/generate"))
-         (pem (plist-get result :publicKeyPem)))
+         (pem (plist-get result :publicKeyPem))
+         (key-id (plist-get result :keyId)))
     (kill-new pem)
-    (with-current-buffer (get-buffer-create "*issuebridge public key*")
+    (with-current-buffer (get-buffer-create issuebridge--public-key-buffer)
       (let ((inhibit-read-only t))
         (erase-buffer)
-        (insert "Give this public key to your Jira admin for the Application Link\n"
-                "(it is also in the kill ring):\n\n" pem))
+        (insert "Give this public key to your Jira admin for the incoming Application Link\n"
+                "(it is also in the kill ring). Its key id, to enter at the key prompt\n"
+                "when you configure later: " key-id "\n\n" pem))
       (special-mode)
       (display-buffer (current-buffer)))
-    (plist-get result :keyId)))
+    (unless (y-or-n-p "Is this public key in Jira's Application Link now? ")
+      (user-error "Configure again once the key is in Jira; at the key prompt enter %s"
+                  key-id))
+    key-id))
 
 (defun issuebridge--read-field (field &optional problem previous)
   "Ask for FIELD's value (nil when an optional field is left empty).
@@ -596,10 +607,7 @@ needs a browser authorization is offered one."
                                               '("secret" "multilineSecret")))
                                  previous))))
                (setq values (plist-put values key value)))))))
-      (issuebridge--say "issuebridge: %s is %s%s" (plist-get instance :baseUrl)
-                        (plist-get instance :state)
-                        (if-let ((user (plist-get instance :user)))
-                            (format " as %s" (plist-get user :displayName)) ""))
+      (issuebridge--say "issuebridge: %s" (issuebridge--state-text instance))
       (when (and asking (equal (plist-get instance :state) "needsAuthorization")
                  (y-or-n-p "Allow access in the browser now? "))
         (issuebridge-authorize (plist-get instance :instanceId)))
@@ -615,6 +623,16 @@ needs a browser authorization is offered one."
   (let ((waiting (cl-remove-if-not #'issuebridge--wants-authorization-p (issuebridge--instances))))
     (if (and waiting (null (cdr waiting))) (plist-get (car waiting) :instanceId)
       (issuebridge--read-instance prompt #'issuebridge--browser-authorization-p))))
+
+(defun issuebridge--state-text (instance)
+  "INSTANCE's state in words: \"URL is connected as NAME\" and the like."
+  (let ((url (plist-get instance :baseUrl))
+        (user (plist-get (plist-get instance :user) :displayName)))
+    (pcase (plist-get instance :state)
+      ("connected" (format "%s is connected%s" url (if user (format " as %s" user) "")))
+      ("needsAuthorization" (format "%s is configured; allow access in the browser next \
+(M-x issuebridge-authorize)" url))
+      (state (format "%s: %s" url (or (plist-get instance :error) state))))))
 
 (defun issuebridge--connected-message (instance)
   (format "issuebridge: connected to %s%s" (plist-get instance :baseUrl)
@@ -731,12 +749,14 @@ With FORGET (\\[universal-argument]), the whole configuration of it."
     (define-key map (kbd "RET") #'issuebridge-open-issue)
     (define-key map (kbd "s") #'issuebridge-start-work)
     (define-key map (kbd "w") #'issuebridge-copy-key)
+    (define-key map (kbd "v") #'issuebridge-show-issue)
     map)
   "Keys of `issuebridge-issues-mode': RET opens, g refreshes, s starts work.")
 
 (define-derived-mode issuebridge-issues-mode tabulated-list-mode "Issues"
-  "The issues of one server: RET opens the issue in the browser, `g' fetches the
-list again, `s' starts work on the issue, `w' copies its key."
+  "The issues of one server: RET opens the issue in the browser, `v' shows it with
+its comments, `g' fetches the list again, `s' starts work on the issue, `w'
+copies its key."
   (setq tabulated-list-format [("Key" 12 issuebridge--sort-by-key)
                                ("Title" 60 t)
                                ("Status" 14 t)
@@ -827,6 +847,140 @@ query is asked for.  Every matching issue is listed (up to
     (kill-new key)
     (message "%s" key)))
 
+;;;; One issue
+
+(defvar-local issuebridge--issue-key nil "The key of the issue this buffer shows.")
+(defvar-local issuebridge--issue nil "The issue this buffer shows (an `IssueDetail' plist).")
+
+(defvar issuebridge-issue-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "o") #'issuebridge-issue-browse)
+    (define-key map (kbd "c") #'issuebridge-comment)
+    (define-key map (kbd "t") #'issuebridge-transition)
+    (define-key map (kbd "s") #'issuebridge-start-work)
+    map)
+  "Keys of `issuebridge-issue-mode'.")
+
+(define-derived-mode issuebridge-issue-mode special-mode "Issue"
+  "One issue with its comments: `o' opens it in the browser, `c' comments, `t'
+moves it along a transition, `s' starts work, `g' reads it again."
+  (setq-local revert-buffer-function (lambda (&rest _) (issuebridge--render-issue))))
+
+(defun issuebridge--person (user) (or (plist-get user :displayName) "nobody"))
+
+(defun issuebridge--render-issue ()
+  "Read the issue of this buffer from the agent and show it."
+  (let* ((issue (plist-get (issuebridge--user-errors
+                             (issuebridge-request "issuebridge/issues/get"
+                                                  (list :instanceId issuebridge--instance-id
+                                                        :key issuebridge--issue-key)))
+                           :issue))
+         (inhibit-read-only t))
+    (setq issuebridge--issue issue)
+    (erase-buffer)
+    (insert (propertize (format "%s  %s" (plist-get issue :key) (plist-get issue :title))
+                        'face 'bold)
+            "\n"
+            (format "Status: %s   Type: %s   Priority: %s\n"
+                    (plist-get (plist-get issue :status) :name)
+                    (or (plist-get issue :type) "-") (or (plist-get issue :priority) "-"))
+            (format "Assignee: %s   Reporter: %s\n"
+                    (issuebridge--person (plist-get issue :assignee))
+                    (issuebridge--person (plist-get issue :reporter)))
+            (format "Project: %s   Labels: %s\n"
+                    (plist-get (plist-get issue :project) :name)
+                    (let ((labels (append (plist-get issue :labels) nil)))
+                      (if labels (string-join labels ", ") "-")))
+            (format "Created: %s   Updated: %s\n"
+                    (issuebridge--updated (plist-get issue :createdAt))
+                    (issuebridge--updated (plist-get issue :updatedAt)))
+            (plist-get issue :url) "\n\n"
+            (or (plist-get issue :description) "(no description)") "\n")
+    (let ((comments (append (plist-get issue :comments) nil)))
+      (insert "\n" (propertize (format "Comments (%d)" (length comments)) 'face 'bold) "\n")
+      (dolist (comment comments)
+        (insert (format "\n-- %s, %s\n" (issuebridge--person (plist-get comment :author))
+                        (issuebridge--updated (plist-get comment :createdAt)))
+                (plist-get comment :body) "\n")))
+    (goto-char (point-min))
+    issue))
+
+(defun issuebridge--issue-context ()
+  "The instance and key of the issue at point (a list or an issue buffer), or nil."
+  (cond ((derived-mode-p 'issuebridge-issue-mode)
+         (list issuebridge--instance-id issuebridge--issue-key))
+        ((and (derived-mode-p 'issuebridge-issues-mode) (tabulated-list-get-id))
+         (list issuebridge--instance-id (tabulated-list-get-id)))))
+
+(defun issuebridge-show-issue (key &optional instance-id)
+  "Show issue KEY with its comments in a buffer of its own.
+In the issue list, the issue at point (`v')."
+  (interactive
+   (let ((context (issuebridge--issue-context)))
+     (list (or (nth 1 context) (upcase (read-string "Show issue: "))) (car context))))
+  (let ((id (or instance-id
+                (issuebridge--user-errors
+                  (issuebridge--read-instance "Issue of: " #'issuebridge--connected-p)))))
+    (with-current-buffer (get-buffer-create (format "*issuebridge %s*" key))
+      (issuebridge-issue-mode)
+      (setq issuebridge--instance-id id
+            issuebridge--issue-key key)
+      (issuebridge--render-issue)
+      (pop-to-buffer (current-buffer))
+      (current-buffer))))
+
+(defun issuebridge-issue-browse ()
+  "Open the issue of this buffer in the browser."
+  (interactive)
+  (funcall issuebridge-browse-url-function (plist-get issuebridge--issue :url)))
+
+(defun issuebridge--after-change (key &optional issue)
+  "Show the change to KEY where it is shown: its buffer, and ISSUE (the issue as
+the agent answered after the change) in the list's row."
+  (when-let ((buffer (get-buffer (format "*issuebridge %s*" key))))
+    (with-current-buffer buffer (issuebridge--render-issue)))
+  (when-let ((list (and issue (get-buffer "*issuebridge-issues*"))))
+    (with-current-buffer list
+      (when (and issuebridge--issues (gethash key issuebridge--issues))
+        (puthash key issue issuebridge--issues)
+        (setf (alist-get key tabulated-list-entries nil nil #'equal)
+              (cdr (issuebridge--entry issue)))
+        (tabulated-list-print t)))))
+
+(defun issuebridge-comment (body)
+  "Add a comment with BODY to the issue of this buffer."
+  (interactive (list (read-string "Comment: ")))
+  (pcase-let ((`(,id ,key) (or (issuebridge--issue-context) (user-error "No issue here"))))
+    (issuebridge--user-errors
+      (issuebridge-request "issuebridge/issues/comment"
+                           (list :instanceId id :key key :body body)))
+    (issuebridge--say "issuebridge: commented on %s" key)
+    (issuebridge--after-change key)))
+
+(defun issuebridge-transition (transition-id)
+  "Move the issue of this buffer along TRANSITION-ID (asked from those it offers)."
+  (interactive
+   (let* ((transitions (append (plist-get issuebridge--issue :transitions) nil))
+          (table (mapcar (lambda (tr)
+                           (cons (format "%s (to %s)" (plist-get tr :name)
+                                         (plist-get (plist-get tr :to) :name))
+                                 (plist-get tr :id)))
+                         transitions)))
+     (unless (derived-mode-p 'issuebridge-issue-mode)
+       (user-error "Show the issue first (v in the list)"))
+     (unless table (user-error "%s offers no transition now" issuebridge--issue-key))
+     (list (cdr (assoc (completing-read "Transition: " table nil t) table)))))
+  (let ((key issuebridge--issue-key))
+    (let ((issue (plist-get (issuebridge--user-errors
+                              (issuebridge-request "issuebridge/issues/transition"
+                                                   (list :instanceId issuebridge--instance-id
+                                                         :key key :transitionId transition-id)))
+                            :issue)))
+      (issuebridge--say "issuebridge: %s is %s" key
+                        (plist-get (plist-get issue :status) :name))
+      (issuebridge--after-change key issue)
+      issue)))
+
 ;;;; Start work
 
 (defun issuebridge--git-root ()
@@ -849,13 +1003,11 @@ The agent suggests the branch name; `issuebridge-start-work-checkout' says
 whether it is checked out in the repository of `default-directory'.  Returns
 the agent's result (:issue, :branchName)."
   (interactive
-   (let* ((issue (and (derived-mode-p 'issuebridge-issues-mode) (tabulated-list-get-id)
-                      (issuebridge--issue-at-point))))
-     (list (or (plist-get issue :key) (upcase (read-string "Start work on issue: ")))
-           (and issue issuebridge--instance-id))))
+   (let ((context (issuebridge--issue-context)))
+     (list (or (nth 1 context) (upcase (read-string "Start work on issue: ")))
+           (car context))))
   (issuebridge--user-errors
     (let* ((id (or instance-id
-                   (and (derived-mode-p 'issuebridge-issues-mode) issuebridge--instance-id)
                    (issuebridge--read-instance "Issue of: " #'issuebridge--connected-p)))
            (result (issuebridge-request "issuebridge/issues/startWork"
                                         (list :instanceId id :key key)))
@@ -869,12 +1021,7 @@ the agent's result (:issue, :branchName)."
         (issuebridge--checkout root branch))
       (issuebridge--say "issuebridge: %s is %s, assigned to you; branch %s"
                         (plist-get issue :key) (plist-get (plist-get issue :status) :name) branch)
-      (when (derived-mode-p 'issuebridge-issues-mode)
-        (when (gethash key issuebridge--issues)
-          (puthash key issue issuebridge--issues)
-          (setf (alist-get key tabulated-list-entries nil nil #'equal)
-                (cdr (issuebridge--entry issue)))
-          (tabulated-list-print t)))
+      (issuebridge--after-change key issue)
       result)))
 
 (provide 'issuebridge)

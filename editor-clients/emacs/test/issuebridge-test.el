@@ -323,6 +323,69 @@ has the authorize page opened, the browser comes back to its listener, connected
                            (issuebridge-test--open-keys "carol"))))
         (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
 
+(ert-deftest issuebridge-oauth-configured-interactively ()
+  "The whole OAuth 1.0a path as a user takes it: the form, a key generated at the key
+prompt and added to Jira meanwhile, then \"Allow access in the browser now?\"."
+  (issuebridge-test--with-agent
+    (let* ((consumer (format "emacs-ask-%d" (emacs-pid)))
+           (asked nil)
+           (issuebridge-browse-url-function
+            (lambda (url)
+              (let ((url-proxy-services nil))
+                (url-retrieve url (lambda (&rest _) (kill-buffer)) nil t t)))))
+      (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user "alice"))
+      (unwind-protect
+          (progn
+            (cl-letf (((symbol-function 'completing-read)
+                       (lambda (prompt &rest _)
+                         (push prompt asked)
+                         (if (string-prefix-p "Sign in with" prompt)
+                             "OAuth 1.0a (Application Link)"
+                           "generate a new key pair")))
+                      ((symbol-function 'read-string)
+                       (lambda (prompt &rest _)
+                         (push prompt asked)
+                         (if (string-prefix-p "Jira base URL" prompt)
+                             (issuebridge-test--simulator)
+                           consumer)))
+                      ((symbol-function 'read-file-name)
+                       (lambda (&rest _) (ert-fail "A generated key leaves out the PEM")))
+                      ((symbol-function 'y-or-n-p)
+                       (lambda (prompt)
+                         (push prompt asked)
+                         (when (string-prefix-p "Is this public key" prompt)
+                           ;; The admin adds the key shown to the Application Link.
+                           (with-current-buffer issuebridge--public-key-buffer
+                             (goto-char (point-min))
+                             (should (re-search-forward "key id, .*\n.*: \\(key-[^ \n]+\\)"
+                                                        nil t))
+                             (should (search-forward "-----BEGIN PUBLIC KEY-----" nil t))
+                             (issuebridge-test--http
+                              "POST" "/_sim/consumers"
+                              (list :consumerKey consumer
+                                    :publicKeyPem (buffer-substring (match-beginning 0)
+                                                                    (point-max))))))
+                         t)))
+              (call-interactively #'issuebridge-configure))
+            (should (equal (mapcar (lambda (prompt) (car (split-string prompt "[ (]")))
+                                   (nreverse asked))
+                           '("Sign" "Jira" "Consumer" "Generated" "Is" "Allow")))
+            (should (cl-some (lambda (m) (string-match-p "is configured; allow access" m))
+                             messages))
+            ;; The browser comes back: the authorization's answer says so, and the
+            ;; agent's providers/didChange (in whichever order they come).
+            (issuebridge-test--wait
+             "the authorization's answer and providers/didChange"
+             (lambda ()
+               (and (cl-some (lambda (m) (string-match-p "connected to .* as Alice" m))
+                             messages)
+                    (equal (plist-get (aref (plist-get (aref issuebridge--providers 0)
+                                                       :instances)
+                                            0)
+                                      :state)
+                           "connected")))))
+        (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
+
 (ert-deftest issuebridge-oauth-by-pasting-the-code ()
   "OAuth 1.0a with \\[universal-argument]: no listener; the address is shown, the code Jira
 shows is pasted, connected."
@@ -349,7 +412,8 @@ shows is pasted, connected."
                                ;; The user opens the address from the kill ring; Jira
                                ;; shows the code.
                                (issuebridge-test--verification-code (current-kill 0)))))
-                    (issuebridge-authorize id t))))
+                    (let ((current-prefix-arg '(4)))
+                      (call-interactively #'issuebridge-authorize)))))
             (should (string-match-p "code or the address" prompt))
             (should (zerop opened))
             (should (equal (plist-get instance :state) "connected"))
@@ -366,6 +430,46 @@ shows is pasted, connected."
           (should (re-search-forward "verification code is '\\(?:<[^>]+>\\)*\\([^<']+\\)" nil t))
           (match-string 1))
       (kill-buffer buffer))))
+
+(ert-deftest issuebridge-issue-view-comments-and-transitions ()
+  "v shows an issue with its comments; c comments, t moves it along; the list follows."
+  (issuebridge-test--with-agent
+    (let* ((key (plist-get (aref (plist-get (issuebridge-test--http
+                                             "POST" "/_sim/issues"
+                                             (list :project "OPS" :summary "Printer on fire"
+                                                   :assignee "bob" :status "Open"
+                                                   :description "Smoke from tray 2."))
+                                            :issues)
+                                 0)
+                           :key))
+           (bob (plist-get (issuebridge-test--user "bob") :displayName))
+           (instance (issuebridge-test--configure-token "bob"))
+           (list-buffer (issuebridge-issues nil (plist-get instance :instanceId)))
+           (view nil))
+      (with-current-buffer list-buffer
+        (goto-char (point-min))
+        (while (not (equal (tabulated-list-get-id) key)) (forward-line 1))
+        (setq view (call-interactively (key-binding (kbd "v")))))
+      (should (equal (buffer-name view) (format "*issuebridge %s*" key)))
+      (with-current-buffer view
+        (should (string-prefix-p (concat key "  Printer on fire\n") (buffer-string)))
+        (should (string-match-p "^Status: Open " (buffer-string)))
+        (should (string-match-p "^Smoke from tray 2\\.$" (buffer-string)))
+        (should (string-match-p "^Comments (0)$" (buffer-string)))
+        (cl-letf (((symbol-function 'read-string) (lambda (&rest _) "Ünïcode, and 🚀")))
+          (call-interactively (key-binding (kbd "c"))))
+        (should (string-match-p "^Comments (1)$" (buffer-string)))
+        (should (string-match-p (format "^-- %s, [0-9]\\{4\\}-.*\nÜnïcode, and 🚀$"
+                                        (regexp-quote bob))
+                                (buffer-string)))
+        (cl-letf (((symbol-function 'completing-read)
+                   (lambda (_prompt table &rest _)
+                     (should (assoc "Start Progress (to In Progress)" table))
+                     "Start Progress (to In Progress)")))
+          (call-interactively (key-binding (kbd "t"))))
+        (should (string-match-p "^Status: In Progress " (buffer-string))))
+      (with-current-buffer list-buffer
+        (should (equal (aref (cadr (assoc key tabulated-list-entries)) 2) "In Progress"))))))
 
 (ert-deftest issuebridge-start-work-checks-out-the-branch ()
   "Start work from the list: assigned, in progress, on the suggested git branch."
