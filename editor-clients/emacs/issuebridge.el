@@ -172,13 +172,18 @@ all; only for debugging, and never with real credentials."
                  :on-shutdown #'issuebridge--on-shutdown
                  :process
                  (lambda ()
-                   (let ((process-environment
-                          (append issuebridge-agent-environment process-environment)))
-                     (make-process
-                      :name name :command command :connection-type 'pipe
-                      :coding 'utf-8-emacs-unix :noquery t
-                      ;; jsonrpc.el expects exactly this buffer name for stderr.
-                      :stderr (get-buffer-create (format "*%s stderr*" name)))))))
+                   (let* ((process-environment
+                           (append issuebridge-agent-environment process-environment))
+                          ;; jsonrpc.el expects exactly this buffer name for stderr.
+                          (stderr (get-buffer-create (format "*%s stderr*" name)))
+                          (process (make-process
+                                    :name name :command command :connection-type 'pipe
+                                    :coding 'utf-8-emacs-unix :noquery t :stderr stderr)))
+                     ;; The pipe that carries stderr is a process too: leaving Emacs
+                     ;; should not ask about it any more than about the agent.
+                     (when-let ((pipe (get-buffer-process stderr)))
+                       (set-process-query-on-exit-flag pipe nil))
+                     process))))
             (file-error
              (signal 'issuebridge-error
                      (list (format "Cannot start the agent with %s: %s. Install the agent \
@@ -256,9 +261,14 @@ Returns the result; a JSON-RPC error becomes `issuebridge-error'.  A quit
       ('done result)
       ('failed
        (signal 'issuebridge-error
-               (list (or (plist-get failure :message) "The agent failed")
-                     (plist-get failure :code)
-                     (plist-get failure :data))))
+               (if (eql (plist-get failure :code) -1)
+                   ;; jsonrpc.el's word for a process that ended with requests open.
+                   (list "The agent stopped; its last words are in the buffer \
+\" *issuebridge stderr*\". The next command starts it again."
+                         nil nil)
+                 (list (or (plist-get failure :message) "The agent failed")
+                       (plist-get failure :code)
+                       (plist-get failure :data)))))
       (_ (signal 'issuebridge-error
                  (list (format "The agent did not answer %s within %s seconds" method timeout)
                        nil nil))))))
@@ -315,13 +325,20 @@ the error's `data' plist (:kind, :hint, :action, ...).  TIMEOUT defaults to
      (run-hooks 'issuebridge-providers-changed-hook))
     (_ nil)))
 
+(defconst issuebridge--log-max-size (* 1024 1024)
+  "The agent's log buffer keeps about this many characters, the newest.")
+
 (defun issuebridge--log (type text)
   (with-current-buffer (get-buffer-create issuebridge--log-buffer)
     (let ((inhibit-read-only t))
       (goto-char (point-max))
       (insert (format-time-string "%F %T ")
               (pcase type (1 "error ") (2 "warning ") (3 "info ") (_ ""))
-              (or text "") "\n"))
+              (or text "") "\n")
+      ;; A session of days must not grow it without bound.
+      (when (> (buffer-size) issuebridge--log-max-size)
+        (goto-char (- (point-max) (/ issuebridge--log-max-size 2)))
+        (delete-region (point-min) (line-beginning-position 2))))
     (setq buffer-read-only t)))
 
 (defun issuebridge--progress (params)

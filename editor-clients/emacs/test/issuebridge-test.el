@@ -565,6 +565,34 @@ shows is pasted, connected."
             (should (issuebridge-request "issuebridge/providers/list")))
         (issuebridge-test--http "DELETE" "/_sim/faults")))))
 
+(ert-deftest issuebridge-agent-killed-mid-request-is-started-again ()
+  "The agent dies while a request waits: the request fails saying so, and the next
+one starts a new agent that knows the configuration."
+  (issuebridge-test--with-agent
+    (let* ((instance (issuebridge-test--configure-token "alice"))
+           (process (jsonrpc--process issuebridge--connection)))
+      (issuebridge-test--http "PUT" "/_sim/faults"
+                              '(:slowResponse (:seconds 20 :times 1) :match "/search"))
+      (unwind-protect
+          ;; Killed once the agent reports the fetch under way (the simulator holds
+          ;; its search 20 s).
+          (let* ((issuebridge-message-function
+                  (lambda (text)
+                    (when (string-match-p "Fetching issues" text)
+                      (signal-process process 'SIGKILL))))
+                 (err (should-error (issuebridge-request
+                                     "issuebridge/issues/fetch"
+                                     (list :instanceId (plist-get instance :instanceId)
+                                           :workDoneToken "kill-me"))
+                                    :type 'issuebridge-error)))
+            (should (string-match-p "The agent stopped" (issuebridge-error-message err))))
+        (issuebridge-test--http "DELETE" "/_sim/faults"))
+      (should (null issuebridge--connection))
+      (let ((providers (plist-get (issuebridge-request "issuebridge/providers/list") :providers)))
+        (should-not (eq (jsonrpc--process issuebridge--connection) process))
+        (should (equal (plist-get (aref (plist-get (aref providers 0) :instances) 0) :state)
+                       "connected"))))))
+
 (ert-deftest issuebridge-reconnect-starts-with-the-known-settings ()
   "Configuring a server again starts the prompts with its `Instance.settings'."
   (let* ((form '(:fields [(:name "baseUrl" :label "Jira base URL" :kind "url" :required t)
