@@ -221,6 +221,30 @@ though the server answers at most 25 a page; RET opens one; g fetches again."
       (should (string-match-p "no configured instance" (issuebridge-error-message err)))
       (should (equal (plist-get (issuebridge-error-data err) :action) "configure")))))
 
+(ert-deftest issuebridge-providers-buffer-and-the-agents-messages ()
+  "`issuebridge-providers' shows the trackers, their methods and the servers; the
+agent's window/showMessage reaches the echo area."
+  (issuebridge-test--with-agent
+    ;; TLS verification off for the instance: the agent warns with window/showMessage.
+    (issuebridge-request "issuebridge/providers/configure"
+                         (list :providerId "jira-server" :authMethod "token"
+                               :fields (list :baseUrl (issuebridge-test--simulator)
+                                             :token (issuebridge-test--token "alice"))
+                               :http '(:insecureSkipVerify t)))
+    (issuebridge-test--wait
+     "the agent's warning"
+     (lambda () (cl-some (lambda (m) (string-match-p "\\`issuebridge: warning: .*verif" m))
+                         messages)))
+    (issuebridge-providers)
+    (with-current-buffer "*issuebridge-providers*"
+      (let ((text (buffer-string)))
+        (should (string-prefix-p "Jira Server / Data Center (jira-server)\n" text))
+        (should (string-match-p "^  Personal access token: " text))
+        (should (string-match-p "^  OAuth 1\\.0a (Application Link): " text))
+        (should (string-match-p (format "^  \\* %s  token, connected as Alice Anderson$"
+                                        (regexp-quote (issuebridge-test--simulator)))
+                                text))))))
+
 (ert-deftest issuebridge-wrong-token-shows-the-agents-message ()
   "A wrong token: the command fails with the agent's message, hint and next step."
   (issuebridge-test--with-agent
