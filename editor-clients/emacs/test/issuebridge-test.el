@@ -410,6 +410,56 @@ prompt and added to Jira meanwhile, then \"Allow access in the browser now?\"."
                            "connected")))))
         (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
 
+(ert-deftest issuebridge-oauth-browser-that-cannot-come-back ()
+  "The browser on another machine (SSH): Jira's redirect to 127.0.0.1 leads nowhere;
+the address it shows, pasted into `issuebridge-complete-authorization', finishes the
+authorization that waits."
+  (issuebridge-test--with-agent
+    (let* ((key (issuebridge-request "issuebridge/keys/generate" '(:bits 2048)))
+           (consumer (format "emacs-ssh-%d" (emacs-pid)))
+           (opened nil)
+           (done nil)
+           (issuebridge-browse-url-function (lambda (url) (setq opened url))))
+      (issuebridge-test--http "POST" "/_sim/consumers"
+                              (list :consumerKey consumer
+                                    :publicKeyPem (plist-get key :publicKeyPem)))
+      (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user "dave"))
+      (unwind-protect
+          (let ((id (plist-get (issuebridge-configure
+                                "jira-server" "oauth1"
+                                (list :baseUrl (issuebridge-test--simulator)
+                                      :consumerKey consumer :keyId (plist-get key :keyId)))
+                               :instanceId)))
+            (issuebridge-authorize id nil (lambda (result) (setq done result)))
+            (issuebridge-test--wait "the authorize page to open" (lambda () opened))
+            ;; The remote browser: Jira answers with its redirect, which is not followed.
+            (let* ((address (issuebridge-test--redirect-target opened)))
+              (should (string-match-p "\\`http://127\\.0\\.0\\.1:[0-9]+/.*oauth_verifier="
+                                      address))
+              (should (equal issuebridge--pending-authorization id))
+              (let ((instance (cl-letf (((symbol-function 'read-string)
+                                         (lambda (&rest _) address)))
+                                (call-interactively #'issuebridge-complete-authorization))))
+                (should (equal (plist-get instance :state) "connected"))
+                (should (equal (plist-get (plist-get instance :user) :name) "dave"))))
+            ;; The waiting authorize is answered too.
+            (issuebridge-test--wait "the loopback answer" (lambda () done))
+            (should (equal (plist-get done :state) "connected")))
+        (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
+
+(defun issuebridge-test--redirect-target (url)
+  "Where the answer to URL redirects, without following it."
+  (let* ((url-proxy-services nil)
+         (url-max-redirections 0)
+         (buffer (url-retrieve-synchronously url t t issuebridge-test--deadline)))
+    (unwind-protect
+        (with-current-buffer buffer
+          (goto-char (point-min))
+          (should (looking-at "HTTP/[0-9.]+ 30[237]"))
+          (should (re-search-forward "^Location: \\(.*?\\)\r?$" nil t))
+          (match-string 1))
+      (kill-buffer buffer))))
+
 (ert-deftest issuebridge-oauth-by-pasting-the-code ()
   "OAuth 1.0a with \\[universal-argument]: no listener; the address is shown, the code Jira
 shows is pasted, connected."
