@@ -460,6 +460,70 @@ authorization that waits."
           (match-string 1))
       (kill-buffer buffer))))
 
+(defun issuebridge-test--free-port ()
+  "A port on 127.0.0.1 that nothing listens on now."
+  (let* ((server (make-network-process :name "free-port" :server t :host "127.0.0.1"
+                                       :service t :family 'ipv4))
+         (port (process-contact server :service)))
+    (delete-process server)
+    port))
+
+(ert-deftest issuebridge-oauth2-needs-no-client-code ()
+  "OAuth 2.0 (Jira DC 8.22+) through the same commands, its form from the agent:
+an incoming link registered in the simulator, the form answered by field, the
+browser auto-approved.  Skipped while the agent offers no `oauth2'."
+  (issuebridge-test--with-agent
+    (let* ((method (cl-find "oauth2"
+                            (plist-get (aref (plist-get (issuebridge-request
+                                                         "issuebridge/providers/list")
+                                                        :providers)
+                                             0)
+                                       :authMethods)
+                            :key (lambda (m) (plist-get m :id)) :test #'equal))
+           (redirect (format "http://127.0.0.1:%d/callback" (issuebridge-test--free-port)))
+           (issuebridge-browse-url-function
+            (lambda (url)
+              (let ((url-proxy-services nil))
+                (url-retrieve url (lambda (&rest _) (kill-buffer)) nil t t)))))
+      (unless method (ert-skip "The agent offers no oauth2 method yet"))
+      (let* ((link (issuebridge-test--http "POST" "/_sim/oauth2/clients"
+                                           (list :redirectUri redirect)))
+             (answers `(("baseUrl" . ,(issuebridge-test--simulator))
+                        ("clientId" . ,(plist-get link :clientId))
+                        ("clientSecret" . ,(plist-get link :clientSecret))
+                        ("redirectUri" . ,redirect)))
+             (answer (lambda (prompt initial)
+                       ;; The field whose label the prompt starts with; its default
+                       ;; (the initial input) where the test has no answer.
+                       (let ((field (cl-find-if (lambda (f) (string-prefix-p (plist-get f :label)
+                                                                             prompt))
+                                                (plist-get method :fields))))
+                         (or (cdr (assoc (plist-get field :name) answers)) initial)))))
+        (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user "alice"))
+        (unwind-protect
+            (progn
+              (cl-letf (((symbol-function 'completing-read)
+                         (lambda (_prompt table &rest _)
+                           (car (rassoc method table))))
+                        ((symbol-function 'read-string)
+                         (lambda (prompt &optional initial &rest _) (funcall answer prompt initial)))
+                        ((symbol-function 'read-passwd)
+                         (lambda (prompt &rest _) (funcall answer prompt nil)))
+                        ((symbol-function 'y-or-n-p) (lambda (_) t)))
+                (call-interactively #'issuebridge-configure))
+              (issuebridge-test--wait
+               "the OAuth 2.0 authorization"
+               (lambda () (cl-some (lambda (m) (string-match-p "connected to .* as Alice" m))
+                                   messages)))
+              (let ((instance (aref (plist-get (aref (issuebridge--refresh-providers) 0)
+                                               :instances)
+                                    0)))
+                (should (equal (plist-get instance :authMethod) "oauth2"))
+                (should (equal (issuebridge-test--listed-keys
+                                (issuebridge-issues nil (plist-get instance :instanceId)))
+                               (issuebridge-test--open-keys "alice")))))
+          (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil)))))))
+
 (ert-deftest issuebridge-oauth-by-pasting-the-code ()
   "OAuth 1.0a with \\[universal-argument]: no listener; the address is shown, the code Jira
 shows is pasted, connected."
