@@ -598,7 +598,13 @@ needs a browser authorization is offered one."
     (unless issuebridge--providers (issuebridge--refresh-providers))
     (let* ((form (issuebridge--form provider-id method-id))
            (asking (called-interactively-p 'any))
+           (guide (plist-get form :guideUrl))
            (values (or fields
+                       ;; The admin's steps for this method, when the agent has them.
+                       (progn (when guide
+                                (issuebridge--say "issuebridge: how to set up %s: %s"
+                                                  (plist-get form :label) guide))
+                              nil)
                        (issuebridge--read-fields
                         form (apply-partially #'issuebridge--known-settings
                                               provider-id method-id))))
@@ -609,7 +615,7 @@ needs a browser authorization is offered one."
                   (plist-get
                    (issuebridge-request "issuebridge/providers/configure"
                                         (list :providerId provider-id :authMethod method-id
-                                              :fields values
+                                              :fields (or values (issuebridge--empty-object))
                                               :workDoneToken (issuebridge--next-token "configure")))
                    :instance))
           (issuebridge-error

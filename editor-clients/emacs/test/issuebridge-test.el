@@ -506,7 +506,8 @@ browser auto-approved.  Skipped while the agent offers no `oauth2'."
                          (lambda (_prompt table &rest _)
                            (car (rassoc method table))))
                         ((symbol-function 'read-string)
-                         (lambda (prompt &optional initial &rest _) (funcall answer prompt initial)))
+                         (lambda (prompt &optional initial &rest _)
+                           (funcall answer prompt initial)))
                         ((symbol-function 'read-passwd)
                          (lambda (prompt &rest _) (funcall answer prompt nil)))
                         ((symbol-function 'y-or-n-p) (lambda (_) t)))
@@ -730,6 +731,27 @@ one starts a new agent that knows the configuration."
         (should-not (eq (jsonrpc--process issuebridge--connection) process))
         (should (equal (plist-get (aref (plist-get (aref providers 0) :instances) 0) :state)
                        "connected"))))))
+
+(ert-deftest issuebridge-configure-names-the-guide ()
+  "A method with a `guideUrl' (the admin's steps): configure names it first."
+  (let* ((messages nil)
+         (issuebridge-message-function (lambda (text) (push text messages)))
+         (issuebridge--providers
+          [(:id "jira-server"
+                :authMethods [(:id "oauth2" :label "OAuth 2.0" :fields []
+                                   :guideUrl
+                                   "file:///opt/issuebridge/docs/jira-server-oauth2.md")])])
+         (sent nil))
+    (cl-letf (((symbol-function 'issuebridge-request)
+               (lambda (method params &rest _)
+                 (setq sent (list method params))
+                 '(:instance (:baseUrl "https://jira.example.com" :state "needsAuthorization")))))
+      (issuebridge-configure "jira-server" "oauth2"))
+    (should (equal (car sent) "issuebridge/providers/configure"))
+    (should (hash-table-p (plist-get (cadr sent) :fields))) ; {} for a form of no fields
+    (should (member (concat "issuebridge: how to set up OAuth 2.0: "
+                            "file:///opt/issuebridge/docs/jira-server-oauth2.md")
+                    messages))))
 
 (ert-deftest issuebridge-reconnect-starts-with-the-known-settings ()
   "Configuring a server again starts the prompts with its `Instance.settings'."
