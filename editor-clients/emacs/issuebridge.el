@@ -37,6 +37,7 @@
 
 (require 'browse-url)
 (require 'cl-lib)
+(require 'iso8601)
 (require 'jsonrpc)
 (require 'subr-x)
 (require 'tabulated-list)
@@ -799,9 +800,10 @@ copies its key."
     (if (equal (car x) (car y)) (< (cdr x) (cdr y)) (string< (car x) (car y)))))
 
 (defun issuebridge--updated (iso)
-  (if (and (stringp iso) (>= (length iso) 16))
-      (concat (substring iso 0 10) " " (substring iso 11 16))
-    (or iso "")))
+  "ISO, an ISO 8601 time from the agent, as \"YYYY-MM-DD HH:MM\" in local time."
+  (condition-case nil
+      (format-time-string "%F %R" (encode-time (iso8601-parse iso)))
+    (error (or iso ""))))
 
 (defun issuebridge--entry (issue)
   (let ((key (plist-get issue :key)))
@@ -827,7 +829,8 @@ copies its key."
     (setq header-line-format
           (if stale
               (format " Offline: the list as it was at %s (%s)"
-                      (plist-get result :fetchedAt) (plist-get result :staleReason))
+                      (issuebridge--updated (plist-get result :fetchedAt))
+                      (plist-get result :staleReason))
             nil))
     (issuebridge--say "issuebridge: %d issue%s%s" (length issues)
                       (if (= (length issues) 1) "" "s")

@@ -668,8 +668,9 @@ shows is pasted, connected."
           (with-current-buffer buffer
             (call-interactively (key-binding (kbd "g")))
             (should (equal (issuebridge-test--listed-keys buffer) before))
-            (should (string-match-p "\\` Offline: the list as it was at [0-9]\\{4\\}-"
-                                    header-line-format)))
+            (should (string-match-p
+                     "\\` Offline: the list as it was at [0-9-]\\{10\\} [0-9:]\\{5\\} ("
+                     header-line-format)))
         (issuebridge-test--http "PUT" "/_sim/network" '(:down :false)))
       ;; Back online: g fetches afresh, the header goes.
       (with-current-buffer buffer
@@ -731,6 +732,18 @@ one starts a new agent that knows the configuration."
         (should-not (eq (jsonrpc--process issuebridge--connection) process))
         (should (equal (plist-get (aref (plist-get (aref providers 0) :instances) 0) :state)
                        "connected"))))))
+
+(ert-deftest issuebridge-times-are-local ()
+  "The list shows the agent's ISO 8601 times in the local time zone."
+  (let ((process-environment (cons "TZ=UTC+02" process-environment)))
+    (set-time-zone-rule "UTC+02")
+    (unwind-protect
+        (progn
+          (should (equal (issuebridge--updated "2024-03-05T14:22:01Z") "2024-03-05 12:22"))
+          (should (equal (issuebridge--updated "2024-03-05T14:22:01.000+0100")
+                         "2024-03-05 11:22"))
+          (should (equal (issuebridge--updated "not a time") "not a time")))
+      (set-time-zone-rule nil))))
 
 (ert-deftest issuebridge-configure-names-the-guide ()
   "A method with a `guideUrl' (the admin's steps): configure names it first."
