@@ -49,7 +49,8 @@
 
 (defcustom issuebridge-agent-command '("issuebridge-agent" "--stdio")
   "The command that starts the agent: a program and its arguments.
-`(\"python3\" \"-m\" \"agent\" \"--stdio\")' runs it from a checkout."
+E.g. (\"/path/to/issuebridge/.venv/bin/issuebridge-agent\" \"--stdio\") for the
+agent installed in a checkout's venv."
   :type '(repeat string))
 
 (defcustom issuebridge-agent-environment nil

@@ -447,6 +447,36 @@ authorization that waits."
             (should (equal (plist-get done :state) "connected")))
         (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
 
+(ert-deftest issuebridge-oauth-when-no-browser-starts ()
+  "The browser cannot be started: Emacs answers window/showDocument with false, the
+agent answers with the address instead, and Emacs asks for the code."
+  (issuebridge-test--with-agent
+    (let* ((key (issuebridge-request "issuebridge/keys/generate" '(:bits 2048)))
+           (consumer (format "emacs-nobrowser-%d" (emacs-pid)))
+           (done nil)
+           (issuebridge-browse-url-function
+            (lambda (_) (error "No usable browser found"))))
+      (issuebridge-test--http "POST" "/_sim/consumers"
+                              (list :consumerKey consumer
+                                    :publicKeyPem (plist-get key :publicKeyPem)))
+      (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user "bob"))
+      (unwind-protect
+          (let ((id (plist-get (issuebridge-configure
+                                "jira-server" "oauth1"
+                                (list :baseUrl (issuebridge-test--simulator)
+                                      :consumerKey consumer :keyId (plist-get key :keyId)))
+                               :instanceId)))
+            (cl-letf (((symbol-function 'read-string)
+                       (lambda (prompt &rest _)
+                         (should (string-match-p "code or the address" prompt))
+                         (issuebridge-test--verification-code (current-kill 0)))))
+              (issuebridge-authorize id nil (lambda (result) (setq done result)))
+              (issuebridge-test--wait "the authorization by code" (lambda () done)))
+            (should (equal (plist-get done :state) "connected"))
+            (should (cl-some (lambda (m) (string-match-p "could not open .*No usable browser" m))
+                             messages)))
+        (issuebridge-test--http "PUT" "/_sim/auto-approve" '(:user nil))))))
+
 (defun issuebridge-test--redirect-target (url)
   "Where the answer to URL redirects, without following it."
   (let* ((url-proxy-services nil)
