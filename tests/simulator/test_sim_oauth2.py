@@ -31,7 +31,7 @@ def client(sim: JiraSimulator) -> OAuth2Client:
     return sim.add_oauth2_client(REDIRECT_URI)
 
 
-# -- the happy path -----------------------------------------------------------------------
+# -- the happy path ------------------------------------------------------------------------
 
 
 def test_code_with_pkce_gives_tokens_that_act_as_the_user(
@@ -173,7 +173,7 @@ def test_auto_deny(sim: JiraSimulator, http: httpx.Client, client: OAuth2Client)
     assert query["error"] == "access_denied" and query["state"] == "st-1"
 
 
-# -- authorize errors -------------------------------------------------------------------------
+# -- authorize errors ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -236,7 +236,7 @@ def test_narrower_scope_than_the_link_is_granted(
     assert tokens(http, sim, client, scope="READ").body["scope"] == "READ"
 
 
-# -- token endpoint errors ----------------------------------------------------------------------
+# -- token endpoint errors -----------------------------------------------------------------
 
 
 def test_wrong_secret_or_unknown_client_is_invalid_client(
@@ -304,7 +304,7 @@ def test_code_of_another_client_is_invalid_grant(
     assert error_of(answer, 400) == "invalid_grant"
 
 
-# -- PKCE ---------------------------------------------------------------------------------------
+# -- PKCE ----------------------------------------------------------------------------------
 
 
 def test_wrong_verifier_is_refused_and_uses_the_code_up(
