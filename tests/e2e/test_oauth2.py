@@ -25,12 +25,6 @@ from wire import RawAgent
 from simulators.jira_server import JiraSimulator
 
 
-@pytest.fixture
-def approving_jira(jira: JiraSimulator) -> JiraSimulator:
-    jira.oauth_auto_approve = "alice"
-    return jira
-
-
 def _opened(agent: RawAgent) -> str:
     """The authorize URL the agent asked the editor to open (answered: opened)."""
     wait_for_show_document(agent)
