@@ -289,3 +289,18 @@ def test_configure_checks_the_client_id_redirect_uri_and_secret(
     assert instance["state"] == "needsAuthorization" and instance["authMethod"] == "oauth2"
     assert instance["settings"]["scope"] == "READ"
     assert client.client_secret not in str(good)
+
+
+def test_instances_list_their_non_secret_settings_for_every_method(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    from jira_flows import CONSUMER, connect, oauth_instance
+
+    oauth1 = oauth_instance(agent, approving_jira)
+    token = connect(agent, approving_jira)
+    assert oauth1 == token  # one instance per base URL: the token replaced the link
+    listed = agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"]
+    assert "settings" not in listed[0]
+    oauth1 = oauth_instance(agent, approving_jira)
+    listed = agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"]
+    assert listed[0]["settings"] == {"consumerKey": CONSUMER}

@@ -5,6 +5,7 @@ read; disconnect forgets the user's tokens and keeps the link's secret."""
 import re
 import stat
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from jira_flows import (
     AUTHORIZE,
@@ -57,6 +58,12 @@ def test_no_secret_reaches_the_debug_log_a_response_or_a_readable_file(
     for value in [client.client_secret, *granted]:
         assert value not in log, "a secret in the debug log"
         assert value not in wire, "a secret in a message to the editor"
+    # The states went to the browser (in the authorize URL), and to no log line.
+    shown = [m["params"]["uri"] for m in agent.messages if m.get("method") == "window/showDocument"]
+    states = [parse_qs(urlsplit(url).query)["state"][0] for url in shown]
+    states.append(parse_qs(urlsplit(landed).query)["state"][0])
+    for state in states:
+        assert state not in log
     for name in ("code_verifier", "client_secret", "refresh_token", "access_token"):
         assert not re.search(name + r"=(?!<secret>)\w", log), name
     for path in stored:
