@@ -13,8 +13,9 @@ The new tokens are stored through the session's `Renewal` (the instance store)
 before anyone uses them, so a restarted agent starts with them. Before refreshing,
 the grant looks at what is stored: another agent process (a second editor window,
 the terminal client) may have renewed them already, and a rotated refresh token
-works only once. A refused refresh is reported to the `Renewal` (the instance then
-needs authorizing again) and raised.
+works only once; a refresh refused because another process has just renewed them
+(the store holds another refresh token by then) takes theirs. A refused refresh is
+reported to the `Renewal` (the instance then needs authorizing again) and raised.
 """
 
 import asyncio
@@ -104,8 +105,16 @@ class TokenGrant:
         try:
             renewed = await self._refresh(refresh_token)
         except AuthorizationExpired as exc:
-            if self._renewal is not None:
-                await self._renewal.refused({"refreshToken": refresh_token}, exc)
+            if self._renewal is None:
+                raise
+            # Refused because another process renewed (a rotated refresh token works
+            # once)? Then what it stored stands.
+            stored = Tokens.from_secrets(await self._renewal.current())
+            if stored is not None and stored.refresh_token not in (None, refresh_token):
+                log.info("Using the tokens another issuebridge process renewed")
+                self._tokens = stored
+                return stored
+            await self._renewal.refused({"refreshToken": refresh_token}, exc)
             raise
         if self._renewal is not None:
             await self._renewal.renewed({"refreshToken": refresh_token}, renewed.secrets())

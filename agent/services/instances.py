@@ -438,12 +438,17 @@ class Instances:
         if session is None:
             provider = self._registry.get(stored.provider_id)
             credentials = await self.credentials(instance_id, stored)
-            session = provider.open_session(
-                instance_config(stored),
-                attrs.evolve(credentials, renewal=_StoredRenewal(self, instance_id)),
-                await self.settings_for(instance_id, stored),
-            )
-            self._sessions[instance_id] = session
+            settings = await self.settings_for(instance_id, stored)
+            # Another request may have opened one while this one read the stores: one
+            # session per instance (its credentials renew once, for all its requests).
+            session = self._sessions.get(instance_id)
+            if session is None:
+                session = provider.open_session(
+                    instance_config(stored),
+                    attrs.evolve(credentials, renewal=_StoredRenewal(self, instance_id)),
+                    settings,
+                )
+                self._sessions[instance_id] = session
         return stored, session
 
     async def drop_session(self, instance_id: str) -> None:

@@ -124,3 +124,30 @@ def test_a_revoked_grant_leaves_the_instance_needing_authorization(
 
     assert authorize_loopback(agent, instance_id)["result"]["instance"]["state"] == "connected"
     assert "result" in agent.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)
+
+
+def test_two_agent_processes_share_what_one_of_them_renewed(
+    home: Path, approving_jira: JiraSimulator
+) -> None:
+    jira = approving_jira
+    first, second = RawAgent(agent_env(home)), RawAgent(agent_env(home))
+    try:
+        first.initialize(capabilities={"window": {"showDocument": {"support": True}}})
+        second.initialize()
+        instance_id, _client = oauth2_connected(first, jira)
+        for agent in (first, second):  # both have a session with the same tokens
+            assert "result" in agent.call(
+                FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30
+            )
+        jira.expire_oauth2_access_tokens()
+        since = len(jira.request_log)
+        assert "result" in first.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)
+        # The second one's token was refused; it takes what the first one stored
+        # instead of spending the rotated refresh token a second time.
+        reply = second.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)
+        assert "result" in reply, reply
+        assert len(token_grants(jira, "refresh_token", since)) == 1
+        assert _instance(second, instance_id)["state"] == "connected"
+    finally:
+        first.kill()
+        second.kill()

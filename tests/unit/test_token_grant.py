@@ -95,3 +95,15 @@ async def test_a_refused_renewal_is_reported_and_raised() -> None:
     with pytest.raises(AuthorizationExpired):
         await grant.fresh()
     assert [e.message for e in store.refusals] == ["revoked"]
+
+
+async def test_a_refusal_after_another_process_rotated_the_token_takes_theirs() -> None:
+    store = _Store()
+
+    async def refresh(refresh_token: Secret) -> Tokens:
+        store.stored = _tokens(9).secrets()  # the other process stored first
+        raise AuthorizationExpired("spent", action="authorize", oauthError="invalid_grant")
+
+    grant = TokenGrant(_tokens(1, seconds=-1), refresh, store)
+    assert (await grant.fresh()).reveal() == "access-9"
+    assert not store.refusals
