@@ -18,18 +18,11 @@ import attrs
 from agent.auth import oauth2
 from agent.auth.callback import OAUTH2
 from agent.auth.loopback import ListenAt
-from agent.errors import (
-    AgentError,
-    AuthenticationFailed,
-    AuthorizationExpired,
-    InvalidParams,
-    UnsupportedServer,
-)
+from agent.errors import AuthenticationFailed, InvalidParams, UnsupportedServer
 from agent.providers.base import PendingAuthorization
-from agent.providers.jira_server import failures
+from agent.providers.jira_server import failures, oauth2_errors
 from agent.providers.jira_server.methods import DEFAULT_REDIRECT_URI, DEFAULT_SCOPE
 from agent.secret import Secret
-from protocol.types import ErrorAction
 
 if TYPE_CHECKING:
     import httpx
@@ -210,7 +203,7 @@ async def exchange(
     try:
         return await _token_request(api, link, body)
     except oauth2.OAuth2Problem as problem:
-        raise grant_refused(problem, "code") from None
+        raise oauth2_errors.grant_refused(problem, "code") from None
 
 
 async def refresh(
@@ -222,7 +215,7 @@ async def refresh(
     try:
         tokens = await _token_request(api, link, body)
     except oauth2.OAuth2Problem as problem:
-        raise grant_refused(problem, "refresh") from None
+        raise oauth2_errors.grant_refused(problem, "refresh") from None
     # Jira may rotate refresh tokens: keep whichever one the answer carries.
     if tokens.refresh_token is None:
         tokens = attrs.evolve(tokens, refresh_token=refresh_token)
@@ -260,86 +253,3 @@ def _is_oauth_error(response: "httpx.Response") -> bool:
     except ValueError:
         return False
     return isinstance(body, dict) and isinstance(body.get("error"), str)
-
-
-# --- what Jira's OAuth errors mean ----------------------------------------------
-
-_CODE_HINTS: dict[str, tuple[str, str, ErrorAction]] = {
-    "invalid_grant": (
-        "Jira refused the authorization code: it was used already or it expired (Jira's "
-        "codes live seconds), or the redirect URI or code verifier did not match.",
-        "Authorize again.",
-        "authorize",
-    ),
-    "invalid_client": (
-        "Jira refused the client id or secret.",
-        "Copy the client id and secret again from Jira's incoming link and configure again.",
-        "configure",
-    ),
-    "access_denied": (
-        "Jira denied access.",
-        "Authorize again and allow access.",
-        "authorize",
-    ),
-    "invalid_scope": (
-        "Jira refused the scope this instance asks for.",
-        "Configure the instance with the scope the link allows (READ or WRITE).",
-        "configure",
-    ),
-    "unauthorized_client": (
-        "Jira's link does not allow this client to use the authorization code flow.",
-        "Ask the Jira admin to check the incoming link to the external application.",
-        "configure",
-    ),
-    "unsupported_grant_type": (
-        "Jira does not support the grant issuebridge used.",
-        "Check that the server is Jira Data Center 8.22 or later.",
-        "configure",
-    ),
-}
-
-
-def grant_refused(problem: oauth2.OAuth2Problem, grant: str) -> AgentError:
-    """-32001 with `oauthError`: what the error means and what to do."""
-    if grant == "refresh" and problem.error == "invalid_grant":
-        return AuthorizationExpired(
-            "Jira refused to renew the access token: the authorization was revoked (under "
-            "your Jira profile's Authorized applications) or it expired.",
-            hint="Authorize again.",
-            action="authorize",
-            oauthError=problem.error,
-        )
-    message, hint, action = _CODE_HINTS.get(
-        problem.error,
-        (  # an error Jira names that is not known here: authorizing again may help
-            f"Jira refused the OAuth 2.0 request ({problem.error[:60]}).",
-            "Authorize again; if it keeps failing, ask the Jira admin to check the link.",
-            "authorize",
-        ),
-    )
-    if problem.description:
-        message = f"{message} Jira says: {problem.description[:200]}"
-    if grant == "refresh" and action == "authorize":
-        return AuthorizationExpired(message, hint=hint, action=action, oauthError=problem.error)
-    return AuthenticationFailed(message, hint=hint, action=action, oauthError=problem.error)
-
-
-def callback_refused(error: str, description: str | None) -> AgentError:
-    if error == "access_denied":
-        return AuthenticationFailed(
-            "You denied access in Jira, so issuebridge is not authorized.",
-            hint="Authorize again and allow access.",
-            action="authorize",
-            oauthError=error,
-        )
-    message, hint, action = _CODE_HINTS.get(
-        error,
-        (
-            f"Jira did not authorize issuebridge ({error[:60]}).",
-            "Authorize again; if it keeps failing, ask the Jira admin to check the link.",
-            "authorize",
-        ),
-    )
-    if description:
-        message = f"{message} Jira says: {description[:200]}"
-    return AuthenticationFailed(message, hint=hint, action=action, oauthError=error)

@@ -1,12 +1,13 @@
 """Jira Server / Data Center: personal access tokens (8.14+), OAuth 2.0 (Data Center
 8.22+, `oauth2`) or OAuth 1.0a. Each flow's requests live in its own module (oauth.py,
-oauth2.py); this class says which one a method uses.
+oauth2.py, oauth2_flow.py); this class says which one a method uses.
 
 httpx and the REST modules are imported inside the methods that use them, so
 listing providers at start-up stays cheap.
 """
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -65,9 +66,9 @@ class JiraServerProvider(TrackerProvider):
     def callback_refused(
         self, instance: InstanceConfig, error: str, description: str | None
     ) -> AgentError:
-        from agent.providers.jira_server import oauth2
+        from agent.providers.jira_server import oauth2_errors
 
-        return oauth2.callback_refused(error, description)
+        return oauth2_errors.callback_refused(error, description)
 
     # --- configure -----------------------------------------------------------------
 
@@ -93,13 +94,9 @@ class JiraServerProvider(TrackerProvider):
                 )
             return ParsedConfiguration(base_url, auth_method, secrets={"token": Secret(token)})
         if auth_method == "oauth2":
-            from agent.providers.jira_server import oauth2
+            from agent.providers.jira_server import oauth2_flow
 
-            link = oauth2.parse_link(fields)
-            secret = Secret(fields["clientSecret"].strip())
-            return ParsedConfiguration(
-                base_url, auth_method, settings=link.settings(), secrets={"clientSecret": secret}
-            )
+            return oauth2_flow.parse(base_url, fields)
         return self._parse_oauth1(base_url, fields)
 
     def _parse_oauth1(self, base_url: str, fields: dict[str, str]) -> ParsedConfiguration:
@@ -172,7 +169,9 @@ class JiraServerProvider(TrackerProvider):
                 return ServerCheck(connected=False, server_version=version)
             numbers = tuple(int(n) for n in info.get("versionNumbers", [])[:2])
             if parsed.auth_method == "oauth2":
-                await self._oauth2_probe(api, parsed, credentials, version, numbers)
+                from agent.providers.jira_server import oauth2_flow
+
+                await oauth2_flow.check(api, parsed, credentials, version, numbers)
                 return ServerCheck(connected=False, server_version=version)
             if numbers < PAT_MINIMUM_VERSION:
                 raise UnsupportedServer(
@@ -197,23 +196,6 @@ class JiraServerProvider(TrackerProvider):
         with self._key_problems_explained(private_key):
             await oauth.request_token(api, instance.settings["consumerKey"], private_key, oauth.OOB)
 
-    async def _oauth2_probe(
-        self,
-        api: "JiraApi",
-        instance: InstanceConfig,
-        credentials: Credentials,
-        version: str | None,
-        numbers: tuple[int, ...],
-    ) -> None:
-        from agent.providers.jira_server import oauth2
-
-        # Without the server info (anonymous access refused) the endpoints decide.
-        if numbers:
-            oauth2.require_version(version, numbers)
-        link = oauth2.Link.of(instance.settings)
-        await oauth2.probe_client(api, link)
-        await oauth2.probe_secret(api, link, self._client_secret(credentials))
-
     async def _whoami(self, api: "JiraApi") -> User:
         from agent.providers.jira_server.issues import to_user
 
@@ -230,11 +212,10 @@ class JiraServerProvider(TrackerProvider):
     ) -> PendingAuthorization:
         import time
 
-        from agent.providers.jira_server import oauth, oauth2
+        from agent.providers.jira_server import oauth, oauth2_flow
 
         if instance.auth_method == "oauth2":
-            self._client_secret(credentials)  # present, before the browser opens
-            return oauth2.start(instance.base_url, oauth2.Link.of(instance.settings))
+            return oauth2_flow.start(instance, credentials)
         private_key = self._private_key(credentials)
         api = self._api(instance, Credentials(), settings)
         try:
@@ -262,7 +243,11 @@ class JiraServerProvider(TrackerProvider):
         from agent.providers.jira_server import oauth
 
         if instance.auth_method == "oauth2":
-            return await self._finish_oauth2(instance, credentials, settings, pending, verifier)
+            from agent.providers.jira_server import oauth2_flow
+
+            plain = functools.partial(self._api, instance, Credentials(), settings)
+            secrets = await oauth2_flow.exchange(plain, instance, credentials, pending, verifier)
+            return await self._authorized(instance, credentials, settings, secrets)
         private_key = self._private_key(credentials)
         request = oauth.TokenPair(
             pending.state["requestToken"], pending.state["requestTokenSecret"]
@@ -277,26 +262,6 @@ class JiraServerProvider(TrackerProvider):
             await api.client.aclose()
         secrets = {"accessToken": access.token, "accessTokenSecret": access.secret}
         return await self._authorized(instance, credentials, settings, secrets)
-
-    async def _finish_oauth2(
-        self,
-        instance: InstanceConfig,
-        credentials: Credentials,
-        settings: Settings,
-        pending: PendingAuthorization,
-        code: str,
-    ) -> Authorized:
-        from agent.providers.jira_server import oauth2
-
-        link = oauth2.Link.of(instance.settings)
-        api = self._api(instance, Credentials(), settings)
-        try:
-            tokens = await oauth2.exchange(
-                api, link, self._client_secret(credentials), pending, Secret(code)
-            )
-        finally:
-            await api.client.aclose()
-        return await self._authorized(instance, credentials, settings, tokens.secrets())
 
     async def _authorized(
         self,
@@ -316,17 +281,6 @@ class JiraServerProvider(TrackerProvider):
             connected=True, user=user, server_version=str(info.get("version") or "")
         )
         return Authorized(secrets=secrets, check=check)
-
-    def _client_secret(self, credentials: Credentials) -> Secret:
-        secret = credentials.get("clientSecret")
-        if secret is None:
-            raise NotConnected(
-                "The client secret of this instance is not available on this machine.",
-                hint="Configure the instance again with the link's client secret (or unlock "
-                "the team's).",
-                action="configure",
-            )
-        return secret
 
     def _private_key(self, credentials: Credentials) -> Secret:
         from agent.auth import keys
@@ -370,7 +324,10 @@ class JiraServerProvider(TrackerProvider):
         from agent.providers.jira_server.session import JiraSession
 
         if instance.auth_method == "oauth2":
-            auth = self._refreshing_auth(instance, credentials, settings)
+            from agent.providers.jira_server import oauth2_flow
+
+            plain = functools.partial(self._api, instance, Credentials(), settings)
+            auth = oauth2_flow.session_auth(plain, instance, credentials)
             return JiraSession(
                 lambda: self._api(instance, credentials, settings, auth),
                 settings.operation_timeout_seconds,
@@ -378,30 +335,6 @@ class JiraServerProvider(TrackerProvider):
         return JiraSession(
             lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
         )
-
-    def _refreshing_auth(
-        self, instance: InstanceConfig, credentials: Credentials, settings: Settings
-    ) -> "httpx.Auth | None":
-        """One grant per session, shared by every client it makes (one refresh at a time)."""
-        from agent.auth.bearer_refresh import RefreshingBearerAuth, TokenGrant
-        from agent.auth.oauth2 import Tokens
-        from agent.providers.jira_server import oauth2
-
-        tokens = Tokens.from_secrets(credentials.values)
-        if tokens is None:
-            return None
-        link = oauth2.Link.of(instance.settings)
-
-        async def refresh(refresh_token: Secret) -> Tokens:
-            api = self._api(instance, Credentials(), settings)
-            try:
-                return await oauth2.refresh(
-                    api, link, self._client_secret(credentials), refresh_token
-                )
-            finally:
-                await api.client.aclose()
-
-        return RefreshingBearerAuth(TokenGrant(tokens, refresh, credentials.renewal))
 
     def _api(
         self,
