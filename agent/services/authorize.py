@@ -69,6 +69,7 @@ class _Pending:
     # exception when a newer authorization replaces a waiting one.
     verifier: "asyncio.Future[str]" = attrs.Factory(lambda: _future())
     exchange: "asyncio.Task[Instance] | None" = None  # the one exchange of the verifier
+    listener: CallbackListener | None = None  # a waiting loopback request's
 
 
 class Authorizations:
@@ -95,7 +96,12 @@ class Authorizations:
                 hint="To change the token, configure the instance again.",
                 action="configure",
             )
-        self._end_pending(instance_id, "A newer authorization of this instance replaced this one.")
+        replaced = self._end_pending(
+            instance_id, "A newer authorization of this instance replaced this one."
+        )
+        if replaced is not None and replaced.listener is not None:
+            # A registered redirect URI has one port: the new listener needs it.
+            await replaced.listener.close()
         config = instance_config(stored)
         credentials = await self._instances.credentials(instance_id, stored)
         if params.callback == "oob" or not self._client.can_show_document:
@@ -139,7 +145,7 @@ class Authorizations:
                 config, credentials, await self._instances.settings_for(instance_id), callback_url
             )
             listener.expect(pending.expected, pending.form)
-            entry = _Pending(pending, waiting=True)
+            entry = _Pending(pending, waiting=True, listener=listener)
             self._pending[instance_id] = entry
             verifier = entry.verifier
             listener.result.add_done_callback(
@@ -252,13 +258,14 @@ class Authorizations:
             if self._pending.get(instance_id) is entry:
                 self._pending.pop(instance_id, None)
 
-    def _end_pending(self, instance_id: str, why: str) -> None:
+    def _end_pending(self, instance_id: str, why: str) -> _Pending | None:
         old = self._pending.pop(instance_id, None)
         if old is not None and old.waiting and not old.verifier.done():
             log.info("Ending the pending authorization of %s: %s", instance_id, why)
             old.verifier.set_exception(
                 AuthorizationEnded(why, action="authorize", instanceId=instance_id)
             )
+        return old
 
     def forget(self, instance_id: str) -> None:
         self._end_pending(

@@ -304,3 +304,42 @@ def test_instances_list_their_non_secret_settings_for_every_method(
     oauth1 = oauth_instance(agent, approving_jira)
     listed = agent.call("issuebridge/providers/list", {})["result"]["providers"][0]["instances"]
     assert listed[0]["settings"] == {"consumerKey": CONSUMER}
+
+
+def test_a_second_authorize_takes_over_the_redirect_port(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    instance_id, _client = oauth2_instance(agent, approving_jira)
+    first = agent.request(AUTHORIZE, {"instanceId": instance_id})
+    stale = _opened(agent)
+    second = agent.request(AUTHORIZE, {"instanceId": instance_id})
+    ended = error_of(agent.response(first, timeout=20))
+    assert ended["code"] == -32800 and "newer authorization" in ended["message"]
+    fresh = _opened(agent)
+    # The first authorization's callback is not the one waiting now.
+    assert httpx.get(redirect_of(stale), timeout=10).status_code == 400
+    assert httpx.get(redirect_of(fresh), timeout=10).status_code == 200
+    assert agent.response(second, timeout=20)["result"]["instance"]["state"] == "connected"
+
+
+def test_a_code_that_expired_before_it_was_pasted(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    approving_jira.oauth2_settings.code_seconds = 0
+    instance_id, _client = oauth2_instance(agent, approving_jira)
+    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
+    landed = redirect_of(reply["result"]["authorizeUrl"])
+    error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
+    assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_grant"
+    assert "expired" in error["message"] and error["data"]["action"] == "authorize"
+
+
+def test_a_pasted_refusal_says_access_was_denied(agent: RawAgent, jira: JiraSimulator) -> None:
+    jira.oauth_auto_approve = "deny"
+    instance_id, _client = oauth2_instance(agent, jira)
+    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
+    landed = redirect_of(reply["result"]["authorizeUrl"])
+    error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
+    assert error["code"] == -32001 and error["data"]["oauthError"] == "access_denied"
+    again = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
+    assert again["code"] == -32002  # nothing is pending any more
