@@ -32,6 +32,14 @@ def _opened(agent: RawAgent) -> str:
     return url
 
 
+def _oob_landing(agent: RawAgent, instance_id: str) -> str:
+    """An out-of-band authorization: the address the browser lands on (the redirect
+    URI with the code, or an error, and the state)."""
+    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
+    assert reply["result"]["instance"]["state"] != "connected", reply
+    return redirect_of(reply["result"]["authorizeUrl"])
+
+
 def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
@@ -135,8 +143,7 @@ def test_a_pasted_address_with_another_state_is_refused(
     agent: RawAgent, approving_jira: JiraSimulator
 ) -> None:
     instance_id, _client = oauth2_instance(agent, approving_jira)
-    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
-    landed = redirect_of(reply["result"]["authorizeUrl"])
+    landed = _oob_landing(agent, instance_id)
     other = _with(landed, state="another-authorization")
     error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": other}))
     assert error["code"] == -32602 and error["data"]["field"] == "verifier"
@@ -172,8 +179,7 @@ def test_a_wrong_code_verifier_is_refused_by_jira(
 ) -> None:
     """Someone who saw the code but not the verifier cannot redeem it."""
     instance_id, client = oauth2_instance(agent, approving_jira)
-    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
-    landed = redirect_of(reply["result"]["authorizeUrl"])
+    landed = _oob_landing(agent, instance_id)
     stolen = httpx.post(
         f"{approving_jira.base_url}/rest/oauth2/latest/token",
         data={
@@ -191,8 +197,7 @@ def test_a_wrong_code_verifier_is_refused_by_jira(
 
 def test_a_reused_code_is_refused(agent: RawAgent, approving_jira: JiraSimulator) -> None:
     instance_id, _client = oauth2_instance(agent, approving_jira)
-    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
-    code = _query(redirect_of(reply["result"]["authorizeUrl"]))["code"]
+    code = _query(_oob_landing(agent, instance_id))["code"]
     done = agent.call(COMPLETE, {"instanceId": instance_id, "verifier": code}, timeout=20)
     assert done["result"]["instance"]["state"] == "connected"
     # A new authorization, and the old code pasted again.
@@ -327,8 +332,7 @@ def test_a_code_that_expired_before_it_was_pasted(
 ) -> None:
     approving_jira.oauth2_settings.code_seconds = 0
     instance_id, _client = oauth2_instance(agent, approving_jira)
-    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
-    landed = redirect_of(reply["result"]["authorizeUrl"])
+    landed = _oob_landing(agent, instance_id)
     error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
     assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_grant"
     assert "expired" in error["message"] and error["data"]["action"] == "authorize"
@@ -337,8 +341,7 @@ def test_a_code_that_expired_before_it_was_pasted(
 def test_a_pasted_refusal_says_access_was_denied(agent: RawAgent, jira: JiraSimulator) -> None:
     jira.oauth_auto_approve = "deny"
     instance_id, _client = oauth2_instance(agent, jira)
-    reply = agent.call(AUTHORIZE, {"instanceId": instance_id, "callback": "oob"}, timeout=20)
-    landed = redirect_of(reply["result"]["authorizeUrl"])
+    landed = _oob_landing(agent, instance_id)
     error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
     assert error["code"] == -32001 and error["data"]["oauthError"] == "access_denied"
     again = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
