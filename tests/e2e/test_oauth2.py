@@ -346,3 +346,18 @@ def test_a_pasted_refusal_says_access_was_denied(agent: RawAgent, jira: JiraSimu
     assert error["code"] == -32001 and error["data"]["oauthError"] == "access_denied"
     again = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
     assert again["code"] == -32002  # nothing is pending any more
+
+
+def test_a_read_scope_reads_and_jira_refuses_its_writes(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    instance_id, _client = oauth2_instance(agent, approving_jira, scope="READ")
+    assert authorize_loopback(agent, instance_id)["result"]["instance"]["state"] == "connected"
+    fetched = agent.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)["result"]
+    key = fetched["issues"][0]["key"]
+    reply = agent.call(
+        "issuebridge/issues/comment", {"instanceId": instance_id, "key": key, "body": "hi"}
+    )
+    error = error_of(reply)
+    assert error["code"] == -32004 and error["data"]["httpStatus"] == 403, error
+    assert "scope is READ" in error["data"]["hint"] and error["data"]["action"] == "configure"

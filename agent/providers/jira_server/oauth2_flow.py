@@ -93,6 +93,17 @@ def session_auth(
     return RefreshingBearerAuth(TokenGrant(tokens, refresh, credentials.renewal))
 
 
+def forbidden_hint(instance: InstanceConfig) -> str | None:
+    """A READ token is refused every change: that, not the account, explains a 403."""
+    if oauth2.Link.of(instance.settings).scope != "READ":
+        return None
+    return (
+        "This instance's OAuth 2.0 scope is READ, which lets issuebridge read but change "
+        "nothing. To comment, move or create issues, configure it with scope WRITE (the "
+        "link's permission must allow it) and authorize again."
+    )
+
+
 def client_secret(credentials: Credentials) -> Secret:
     secret = credentials.get("clientSecret")
     if secret is None:

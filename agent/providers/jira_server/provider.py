@@ -352,7 +352,12 @@ class JiraServerProvider(TrackerProvider):
             auth or self._auth(instance, credentials),
             settings.net_secrets,
         )
-        return JiraApi(client, instance.base_url, instance.auth_method, settings.timeout_seconds)
+        api = JiraApi(client, instance.base_url, instance.auth_method, settings.timeout_seconds)
+        if instance.auth_method == "oauth2":
+            from agent.providers.jira_server import oauth2_flow
+
+            api.forbidden_hint = oauth2_flow.forbidden_hint(instance)
+        return api
 
     def _auth(self, instance: InstanceConfig, credentials: Credentials) -> "httpx.Auth | None":
         token = {"token": credentials.get("token"), "oauth2": credentials.get("accessToken")}
