@@ -165,10 +165,12 @@ async def probe_secret(api: "JiraApi", link: Link, client_secret: Secret) -> Non
         await _token_request(api, link, body)
     except oauth2.OAuth2Problem as problem:
         if problem.error == "invalid_client":
+            # The authorize check passed, so the id is most likely right (a Jira that asks
+            # for a login before it looks at the client would let a wrong id pass there).
             raise AuthenticationFailed(
-                "Jira refused the client secret for this client id.",
-                hint="Copy the client secret again from Jira's incoming link (it is shown "
-                "with the client id), and configure again.",
+                "Jira refused the client secret for this client id (or the client id).",
+                hint="Copy the client secret (and the client id) again from Jira's incoming "
+                "link to the external application, and configure again.",
                 action="configure",
                 oauthError=problem.error,
                 field="fields.clientSecret",
