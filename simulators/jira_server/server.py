@@ -41,7 +41,8 @@ from .oauth2 import (
     scope_allows,
     scope_refused,
 )
-from .oauth2_web import OAuth2Pages
+from .oauth2_token import TokenEndpoint
+from .oauth2_web import CONSENT_PATH, ERROR_PATH, OAuth2Pages
 from .rest import RestApi
 from .web import AUTHORIZE_PATH, WebPages
 from .wire import Headers, Request, Response, html_response
@@ -218,6 +219,7 @@ class JiraSimulator:
         self.rest = RestApi(self.config, self.store)
         self.web = WebPages(self.config, self.store, self.authenticator, self.oauth)
         self.oauth2_pages = OAuth2Pages(self.config, self.store, self.authenticator, self.oauth2)
+        self.oauth2_token = TokenEndpoint(self.oauth2)
         self.admin = AdminApi(self)
         self.faults = Faults()
         self.request_log: list[RecordedRequest] = []
@@ -513,10 +515,10 @@ class JiraSimulator:
             response = self._oauth_servlet(request)
         elif oauth2 and path == TOKEN_PATH:
             # Client authentication happens inside; a user's credentials play no part.
-            response = self.oauth2.token_endpoint(request)
-        elif oauth2 and path == OAUTH2_AUTHORIZE_PATH:
+            response = self.oauth2_token.handle(request)
+        elif oauth2 and path in (OAUTH2_AUTHORIZE_PATH, CONSENT_PATH, ERROR_PATH):
             auth = AuthResult(self._session_user(request), "session")
-            response = self.oauth2_pages.authorize(request)
+            response = self._oauth2_page(request)
         else:
             auth = self.authenticator.authenticate(request)
             if path.startswith("/rest/"):
@@ -540,6 +542,13 @@ class JiraSimulator:
         if auth.scope is not None and not scope_allows(auth.scope, request.method, request.path):
             return scope_refused(auth.scope)
         return self.rest.handle(request, auth)
+
+    def _oauth2_page(self, request: Request) -> Response:
+        if request.path == CONSENT_PATH:
+            return self.oauth2_pages.consent(request)
+        if request.path == ERROR_PATH:
+            return self.oauth2_pages.error_page(request)
+        return self.oauth2_pages.authorize(request)
 
     def _session_user(self, request: Request) -> User | None:
         session = self.authenticator.session(request)
