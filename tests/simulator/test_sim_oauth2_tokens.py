@@ -266,12 +266,19 @@ def test_admin_api(sim: JiraSimulator, http: httpx.Client) -> None:
 
     config = http.put(
         admin(sim, "config"),
-        json={"accessTokenSeconds": 3, "codeSeconds": 0.5, "rotateRefreshTokens": False},
+        json={
+            "accessTokenSeconds": 3,
+            "codeSeconds": 0.5,
+            "rotateRefreshTokens": False,
+            "refreshTokenSeconds": 60,
+            "refreshChecksRedirectUri": False,
+        },
     )
-    assert config.status_code == 200
+    assert config.status_code == 200 and config.json()["refreshChecksRedirectUri"] is False
     settings = sim.oauth2_settings
     assert (settings.access_token_seconds, settings.code_seconds) == (3, 0.5)
-    assert settings.rotate_refresh_tokens is False
+    assert settings.rotate_refresh_tokens is False and settings.refresh_token_seconds == 60
+    assert settings.refresh_checks_redirect_uri is False
     bad = http.put(admin(sim, "config"), json={"rotateRefreshTokens": "yes"})
     assert bad.status_code == 400
 
