@@ -35,6 +35,8 @@ def settings_json(sim: JiraSimulator) -> dict[str, Any]:
         "rotateRefreshTokens": settings.rotate_refresh_tokens,
         "refreshTokenSeconds": settings.refresh_token_seconds,
         "refreshChecksRedirectUri": settings.refresh_checks_redirect_uri,
+        "skipBaseUrlHttpsRequirement": settings.skip_base_url_https_requirement,
+        "skipRedirectUrlHttpsRequirement": settings.skip_redirect_url_https_requirement,
     }
 
 
@@ -85,6 +87,12 @@ def configure(sim: JiraSimulator, body: dict[str, Any]) -> None:
         settings.rotate_refresh_tokens = _flag(body, "rotateRefreshTokens")
     if "refreshChecksRedirectUri" in body:
         settings.refresh_checks_redirect_uri = _flag(body, "refreshChecksRedirectUri")
+    if "skipBaseUrlHttpsRequirement" in body:
+        settings.skip_base_url_https_requirement = _flag(body, "skipBaseUrlHttpsRequirement")
+    if "skipRedirectUrlHttpsRequirement" in body:
+        settings.skip_redirect_url_https_requirement = _flag(
+            body, "skipRedirectUrlHttpsRequirement"
+        )
 
 
 def _flag(body: dict[str, Any], name: str) -> bool:

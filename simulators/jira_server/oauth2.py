@@ -41,6 +41,12 @@ REFRESH_TOKEN_SECONDS = 7776000.0  # atlassian.oauth2.provider.refresh.token.exp
 # Values that must never land in the request log (tests read it; people print it).
 SECRET_PARAMETERS = ("client_secret", "code", "code_verifier", "refresh_token")
 REDACTED = "[redacted]"
+# Jira's words (KB "Jira get 400 bad request when following the OAuth 2.0 provider API
+# authorization steps") when the base URL is not https and the property is not set.
+NO_HTTPS = (
+    "Please ensure that your server is using HTTPS and that your application base URL "
+    "is configured appropriately."
+)
 
 
 @dataclass
@@ -55,6 +61,12 @@ class OAuth2Settings:
     # Jira checks redirect_uri on a refresh too (missing or another: invalid_grant).
     refresh_checks_redirect_uri: bool = True
     refresh_token_seconds: float = REFRESH_TOKEN_SECONDS
+    # Jira's atlassian.oauth2.provider.skip.base.url.https.requirement and
+    # ...skip.redirect.url.https.requirement. The simulator serves http, so both are on
+    # by default; off, an http request to the provider and an http:// redirect URL of
+    # a new link are refused, as in a Jira without the properties.
+    skip_base_url_https_requirement: bool = True
+    skip_redirect_url_https_requirement: bool = True
 
 
 @dataclass(frozen=True)
@@ -204,6 +216,13 @@ class OAuth2Provider:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
         if not redirect_uri:
             raise ValueError("a link needs a redirect URL")
+        if not self.settings.skip_redirect_url_https_requirement and not redirect_uri.startswith(
+            "https://"
+        ):
+            raise ValueError(
+                "the redirect URL must use https (or set "
+                "atlassian.oauth2.provider.skip.redirect.url.https.requirement)"
+            )
         client = OAuth2Client(
             client_id or new_client_id(),
             client_secret or new_client_secret(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from oauth2_helpers import (
     tokens,
 )
 
-from simulators.jira_server import JiraSimulator
+from simulators.jira_server import JiraSimulator, SimulatorConfig
 from simulators.jira_server.oauth2 import OAuth2Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,6 +231,41 @@ def test_before_8_22_the_endpoints_do_not_exist(
     assert myself(http, sim, issued.access_token).status_code == 401
 
 
+# -- the https requirement (Jira without the skip properties) -------------------------------
+
+
+def test_without_the_skip_property_http_is_refused(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    sim.oauth2_settings.skip_base_url_https_requirement = False
+    authorize = http.get(authorize_url(sim), params=authorize_params(client, None))
+    assert authorize.status_code == 400
+    assert "using HTTPS" in authorize.json()["errorMessages"][0]
+    token = refresh(http, sim, client, "x")
+    assert token.status_code == 400 and "using HTTPS" in token.text
+    consent = http.get(f"{sim.base_url}/plugins/servlet/oauth2/consent", params={})
+    assert consent.status_code == 400 and "using HTTPS" in consent.text
+
+
+def test_without_the_skip_property_an_http_redirect_url_cannot_be_registered(
+    sim: JiraSimulator,
+) -> None:
+    sim.oauth2_settings.skip_redirect_url_https_requirement = False
+    with pytest.raises(ValueError, match=re.escape("skip.redirect.url.https.requirement")):
+        sim.add_oauth2_client(REDIRECT_URI)
+    assert sim.add_oauth2_client("https://app.example/callback").scope == "WRITE"
+
+
+def test_over_https_the_base_url_requirement_is_met() -> None:
+    with JiraSimulator(SimulatorConfig(https=True)) as sim:
+        sim.oauth2_settings.skip_base_url_https_requirement = False
+        client = sim.add_oauth2_client(REDIRECT_URI)
+        trust = ssl.create_default_context(cafile=str(sim.ca_cert_path))
+        with httpx.Client(verify=trust, timeout=10) as http:
+            first = tokens(http, sim, client)
+            assert myself(http, sim, first.access_token).json()["name"] == "alice"
+
+
 # -- admin API -----------------------------------------------------------------------------
 
 
@@ -281,6 +317,16 @@ def test_admin_api(sim: JiraSimulator, http: httpx.Client) -> None:
     assert settings.refresh_checks_redirect_uri is False
     bad = http.put(admin(sim, "config"), json={"rotateRefreshTokens": "yes"})
     assert bad.status_code == 400
+    strict = http.put(
+        admin(sim, "config"),
+        json={"skipBaseUrlHttpsRequirement": False, "skipRedirectUrlHttpsRequirement": False},
+    ).json()
+    assert strict["skipBaseUrlHttpsRequirement"] is False
+    assert http.post(admin(sim, "clients"), json={"redirectUri": REDIRECT_URI}).status_code == 400
+    http.put(
+        admin(sim, "config"),
+        json={"skipBaseUrlHttpsRequirement": True, "skipRedirectUrlHttpsRequirement": True},
+    )
 
     client = sim.oauth2.client(body["clientId"])
     assert client is not None
