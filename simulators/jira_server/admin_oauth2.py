@@ -33,6 +33,10 @@ def settings_json(sim: JiraSimulator) -> dict[str, Any]:
         "accessTokenSeconds": settings.access_token_seconds,
         "codeSeconds": settings.code_seconds,
         "rotateRefreshTokens": settings.rotate_refresh_tokens,
+        "refreshTokenSeconds": settings.refresh_token_seconds,
+        "refreshChecksRedirectUri": settings.refresh_checks_redirect_uri,
+        "skipBaseUrlHttpsRequirement": settings.skip_base_url_https_requirement,
+        "skipRedirectUrlHttpsRequirement": settings.skip_redirect_url_https_requirement,
     }
 
 
@@ -77,8 +81,22 @@ def configure(sim: JiraSimulator, body: dict[str, Any]) -> None:
         settings.access_token_seconds = float(body["accessTokenSeconds"])
     if "codeSeconds" in body:
         settings.code_seconds = float(body["codeSeconds"])
+    if "refreshTokenSeconds" in body:
+        settings.refresh_token_seconds = float(body["refreshTokenSeconds"])
     if "rotateRefreshTokens" in body:
-        rotate = body["rotateRefreshTokens"]
-        if not isinstance(rotate, bool):
-            raise ValueError('"rotateRefreshTokens" must be true or false')
-        settings.rotate_refresh_tokens = rotate
+        settings.rotate_refresh_tokens = _flag(body, "rotateRefreshTokens")
+    if "refreshChecksRedirectUri" in body:
+        settings.refresh_checks_redirect_uri = _flag(body, "refreshChecksRedirectUri")
+    if "skipBaseUrlHttpsRequirement" in body:
+        settings.skip_base_url_https_requirement = _flag(body, "skipBaseUrlHttpsRequirement")
+    if "skipRedirectUrlHttpsRequirement" in body:
+        settings.skip_redirect_url_https_requirement = _flag(
+            body, "skipRedirectUrlHttpsRequirement"
+        )
+
+
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body[name]
+    if not isinstance(value, bool):
+        raise ValueError(f'"{name}" must be true or false')
+    return value

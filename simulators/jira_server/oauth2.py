@@ -1,13 +1,14 @@
 """OAuth 2.0 provider side (Jira DC 8.22+, an incoming link to an "External application").
 
 What Atlassian documents ("Jira OAuth 2.0 provider API", "Configure an incoming link",
-"OAuth 2.0 provider system properties") plus RFC 6749 and RFC 7636 where Jira's pages
-say nothing: clients with exactly one redirect URL and a permission (scope), the
-authorization code grant with optional PKCE, single-use codes that live
-``code_seconds`` (``atlassian.oauth2.provider.max.client.delay.seconds``, 10 s),
-access tokens that live ``access_token_seconds`` (3600 s), refresh tokens (90 days)
-and errors as ``{error, error_description}`` JSON. The authorize page lives in
-``oauth2_web.py``; this module holds the state and the token endpoint.
+"OAuth 2.0 provider system properties", the KB on the consent page) plus RFC 6749 and
+RFC 7636 where Jira's pages say nothing: clients with exactly one redirect URL and a
+permission (scope), the authorization code grant with optional PKCE, single-use codes
+that live ``code_seconds`` (``atlassian.oauth2.provider.max.client.delay.seconds``,
+10 s), access tokens that live ``access_token_seconds`` (3600 s), refresh tokens (90
+days) and errors as ``{error, error_description}`` JSON. This module holds the state;
+``oauth2_web.py`` has the authorize endpoint and its pages, ``oauth2_token.py`` the
+token endpoint.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -39,6 +41,12 @@ REFRESH_TOKEN_SECONDS = 7776000.0  # atlassian.oauth2.provider.refresh.token.exp
 # Values that must never land in the request log (tests read it; people print it).
 SECRET_PARAMETERS = ("client_secret", "code", "code_verifier", "refresh_token")
 REDACTED = "[redacted]"
+# Jira's words (KB "Jira get 400 bad request when following the OAuth 2.0 provider API
+# authorization steps") when the base URL is not https and the property is not set.
+NO_HTTPS = (
+    "Please ensure that your server is using HTTPS and that your application base URL "
+    "is configured appropriately."
+)
 
 
 @dataclass
@@ -50,7 +58,15 @@ class OAuth2Settings:
     # True: a refresh answers with a new refresh token and the one used stops working
     # at once. False: the same refresh token comes back and keeps working.
     rotate_refresh_tokens: bool = True
+    # Jira checks redirect_uri on a refresh too (missing or another: invalid_grant).
+    refresh_checks_redirect_uri: bool = True
     refresh_token_seconds: float = REFRESH_TOKEN_SECONDS
+    # Jira's atlassian.oauth2.provider.skip.base.url.https.requirement and
+    # ...skip.redirect.url.https.requirement. The simulator serves http, so both are on
+    # by default; off, an http request to the provider and an http:// redirect URL of
+    # a new link are refused, as in a Jira without the properties.
+    skip_base_url_https_requirement: bool = True
+    skip_redirect_url_https_requirement: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,8 +89,6 @@ class AuthorizationCode:
     challenge: str | None
     challenge_method: str | None
     used: bool = False
-    # Tokens this code gave: revoked if the code is presented again (RFC 6749 10.5).
-    issued: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +102,8 @@ class IssuedToken:
     revoked: bool = False
     # The access token issued with a refresh token (and the other way round).
     partner: str | None = None
+    # The authorization code the grant started from.
+    code: str | None = None
 
 
 class OAuth2Error(Exception):
@@ -103,19 +119,11 @@ class OAuth2Error(Exception):
         response = json_response(
             self.status, {"error": self.error, "error_description": self.description}
         )
-        return _no_store(response)
+        return no_store(response)
 
 
 def scope_rank(scope: str) -> int:
     return SCOPES.index(scope)
-
-
-def parse_scope(raw: str) -> list[str] | None:
-    """The scopes of a space-separated list, or None when one is not Jira's."""
-    names = raw.split()
-    if not names or any(name not in SCOPES for name in names):
-        return None
-    return names
 
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -148,8 +156,17 @@ def new_client_secret() -> str:
     return secrets.token_hex(32)
 
 
+_JWT_HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256"}').rstrip(b"=")
+_JWT_KEY = secrets.token_bytes(32)
+
+
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    """Shaped like Jira's: an HS256 JWT whose payload is the token's id. Clients must
+    treat it as opaque; the shape only keeps length and alphabet realistic."""
+    payload = json.dumps({"id": secrets.token_hex(16)}, separators=(",", ":")).encode()
+    signed = _JWT_HEADER + b"." + base64.urlsafe_b64encode(payload).rstrip(b"=")
+    signature = hmac.new(_JWT_KEY, signed, hashlib.sha256).digest()
+    return (signed + b"." + base64.urlsafe_b64encode(signature).rstrip(b"=")).decode("ascii")
 
 
 def parameters(request: Request) -> dict[str, str]:
@@ -199,6 +216,13 @@ class OAuth2Provider:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
         if not redirect_uri:
             raise ValueError("a link needs a redirect URL")
+        if not self.settings.skip_redirect_url_https_requirement and not redirect_uri.startswith(
+            "https://"
+        ):
+            raise ValueError(
+                "the redirect URL must use https (or set "
+                "atlassian.oauth2.provider.skip.redirect.url.https.requirement)"
+            )
         client = OAuth2Client(
             client_id or new_client_id(),
             client_secret or new_client_secret(),
@@ -284,123 +308,19 @@ class OAuth2Provider:
             return None
         return token
 
-    # -- the token endpoint -----------------------------------------------------------------
-
-    def token_endpoint(self, request: Request) -> Response:
-        if request.method != "POST":
-            return Response(405, b"", None, [("Allow", "POST")])
-        try:
-            return self._token(request)
-        except OAuth2Error as error:
-            return error.response()
-
-    def _token(self, request: Request) -> Response:
-        params = parameters(request)
-        client = self._authenticate_client(request, params)
-        grant_type = params.get("grant_type")
-        if not grant_type:
-            raise OAuth2Error("invalid_request", "Missing required parameter: grant_type")
-        if grant_type == "authorization_code":
-            return self._authorization_code(client, params)
-        if grant_type == "refresh_token":
-            return self._refresh(client, params)
-        raise OAuth2Error("unsupported_grant_type", f"Grant type is not supported: {grant_type}")
-
-    def _authenticate_client(self, request: Request, params: dict[str, str]) -> OAuth2Client:
-        client_id = params.get("client_id")
-        client_secret = params.get("client_secret")
-        basic = _basic_credentials(request)
-        if basic is not None and client_id is None:
-            client_id, client_secret = basic
-        client = self.client(client_id or "")
-        if (
-            client is None
-            or client_secret is None
-            or not hmac.compare_digest(client.client_secret, client_secret)
-        ):
-            raise OAuth2Error("invalid_client", "Client authentication failed", 401)
-        return client
-
-    def _authorization_code(self, client: OAuth2Client, params: dict[str, str]) -> Response:
-        value = params.get("code")
-        if not value:
-            raise OAuth2Error("invalid_request", "Missing required parameter: code")
-        with self.lock:
-            code = self.codes.get(value)
-            if code is None or code.client_id != client.client_id:
-                raise OAuth2Error("invalid_grant", "Invalid authorization code")
-            if code.used:
-                # RFC 6749 10.5: a code seen twice may be stolen; end what it gave.
-                for value_given in code.issued:
-                    if value_given in self.tokens:
-                        self.tokens[value_given].revoked = True
-                raise OAuth2Error("invalid_grant", "Authorization code already used")
-            # Any exchange attempt uses the code up, so a guessed verifier gets one try.
-            code.used = True
-            if self.clock() >= code.expires:
-                raise OAuth2Error("invalid_grant", "Authorization code expired")
-            redirect_uri = params.get("redirect_uri")
-            if not redirect_uri:
-                raise OAuth2Error("invalid_request", "Missing required parameter: redirect_uri")
-            if redirect_uri != code.redirect_uri:
-                raise OAuth2Error("invalid_grant", "Redirect URI does not match")
-            self._check_verifier(code, params.get("code_verifier"))
-            answer, issued = self._issue(client, code.user_name, code.scope)
-            code.issued.extend(issued)
-        return answer
-
-    @staticmethod
-    def _check_verifier(code: AuthorizationCode, verifier: str | None) -> None:
-        if code.challenge is None:
-            return  # the plain authorization code flow, without PKCE
-        if not verifier:
-            raise OAuth2Error("invalid_request", "Missing required parameter: code_verifier")
-        if not VERIFIER_PATTERN.fullmatch(verifier):
-            raise OAuth2Error("invalid_grant", "Invalid code_verifier")
-        expected = s256(verifier) if code.challenge_method == "S256" else verifier
-        if not hmac.compare_digest(expected, code.challenge):
-            raise OAuth2Error("invalid_grant", "PKCE verification failed")
-
-    def _refresh(self, client: OAuth2Client, params: dict[str, str]) -> Response:
-        value = params.get("refresh_token")
-        if not value:
-            raise OAuth2Error("invalid_request", "Missing required parameter: refresh_token")
-        # Jira checks the redirect URI on a refresh too; leaving it out is invalid_grant.
-        if params.get("redirect_uri") != client.redirect_uri:
-            raise OAuth2Error("invalid_grant", "Redirect URI does not match")
-        with self.lock:
-            token = self.tokens.get(value)
-            if (
-                token is None
-                or token.kind != "refresh"
-                or token.client_id != client.client_id
-                or token.revoked
-                or self.clock() >= token.expires
-            ):
-                raise OAuth2Error("invalid_grant", "Invalid refresh token")
-            scope = token.scope
-            if params.get("scope"):
-                asked = parse_scope(params["scope"])
-                if asked is None or max(map(scope_rank, asked)) > scope_rank(token.scope):
-                    raise OAuth2Error("invalid_scope", "Scope exceeds the granted scope")
-                scope = max(asked, key=scope_rank)
-            if self.settings.rotate_refresh_tokens:
-                token.revoked = True
-                answer, _ = self._issue(client, token.user_name, scope)
-            else:
-                answer, _ = self._issue(client, token.user_name, scope, refresh=token)
-        return answer
-
-    def _issue(
+    def issue_tokens(
         self,
-        client: OAuth2Client,
+        client_id: str,
         user_name: str,
         scope: str,
+        code: str | None = None,
         refresh: IssuedToken | None = None,
-    ) -> tuple[Response, list[str]]:
+    ) -> dict[str, Any]:
+        """A new access token, with a new refresh token unless `refresh` is kept; the
+        token endpoint's answer. Call with the lock held."""
         now = self.clock()
         settings = self.settings
-        owner = (client.client_id, user_name, scope)
+        owner = (client_id, user_name, scope)
         access = IssuedToken(new_token(), "access", *owner, now + settings.access_token_seconds)
         if refresh is None:
             refresh = IssuedToken(
@@ -408,32 +328,19 @@ class OAuth2Provider:
             )
         access.partner = refresh.value
         refresh.partner = access.value
-        with self.lock:
-            self.tokens[access.value] = access
-            self.tokens[refresh.value] = refresh
-        payload: dict[str, Any] = {
+        access.code = refresh.code = code or refresh.code
+        self.tokens[access.value] = access
+        self.tokens[refresh.value] = refresh
+        return {
             "access_token": access.value,
             "token_type": "bearer",
             "expires_in": int(settings.access_token_seconds),
             "refresh_token": refresh.value,
             "scope": scope,
         }
-        return _no_store(json_response(200, payload)), [access.value, refresh.value]
 
 
-def _no_store(response: Response) -> Response:
+def no_store(response: Response) -> Response:
     # RFC 6749 5.1: token answers (and their errors) must not be cached.
     response.headers.extend([("Cache-Control", "no-store"), ("Pragma", "no-cache")])
     return response
-
-
-def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("Authorization", "")
-    if header[:6].lower() != "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (client_id, secret) if sep else None

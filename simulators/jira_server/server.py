@@ -31,6 +31,7 @@ from .faults import Faults
 from .oauth import OAuthProblem, OAuthProvider
 from .oauth2 import AUTHORIZE_PATH as OAUTH2_AUTHORIZE_PATH
 from .oauth2 import (
+    NO_HTTPS,
     OAUTH2_MIN_VERSION,
     TOKEN_PATH,
     OAuth2Client,
@@ -41,13 +42,15 @@ from .oauth2 import (
     scope_allows,
     scope_refused,
 )
-from .oauth2_web import OAuth2Pages
+from .oauth2_token import TokenEndpoint
+from .oauth2_web import CONSENT_PATH, ERROR_PATH, OAuth2Pages
 from .rest import RestApi
-from .web import AUTHORIZE_PATH, WebPages
-from .wire import Headers, Request, Response, html_response
+from .web import AUTHORIZE_PATH, WebPages, page
+from .wire import Headers, Request, Response, error_response, html_response
 
 LOOPBACK = "127.0.0.1"
 OAUTH_SERVLET = "/plugins/servlet/oauth/"
+OAUTH2_PATHS = (TOKEN_PATH, OAUTH2_AUTHORIZE_PATH, CONSENT_PATH, ERROR_PATH)
 
 
 @dataclass
@@ -218,6 +221,7 @@ class JiraSimulator:
         self.rest = RestApi(self.config, self.store)
         self.web = WebPages(self.config, self.store, self.authenticator, self.oauth)
         self.oauth2_pages = OAuth2Pages(self.config, self.store, self.authenticator, self.oauth2)
+        self.oauth2_token = TokenEndpoint(self.oauth2)
         self.admin = AdminApi(self)
         self.faults = Faults()
         self.request_log: list[RecordedRequest] = []
@@ -511,12 +515,12 @@ class JiraSimulator:
         oauth2 = self.config.version_tuple >= OAUTH2_MIN_VERSION
         if path.startswith(OAUTH_SERVLET) and path != AUTHORIZE_PATH:
             response = self._oauth_servlet(request)
-        elif oauth2 and path == TOKEN_PATH:
-            # Client authentication happens inside; a user's credentials play no part.
-            response = self.oauth2.token_endpoint(request)
-        elif oauth2 and path == OAUTH2_AUTHORIZE_PATH:
-            auth = AuthResult(self._session_user(request), "session")
-            response = self.oauth2_pages.authorize(request)
+        elif oauth2 and path in OAUTH2_PATHS:
+            # The token endpoint authenticates the client itself; the pages use the
+            # browser's session.
+            if path != TOKEN_PATH:
+                auth = AuthResult(self._session_user(request), "session")
+            response = self._oauth2(request)
         else:
             auth = self.authenticator.authenticate(request)
             if path.startswith("/rest/"):
@@ -540,6 +544,20 @@ class JiraSimulator:
         if auth.scope is not None and not scope_allows(auth.scope, request.method, request.path):
             return scope_refused(auth.scope)
         return self.rest.handle(request, auth)
+
+    def _oauth2(self, request: Request) -> Response:
+        if not self.oauth2.settings.skip_base_url_https_requirement and request.scheme != "https":
+            if request.path == CONSENT_PATH:
+                return page("HTTP Status 400", f"<h1>HTTP Status 400</h1><p>{NO_HTTPS}</p>", 400)
+            if request.path in (TOKEN_PATH, OAUTH2_AUTHORIZE_PATH):
+                return error_response(400, [NO_HTTPS])
+        if request.path == TOKEN_PATH:
+            return self.oauth2_token.handle(request)
+        if request.path == CONSENT_PATH:
+            return self.oauth2_pages.consent(request)
+        if request.path == ERROR_PATH:
+            return self.oauth2_pages.error_page(request)
+        return self.oauth2_pages.authorize(request)
 
     def _session_user(self, request: Request) -> User | None:
         session = self.authenticator.session(request)

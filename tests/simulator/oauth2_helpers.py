@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -132,6 +133,37 @@ def tokens(
     assert response.status_code == 200, response.text
     body = response.json()
     return Tokens(body["access_token"], body["refresh_token"], body)
+
+
+def consent_url(sim: JiraSimulator) -> str:
+    return f"{sim.base_url}/plugins/servlet/oauth2/consent"
+
+
+def error_page_query(sim: JiraSimulator, response: httpx.Response) -> dict[str, str]:
+    """The errorName and errorDescription of a redirect to Jira's OAuth 2.0 error page."""
+    assert response.status_code == 302, response.text
+    location = response.headers["Location"]
+    assert location.startswith(f"{sim.base_url}/plugins/servlet/oauth2/error?"), location
+    return dict(parse_qsl(urlsplit(location).query))
+
+
+def log_in(http: httpx.Client, sim: JiraSimulator, user: str = "bob") -> None:
+    login = http.post(f"{sim.base_url}/login.jsp", data={"os_username": user, "os_password": user})
+    assert login.status_code == 302
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+def consent_form(http: httpx.Client, sim: JiraSimulator, params: dict[str, str]) -> dict[str, str]:
+    """Follow the authorize URL to the consent page (logged in); its form's fields."""
+    to_consent = http.get(authorize_url(sim), params=params)
+    assert to_consent.status_code == 302, to_consent.text
+    assert to_consent.headers["Location"].startswith(consent_url(sim) + "?")
+    consent = http.get(to_consent.headers["Location"])
+    assert consent.status_code == 200, consent.text
+    return hidden_fields(consent.text)
 
 
 def error_of(response: httpx.Response, status: int) -> str:

@@ -1,4 +1,4 @@
-"""OAuth 2.0 provider: the authorization endpoint, the consent page and the code grant."""
+"""OAuth 2.0 provider: the authorize endpoint, the consent and error pages, the code grant."""
 
 from __future__ import annotations
 
@@ -13,10 +13,16 @@ from oauth2_helpers import (
     authorize_url,
     callback_query,
     challenge,
+    consent_form,
+    consent_url,
     error_of,
+    error_page_query,
     exchange,
     get_code,
+    hidden_fields,
+    log_in,
     myself,
+    refresh,
     token_url,
     tokens,
     verifier,
@@ -48,23 +54,33 @@ def test_code_with_pkce_gives_tokens_that_act_as_the_user(
     answer = exchange(http, sim, client, query["code"], code_verifier)
     assert answer.status_code == 200, answer.text
     assert answer.headers.get_list("Cache-Control") == ["no-store"]
+    assert answer.headers["Pragma"] == "no-cache"
     body = answer.json()
     assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "scope"}
     assert (body["token_type"], body["expires_in"], body["scope"]) == ("bearer", 3600, "WRITE")
+    # Shaped like Jira's: a JWT (header.payload.signature).
+    assert re.fullmatch(r"eyJ[\w-]+\.[\w-]+\.[\w-]+", body["access_token"])
     me = myself(http, sim, body["access_token"])
     assert me.status_code == 200 and me.json()["name"] == "carol"
     assert me.headers["X-AUSERNAME"] == "carol"
 
 
-def test_state_is_echoed_exactly_and_omitted_when_none_came(
+@pytest.mark.parametrize("state", ["<omit>", ""])
+def test_state_is_left_out_when_none_or_blank_came(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client, state: str
+) -> None:
+    sim.oauth_auto_approve = "alice"
+    answer = http.get(authorize_url(sim), params=authorize_params(client, None, state=state))
+    assert set(callback_query(answer)) == {"code"}
+
+
+def test_state_is_echoed_exactly(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
     sim.oauth_auto_approve = "alice"
     odd = "a b&c=d/é+%"
     echoed = http.get(authorize_url(sim), params=authorize_params(client, verifier(), state=odd))
     assert callback_query(echoed)["state"] == odd
-    without = http.get(authorize_url(sim), params=authorize_params(client, None, state="<omit>"))
-    assert set(callback_query(without)) == {"code"}
 
 
 def test_redirect_uri_with_a_query_keeps_it(sim: JiraSimulator, http: httpx.Client) -> None:
@@ -73,10 +89,8 @@ def test_redirect_uri_with_a_query_keeps_it(sim: JiraSimulator, http: httpx.Clie
     code = get_code(http, sim, client, code_verifier)
     assert exchange(http, sim, client, code, code_verifier).status_code == 200
     sim.oauth_auto_approve = "alice"
-    location = http.get(authorize_url(sim), params=authorize_params(client, None)).headers[
-        "Location"
-    ]
-    assert dict(parse_qsl(urlsplit(location).query))["tenant"] == "x"
+    answer = http.get(authorize_url(sim), params=authorize_params(client, None))
+    assert dict(parse_qsl(urlsplit(answer.headers["Location"]).query))["tenant"] == "x"
 
 
 def test_plain_code_flow_without_pkce(
@@ -86,148 +100,19 @@ def test_plain_code_flow_without_pkce(
     assert exchange(http, sim, client, code, None).status_code == 200
 
 
+@pytest.mark.parametrize("method", ["plain", "<omit>"])  # plain is the default
 def test_plain_challenge_method(
-    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client, method: str
 ) -> None:
     code_verifier = verifier()
-    params = {"code_challenge": code_verifier, "code_challenge_method": "plain"}
-    code = get_code(http, sim, client, None, **params)
+    code = get_code(
+        http, sim, client, None, code_challenge=code_verifier, code_challenge_method=method
+    )
     assert exchange(http, sim, client, code, code_verifier).status_code == 200
-
-
-def test_client_credentials_by_http_basic(
-    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
-) -> None:
-    code_verifier = verifier()
-    code = get_code(http, sim, client, code_verifier)
-    answer = http.post(
-        token_url(sim),
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": client.redirect_uri,
-            "code_verifier": code_verifier,
-        },
-        auth=(client.client_id, client.client_secret),
+    code = get_code(
+        http, sim, client, None, code_challenge=code_verifier, code_challenge_method=method
     )
-    assert answer.status_code == 200, answer.text
-
-
-# -- the browser: login, consent, deny -----------------------------------------------------
-
-
-def test_login_then_consent_then_allow(
-    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
-) -> None:
-    code_verifier = verifier()
-    first = http.get(authorize_url(sim), params=authorize_params(client, code_verifier))
-    assert first.status_code == 302 and "/login.jsp?" in first.headers["Location"]
-    destination = dict(parse_qsl(urlsplit(first.headers["Location"]).query))["os_destination"]
-    assert destination.startswith("/rest/oauth2/latest/authorize?")
-    login = http.post(
-        f"{sim.base_url}/login.jsp",
-        data={"os_username": "zoe", "os_password": "zoe", "os_destination": destination},
-    )
-    consent = http.get(login.headers["Location"])  # httpx keeps the session cookie
-    assert consent.status_code == 200, consent.text
-    assert "Zoë Ünal" in consent.text and 'id="approve"' in consent.text
-    assert 'id="deny"' in consent.text and "WRITE" in consent.text
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', consent.text))
-    assert fields["client_id"] == client.client_id and fields["atl_token"]
-    allowed = http.post(authorize_url(sim), data={**fields, "approve": "Allow"})
-    query = callback_query(allowed)
-    assert query["state"] == "st-1"
-    answer = exchange(http, sim, client, query["code"], code_verifier)
-    assert myself(http, sim, answer.json()["access_token"]).json()["name"] == "zoe"
-
-
-def consent_fields(http: httpx.Client, sim: JiraSimulator, client: OAuth2Client) -> dict[str, str]:
-    http.post(f"{sim.base_url}/login.jsp", data={"os_username": "bob", "os_password": "bob"})
-    consent = http.get(authorize_url(sim), params=authorize_params(client, verifier()))
-    assert consent.status_code == 200, consent.text
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', consent.text))
-
-
-def test_deny_redirects_with_access_denied(
-    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
-) -> None:
-    fields = consent_fields(http, sim, client)
-    denied = callback_query(http.post(authorize_url(sim), data={**fields, "deny": "Deny"}))
-    assert denied["error"] == "access_denied" and denied["state"] == "st-1"
-    assert "code" not in denied
-
-
-def test_consent_form_requires_the_xsrf_token(
-    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
-) -> None:
-    fields = consent_fields(http, sim, client)
-    forged = http.post(
-        authorize_url(sim), data={**fields, "atl_token": "forged", "approve": "Allow"}
-    )
-    assert forged.status_code == 403 and "Location" not in forged.headers
-
-
-def test_auto_deny(sim: JiraSimulator, http: httpx.Client, client: OAuth2Client) -> None:
-    sim.oauth_auto_approve = "deny"
-    query = callback_query(http.get(authorize_url(sim), params=authorize_params(client, None)))
-    assert query["error"] == "access_denied" and query["state"] == "st-1"
-
-
-# -- authorize errors ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("override", "error", "word"),
-    [
-        ({"client_id": "0" * 32}, "invalid_client", "client_id"),
-        ({"client_id": "<omit>"}, "invalid_client", "client_id"),
-        ({"redirect_uri": "http://127.0.0.1:43917/other"}, "invalid_request", "redirect_uri"),
-        ({"redirect_uri": "http://127.0.0.1:43918/callback"}, "invalid_request", "redirect_uri"),
-        ({"redirect_uri": "<omit>"}, "invalid_request", "redirect_uri"),
-    ],
-)
-def test_unknown_client_or_wrong_redirect_is_not_redirected(
-    sim: JiraSimulator,
-    http: httpx.Client,
-    client: OAuth2Client,
-    override: dict[str, str],
-    error: str,
-    word: str,
-) -> None:
-    sim.oauth_auto_approve = "alice"  # not even an auto-approving Jira redirects these
-    answer = http.get(authorize_url(sim), params=authorize_params(client, verifier(), **override))
-    assert "Location" not in answer.headers
-    assert error_of(answer, 400) == error
-    assert word in answer.json()["error_description"]
-
-
-@pytest.mark.parametrize(
-    ("override", "error"),
-    [
-        ({"response_type": "token"}, "unsupported_response_type"),
-        ({"response_type": "<omit>"}, "invalid_request"),
-        ({"scope": "DELETE"}, "invalid_scope"),
-        ({"scope": "read"}, "invalid_scope"),
-        ({"scope": "ADMIN"}, "invalid_scope"),  # more than the link's WRITE
-        ({"scope": "<omit>"}, "invalid_request"),
-        ({"code_challenge_method": "S512"}, "invalid_request"),
-        ({"code_challenge": "too-short"}, "invalid_request"),
-        ({"code_challenge": "<omit>"}, "invalid_request"),  # a method without a challenge
-    ],
-)
-def test_other_problems_go_back_to_the_redirect_uri(
-    sim: JiraSimulator,
-    http: httpx.Client,
-    client: OAuth2Client,
-    override: dict[str, str],
-    error: str,
-) -> None:
-    sim.oauth_auto_approve = "alice"
-    answer = http.get(authorize_url(sim), params=authorize_params(client, verifier(), **override))
-    assert answer.headers["Location"].startswith(REDIRECT_URI + "?")
-    query = callback_query(answer)
-    assert query["error"] == error and query["error_description"]
-    assert query["state"] == "st-1" and "code" not in query
+    assert error_of(exchange(http, sim, client, code, verifier()), 400) == "invalid_grant"
 
 
 def test_narrower_scope_than_the_link_is_granted(
@@ -236,38 +121,211 @@ def test_narrower_scope_than_the_link_is_granted(
     assert tokens(http, sim, client, scope="READ").body["scope"] == "READ"
 
 
-# -- token endpoint errors -----------------------------------------------------------------
+# -- the browser: authorize → consent page → login → allow / deny --------------------------
 
 
-def test_wrong_secret_or_unknown_client_is_invalid_client(
+def test_authorize_goes_to_the_consent_page_then_login_then_back(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    code_verifier = verifier()
+    params = authorize_params(client, code_verifier)
+    first = http.get(authorize_url(sim), params=params)
+    assert first.status_code == 302
+    location = first.headers["Location"]
+    assert location.startswith(consent_url(sim) + "?")
+    assert dict(parse_qsl(urlsplit(location).query)) == params  # forwarded unchanged
+    to_login = http.get(location)
+    assert to_login.status_code == 302 and "/login.jsp?" in to_login.headers["Location"]
+    login_query = dict(parse_qsl(urlsplit(to_login.headers["Location"]).query))
+    destination = login_query["os_destination"]
+    assert destination.startswith("/plugins/servlet/oauth2/consent?")
+    login = http.post(
+        f"{sim.base_url}/login.jsp",
+        data={"os_username": "zoe", "os_password": "zoe", "os_destination": destination},
+    )
+    consent = http.get(login.headers["Location"])  # httpx keeps the session cookie
+    assert consent.status_code == 200, consent.text
+    assert "Zoë Ünal" in consent.text and "issuebridge" in consent.text
+    assert 'id="approve"' in consent.text and 'id="deny"' in consent.text
+    assert re.search(r'id="scope"><strong>WRITE', consent.text)
+    fields = hidden_fields(consent.text)
+    assert fields["client_id"] == client.client_id and fields["atl_token"]
+    allowed = http.post(authorize_url(sim), data={**fields, "approve": "Allow"})
+    query = callback_query(allowed)
+    assert query["state"] == "st-1"
+    answer = exchange(http, sim, client, query["code"], code_verifier)
+    assert myself(http, sim, answer.json()["access_token"]).json()["name"] == "zoe"
+
+
+def test_deny_redirects_with_access_denied(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    log_in(http, sim)
+    fields = consent_form(http, sim, authorize_params(client, verifier()))
+    denied = callback_query(http.post(authorize_url(sim), data={**fields, "deny": "Deny"}))
+    assert denied["error"] == "access_denied" and denied["state"] == "st-1"
+    assert "code" not in denied
+
+
+def test_consent_answer_needs_the_xsrf_token(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    log_in(http, sim)
+    fields = consent_form(http, sim, authorize_params(client, verifier()))
+    forged = http.post(authorize_url(sim), data={**fields, "atl_token": "x", "approve": "Allow"})
+    assert error_page_query(sim, forged)["errorName"] == "invalid_request"
+
+
+def test_auto_deny(sim: JiraSimulator, http: httpx.Client, client: OAuth2Client) -> None:
+    sim.oauth_auto_approve = "deny"
+    query = callback_query(http.get(authorize_url(sim), params=authorize_params(client, None)))
+    assert query["error"] == "access_denied" and query["state"] == "st-1"
+
+
+# -- what is wrong, and where Jira says so -----------------------------------------------------
+
+
+def test_unknown_client_reaches_the_consent_page_which_refuses_it(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    params = authorize_params(client, verifier(), client_id="0" * 32)
+    # The authorize URL does not know yet: anonymous, it only forwards to the consent
+    # page, and that one first wants a login.
+    first = http.get(authorize_url(sim), params=params)
+    assert first.headers["Location"].startswith(consent_url(sim) + "?")
+    assert "/login.jsp?" in http.get(first.headers["Location"]).headers["Location"]
+    log_in(http, sim)
+    refused = http.get(first.headers["Location"])
+    assert refused.status_code == 400 and "client does not exist" in refused.text
+    assert "Location" not in refused.headers
+    sim.oauth_auto_approve = "alice"  # what the user would see at once
+    assert http.get(authorize_url(sim), params=params).status_code == 400
+
+
+def test_wrong_redirect_uri_is_refused_on_jiras_error_page_after_allow(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    params = authorize_params(client, verifier(), redirect_uri="http://127.0.0.1:43918/callback")
+    log_in(http, sim)
+    fields = consent_form(http, sim, params)  # the consent page does not check it
+    allowed = http.post(authorize_url(sim), data={**fields, "approve": "Allow"})
+    error = error_page_query(sim, allowed)
+    assert error["errorName"] == "invalid_request" and "redirect_uri" in error["errorDescription"]
+    shown = http.get(allowed.headers["Location"])
+    assert shown.status_code == 200 and "redirect_uri" in shown.text
+    denied = http.post(authorize_url(sim), data={**fields, "deny": "Deny"})
+    assert error_page_query(sim, denied)["errorName"] == "invalid_request"
+    sim.oauth_auto_approve = "alice"
+    auto = http.get(authorize_url(sim), params=params)
+    assert "redirect_uri" in error_page_query(sim, auto)["errorDescription"]
+
+
+@pytest.mark.parametrize("name", ["client_id", "redirect_uri", "response_type"])
+def test_missing_parameter_goes_to_jiras_error_page(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client, name: str
+) -> None:
+    # Never back to the client: Jira's own error page says what is missing.
+    answer = http.get(authorize_url(sim), params=authorize_params(client, None, **{name: "<omit>"}))
+    error = error_page_query(sim, answer)
+    assert error["errorName"] == "invalid_request" and name in error["errorDescription"]
+
+
+@pytest.mark.parametrize("scope", ["DELETE", "read", "ADMIN", "READ WRITE", "<omit>"])
+def test_scope_the_link_does_not_allow_goes_back_at_once(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client, scope: str
+) -> None:
+    # Jira checks a known client's scope first, before it even looks for a login.
+    answer = http.get(authorize_url(sim), params=authorize_params(client, None, scope=scope))
+    assert answer.headers["Location"].startswith(REDIRECT_URI + "?")
+    query = callback_query(answer)
+    assert query["error"] == "invalid_scope" and query["error_description"]
+    assert query["state"] == "st-1" and "code" not in query
+
+
+def test_redirect_uri_that_is_no_url_is_412_on_the_consent_page(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    log_in(http, sim)
+    params = authorize_params(client, None, redirect_uri="not a url")
+    to_consent = http.get(authorize_url(sim), params=params)
+    assert http.get(to_consent.headers["Location"]).status_code == 412
+
+
+@pytest.mark.parametrize(
+    ("override", "error"),
+    [({"response_type": "token"}, "unsupported_response_type")],
+)
+def test_response_type_problem_goes_back_after_allow(
+    sim: JiraSimulator,
+    http: httpx.Client,
+    client: OAuth2Client,
+    override: dict[str, str],
+    error: str,
+) -> None:
+    sim.oauth_auto_approve = "alice"
+    answer = http.get(authorize_url(sim), params=authorize_params(client, verifier(), **override))
+    query = callback_query(answer)
+    assert query["error"] == error and query["state"] == "st-1"
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"code_challenge_method": "S512"},
+        {"code_challenge": "too-short"},
+        {"code_challenge": "<omit>"},  # a method without a challenge
+    ],
+)
+def test_pkce_parameter_problems_go_to_jiras_error_page(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client, override: dict[str, str]
+) -> None:
+    sim.oauth_auto_approve = "alice"
+    answer = http.get(authorize_url(sim), params=authorize_params(client, verifier(), **override))
+    assert error_page_query(sim, answer)["errorName"] == "invalid_request"
+
+
+# -- token endpoint: what is checked, in which order ---------------------------------------------
+
+
+def test_secret_is_checked_last_and_a_refusal_leaves_the_code(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
     code_verifier = verifier()
     code = get_code(http, sim, client, code_verifier)
     wrong = exchange(http, sim, client, code, code_verifier, client_secret="nope")
     assert error_of(wrong, 401) == "invalid_client"
-    unknown = exchange(http, sim, client, code, code_verifier, client_id="f" * 32)
-    assert error_of(unknown, 401) == "invalid_client"
     no_secret = exchange(http, sim, client, code, code_verifier, client_secret="<omit>")
     assert error_of(no_secret, 401) == "invalid_client"
-    # The client check comes first and costs the code nothing: it still works.
     assert exchange(http, sim, client, code, code_verifier).status_code == 200
 
 
-def test_dummy_code_with_right_credentials_is_invalid_grant(
+def test_made_up_code_is_invalid_request_whatever_the_secret(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
-    # What a client can use to check an id and secret without a user.
-    answer = exchange(http, sim, client, "dummy", verifier())
-    assert error_of(answer, 400) == "invalid_grant"
+    # Jira checks the code before the secret: a dummy code cannot test a secret.
+    right = exchange(http, sim, client, "dummy", verifier())
+    assert error_of(right, 400) == "invalid_request"
+    wrong = exchange(http, sim, client, "dummy", verifier(), client_secret="nope")
+    assert error_of(wrong, 400) == "invalid_request"
+
+
+def test_unknown_client_id_with_a_real_code(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    code_verifier = verifier()
+    code = get_code(http, sim, client, code_verifier)
+    unknown = exchange(http, sim, client, code, code_verifier, client_id="f" * 32)
+    assert error_of(unknown, 401) == "invalid_client"
 
 
 @pytest.mark.parametrize(
-    ("override", "status", "error"),
+    ("override", "error"),
     [
-        ({"grant_type": "<omit>"}, 400, "invalid_request"),
-        ({"grant_type": "password"}, 400, "unsupported_grant_type"),
-        ({"grant_type": "implicit"}, 400, "unsupported_grant_type"),
+        ({"grant_type": "<omit>"}, "invalid_request"),
+        ({"grant_type": "password"}, "unsupported_grant_type"),
+        ({"grant_type": "client_credentials"}, "unsupported_grant_type"),
+        ({"redirect_uri": "<omit>"}, "invalid_request"),
+        ({"client_id": "<omit>"}, "invalid_request"),
     ],
 )
 def test_malformed_token_requests(
@@ -275,11 +333,10 @@ def test_malformed_token_requests(
     http: httpx.Client,
     client: OAuth2Client,
     override: dict[str, str],
-    status: int,
     error: str,
 ) -> None:
     answer = exchange(http, sim, client, "x", verifier(), **override)
-    assert error_of(answer, status) == error
+    assert error_of(answer, 400) == error
     assert answer.headers.get_list("Cache-Control") == ["no-store"]
 
 
@@ -288,6 +345,29 @@ def test_missing_code_is_invalid_request(
 ) -> None:
     answer = exchange(http, sim, client, "<omit>", verifier())
     assert error_of(answer, 400) == "invalid_request"
+    assert "code" in answer.json()["error_description"]
+
+
+def test_client_credentials_by_http_basic_are_not_read(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    code_verifier = verifier()
+    code = get_code(http, sim, client, code_verifier)
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": client.redirect_uri,
+        "code_verifier": code_verifier,
+    }
+    basic = http.post(token_url(sim), data=data, auth=(client.client_id, client.client_secret))
+    assert error_of(basic, 400) == "invalid_request"  # no client_id form parameter
+    assert sim.request_log[-1].headers["Authorization"] == "Basic [redacted]"
+    with_id = http.post(
+        token_url(sim),
+        data={**data, "client_id": client.client_id},
+        auth=(client.client_id, client.client_secret),
+    )
+    assert error_of(with_id, 401) == "invalid_client"  # the secret must be a form field
 
 
 def test_token_endpoint_takes_only_post(sim: JiraSimulator, http: httpx.Client) -> None:
@@ -304,17 +384,19 @@ def test_code_of_another_client_is_invalid_grant(
     assert error_of(answer, 400) == "invalid_grant"
 
 
-# -- PKCE ----------------------------------------------------------------------------------
+# -- PKCE -----------------------------------------------------------------------------------------
 
 
-def test_wrong_verifier_is_refused_and_uses_the_code_up(
+def test_wrong_verifier_is_refused(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
     code_verifier = verifier()
     code = get_code(http, sim, client, code_verifier)
     wrong = exchange(http, sim, client, code, verifier())
     assert error_of(wrong, 400) == "invalid_grant"
-    assert error_of(exchange(http, sim, client, code, code_verifier), 400) == "invalid_grant"
+    assert "verifier" in wrong.json()["error_description"]
+    # Refused, not redeemed: the right verifier still works (as in Jira).
+    assert exchange(http, sim, client, code, code_verifier).status_code == 200
 
 
 def test_verifier_of_another_authorization_is_refused(
@@ -330,34 +412,36 @@ def test_pkce_code_without_verifier_is_refused(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
     code = get_code(http, sim, client, verifier())
-    assert error_of(exchange(http, sim, client, code, None), 400) == "invalid_request"
+    assert error_of(exchange(http, sim, client, code, None), 400) == "invalid_grant"
 
 
 def test_verifier_must_be_43_to_128_unreserved_characters(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
-    short = "a" * 42
     code = get_code(
         http, sim, client, None, code_challenge=challenge("b" * 43), code_challenge_method="S256"
     )
-    assert error_of(exchange(http, sim, client, code, short), 400) == "invalid_grant"
+    assert error_of(exchange(http, sim, client, code, "a" * 42), 400) == "invalid_grant"
+    assert exchange(http, sim, client, code, "b" * 43).status_code == 200
 
 
-# -- single use, expiry, redirect URI ------------------------------------------------------
+# -- single use, expiry, redirect URI ------------------------------------------------------------
 
 
-def test_reused_code_is_refused_and_revokes_what_it_gave(
+def test_reused_code_is_refused_and_ends_every_token_it_gave(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
     code_verifier = verifier()
     code = get_code(http, sim, client, code_verifier)
     first = exchange(http, sim, client, code, code_verifier).json()
-    assert myself(http, sim, first["access_token"]).status_code == 200
+    renewed = refresh(http, sim, client, first["refresh_token"]).json()
+    assert myself(http, sim, renewed["access_token"]).status_code == 200
     again = exchange(http, sim, client, code, code_verifier)
     assert error_of(again, 400) == "invalid_grant"
     assert "used" in again.json()["error_description"]
     # RFC 6749 10.5: a code presented twice may have been stolen.
-    assert myself(http, sim, first["access_token"]).status_code == 401
+    assert myself(http, sim, renewed["access_token"]).status_code == 401
+    assert error_of(refresh(http, sim, client, renewed["refresh_token"]), 400) == "invalid_grant"
 
 
 def test_expired_code_is_refused(
@@ -367,8 +451,7 @@ def test_expired_code_is_refused(
     code_verifier = verifier()
     code = get_code(http, sim, client, code_verifier)
     answer = exchange(http, sim, client, code, code_verifier)
-    assert error_of(answer, 400) == "invalid_grant"
-    assert "expired" in answer.json()["error_description"]
+    assert error_of(answer, 400) == "invalid_request"
 
 
 def test_code_lifetime_follows_the_clock(
@@ -382,7 +465,7 @@ def test_code_lifetime_follows_the_clock(
     assert exchange(http, sim, client, fresh, code_verifier).status_code == 200
     stale = get_code(http, sim, client, code_verifier)
     now[0] += 10
-    assert error_of(exchange(http, sim, client, stale, code_verifier), 400) == "invalid_grant"
+    assert error_of(exchange(http, sim, client, stale, code_verifier), 400) == "invalid_request"
 
 
 def test_redirect_uri_on_the_exchange_must_match(
@@ -392,9 +475,6 @@ def test_redirect_uri_on_the_exchange_must_match(
     code = get_code(http, sim, client, code_verifier)
     other = exchange(http, sim, client, code, code_verifier, redirect_uri=REDIRECT_URI + "/x")
     assert error_of(other, 400) == "invalid_grant"
-    code = get_code(http, sim, client, code_verifier)
-    missing = exchange(http, sim, client, code, code_verifier, redirect_uri="<omit>")
-    assert error_of(missing, 400) == "invalid_request"
 
 
 def test_parameters_in_the_query_work_too(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from oauth2_helpers import (
     tokens,
 )
 
-from simulators.jira_server import JiraSimulator
+from simulators.jira_server import JiraSimulator, SimulatorConfig
 from simulators.jira_server.oauth2 import OAuth2Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,9 +58,9 @@ def test_refresh_rotates_by_default(
     assert body["refresh_token"] != first.refresh_token
     assert body["access_token"] != first.access_token and body["scope"] == "WRITE"
     assert myself(http, sim, body["access_token"]).json()["name"] == "alice"
-    # The used refresh token stops working at once; the old access token lives on.
+    # The used refresh token and the access token issued with it stop working at once.
     assert error_of(refresh(http, sim, client, first.refresh_token), 400) == "invalid_grant"
-    assert myself(http, sim, first.access_token).status_code == 200
+    assert myself(http, sim, first.access_token).status_code == 401
     assert refresh(http, sim, client, body["refresh_token"]).status_code == 200
 
 
@@ -68,9 +69,13 @@ def test_refresh_without_rotation_returns_the_same_refresh_token(
 ) -> None:
     sim.oauth2_settings.rotate_refresh_tokens = False
     first = tokens(http, sim, client)
+    access = first.access_token
     for _ in range(2):
         answer = refresh(http, sim, client, first.refresh_token)
         assert answer.status_code == 200 and answer.json()["refresh_token"] == first.refresh_token
+        assert myself(http, sim, access).status_code == 401  # the previous one ended
+        access = answer.json()["access_token"]
+        assert myself(http, sim, access).status_code == 200
 
 
 @pytest.mark.parametrize("redirect_uri", ["<omit>", "", REDIRECT_URI + "/other"])
@@ -84,12 +89,22 @@ def test_refresh_checks_the_redirect_uri(
     assert refresh(http, sim, client, first.refresh_token).status_code == 200
 
 
+def test_redirect_uri_check_on_refresh_can_be_switched_off(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    sim.oauth2_settings.refresh_checks_redirect_uri = False
+    first = tokens(http, sim, client)
+    assert refresh(http, sim, client, first.refresh_token, redirect_uri="<omit>").status_code == 200
+
+
 def test_refresh_errors(sim: JiraSimulator, http: httpx.Client, client: OAuth2Client) -> None:
     first = tokens(http, sim, client)
     wrong_secret = refresh(http, sim, client, first.refresh_token, client_secret="x")
     assert error_of(wrong_secret, 401) == "invalid_client"
     missing = refresh(http, sim, client, "<omit>")
     assert error_of(missing, 400) == "invalid_request"
+    no_client = refresh(http, sim, client, first.refresh_token, client_id="<omit>")
+    assert error_of(no_client, 400) == "invalid_request"
     assert error_of(refresh(http, sim, client, "unknown"), 400) == "invalid_grant"
     # An access token is not a refresh token.
     assert error_of(refresh(http, sim, client, first.access_token), 400) == "invalid_grant"
@@ -97,14 +112,12 @@ def test_refresh_errors(sim: JiraSimulator, http: httpx.Client, client: OAuth2Cl
     assert error_of(refresh(http, sim, other, first.refresh_token), 400) == "invalid_grant"
 
 
-def test_refresh_may_narrow_but_not_widen_the_scope(
+def test_refresh_keeps_the_granted_scope_and_ignores_a_scope_parameter(
     sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
 ) -> None:
-    first = tokens(http, sim, client)
-    wider = refresh(http, sim, client, first.refresh_token, scope="ADMIN")
-    assert error_of(wider, 400) == "invalid_scope"
-    narrower = refresh(http, sim, client, first.refresh_token, scope="READ")
-    assert narrower.status_code == 200 and narrower.json()["scope"] == "READ"
+    first = tokens(http, sim, client, scope="READ")
+    wider = refresh(http, sim, client, first.refresh_token, scope="WRITE")
+    assert wider.status_code == 200 and wider.json()["scope"] == "READ"
 
 
 def test_expired_refresh_token_is_invalid_grant(
@@ -169,7 +182,7 @@ def test_removing_the_link_ends_its_tokens(
     assert sim.remove_oauth2_client(client.client_id)
     assert not sim.remove_oauth2_client(client.client_id)
     assert myself(http, sim, first.access_token).status_code == 401
-    assert error_of(refresh(http, sim, client, first.refresh_token), 401) == "invalid_client"
+    assert error_of(refresh(http, sim, client, first.refresh_token), 400) == "invalid_grant"
 
 
 def test_pats_still_work_beside_oauth2(sim: JiraSimulator, http: httpx.Client) -> None:
@@ -218,6 +231,41 @@ def test_before_8_22_the_endpoints_do_not_exist(
     assert myself(http, sim, issued.access_token).status_code == 401
 
 
+# -- the https requirement (Jira without the skip properties) -------------------------------
+
+
+def test_without_the_skip_property_http_is_refused(
+    sim: JiraSimulator, http: httpx.Client, client: OAuth2Client
+) -> None:
+    sim.oauth2_settings.skip_base_url_https_requirement = False
+    authorize = http.get(authorize_url(sim), params=authorize_params(client, None))
+    assert authorize.status_code == 400
+    assert "using HTTPS" in authorize.json()["errorMessages"][0]
+    token = refresh(http, sim, client, "x")
+    assert token.status_code == 400 and "using HTTPS" in token.text
+    consent = http.get(f"{sim.base_url}/plugins/servlet/oauth2/consent", params={})
+    assert consent.status_code == 400 and "using HTTPS" in consent.text
+
+
+def test_without_the_skip_property_an_http_redirect_url_cannot_be_registered(
+    sim: JiraSimulator,
+) -> None:
+    sim.oauth2_settings.skip_redirect_url_https_requirement = False
+    with pytest.raises(ValueError, match=re.escape("skip.redirect.url.https.requirement")):
+        sim.add_oauth2_client(REDIRECT_URI)
+    assert sim.add_oauth2_client("https://app.example/callback").scope == "WRITE"
+
+
+def test_over_https_the_base_url_requirement_is_met() -> None:
+    with JiraSimulator(SimulatorConfig(https=True)) as sim:
+        sim.oauth2_settings.skip_base_url_https_requirement = False
+        client = sim.add_oauth2_client(REDIRECT_URI)
+        trust = ssl.create_default_context(cafile=str(sim.ca_cert_path))
+        with httpx.Client(verify=trust, timeout=10) as http:
+            first = tokens(http, sim, client)
+            assert myself(http, sim, first.access_token).json()["name"] == "alice"
+
+
 # -- admin API -----------------------------------------------------------------------------
 
 
@@ -254,14 +302,31 @@ def test_admin_api(sim: JiraSimulator, http: httpx.Client) -> None:
 
     config = http.put(
         admin(sim, "config"),
-        json={"accessTokenSeconds": 3, "codeSeconds": 0.5, "rotateRefreshTokens": False},
+        json={
+            "accessTokenSeconds": 3,
+            "codeSeconds": 0.5,
+            "rotateRefreshTokens": False,
+            "refreshTokenSeconds": 60,
+            "refreshChecksRedirectUri": False,
+        },
     )
-    assert config.status_code == 200
+    assert config.status_code == 200 and config.json()["refreshChecksRedirectUri"] is False
     settings = sim.oauth2_settings
     assert (settings.access_token_seconds, settings.code_seconds) == (3, 0.5)
-    assert settings.rotate_refresh_tokens is False
+    assert settings.rotate_refresh_tokens is False and settings.refresh_token_seconds == 60
+    assert settings.refresh_checks_redirect_uri is False
     bad = http.put(admin(sim, "config"), json={"rotateRefreshTokens": "yes"})
     assert bad.status_code == 400
+    strict = http.put(
+        admin(sim, "config"),
+        json={"skipBaseUrlHttpsRequirement": False, "skipRedirectUrlHttpsRequirement": False},
+    ).json()
+    assert strict["skipBaseUrlHttpsRequirement"] is False
+    assert http.post(admin(sim, "clients"), json={"redirectUri": REDIRECT_URI}).status_code == 400
+    http.put(
+        admin(sim, "config"),
+        json={"skipBaseUrlHttpsRequirement": True, "skipRedirectUrlHttpsRequirement": True},
+    )
 
     client = sim.oauth2.client(body["clientId"])
     assert client is not None
