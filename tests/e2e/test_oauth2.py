@@ -361,3 +361,17 @@ def test_a_read_scope_reads_and_jira_refuses_its_writes(
     error = error_of(reply)
     assert error["code"] == -32004 and error["data"]["httpStatus"] == 403, error
     assert "scope is READ" in error["data"]["hint"] and error["data"]["action"] == "configure"
+
+
+def test_a_cancelled_wait_frees_the_redirect_port(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    instance_id, client = oauth2_instance(agent, approving_jira)
+    first = agent.request(AUTHORIZE, {"instanceId": instance_id})
+    _opened(agent)
+    agent.notify("$/cancelRequest", {"id": first})
+    ended = error_of(agent.response(first, timeout=20))
+    assert ended["code"] == -32800 and "cancelled" in ended["message"]
+    with pytest.raises(httpx.ConnectError):  # nothing listens there any more
+        httpx.get(client.redirect_uri, timeout=10)
+    assert authorize_loopback(agent, instance_id)["result"]["instance"]["state"] == "connected"
