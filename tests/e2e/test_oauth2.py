@@ -15,6 +15,7 @@ from jira_flows import (
     configure_oauth2,
     error_of,
     expected_open_issues,
+    free_port,
     oauth2_instance,
     redirect_of,
     token_grants,
@@ -258,30 +259,14 @@ def test_a_redirect_uri_port_in_use_is_named(
     assert not [m for m in agent.messages if m.get("method") == "window/showDocument"]
 
 
-def test_configure_checks_the_client_id_redirect_uri_and_secret(
-    agent: RawAgent, jira: JiraSimulator
-) -> None:
-    from simulators.jira_server.oauth2 import OAuth2Client
-
+def test_configure_checks_the_form_and_the_endpoints(agent: RawAgent, jira: JiraSimulator) -> None:
     client = jira.add_oauth2_client("http://127.0.0.1:43917/callback")
-    unknown = OAuth2Client("f" * 32, client.client_secret, client.redirect_uri, "WRITE", "x")
-    error = error_of(configure_oauth2(agent, jira.base_url, unknown))
-    assert error["code"] == -32001 and error["data"]["field"] == "fields.clientId"
-    assert "f" * 32 in error["message"]
-
-    error = error_of(
-        configure_oauth2(agent, jira.base_url, client, redirectUri="http://127.0.0.1:1/other")
-    )
-    assert error["code"] == -32602 and error["data"]["field"] == "fields.redirectUri"
-
-    error = error_of(configure_oauth2(agent, jira.base_url, client, clientSecret="wrong" * 10))
-    assert error["code"] == -32001 and error["data"]["field"] == "fields.clientSecret"
-    assert error["data"]["oauthError"] == "invalid_client"
-
     for fields, field in [
         ({"scope": "ADMIN"}, "fields.scope"),
         ({"redirectUri": "127.0.0.1:43917/callback"}, "fields.redirectUri"),
+        ({"redirectUri": "http://127.0.0.1:43917/callback#x"}, "fields.redirectUri"),
         ({"clientId": ""}, "fields.clientId"),
+        ({"clientId": "two words"}, "fields.clientId"),
         ({"clientSecret": ""}, "fields.clientSecret"),
     ]:
         error = error_of(configure_oauth2(agent, jira.base_url, client, **fields))
@@ -289,11 +274,44 @@ def test_configure_checks_the_client_id_redirect_uri_and_secret(
     listed = agent.call("issuebridge/providers/list", {})["result"]["providers"]
     assert all(not p["instances"] for p in listed)  # nothing was stored
 
+    configured = len(jira.request_log)
     good = configure_oauth2(agent, jira.base_url, client, scope="read")
     instance = good["result"]["instance"]
     assert instance["state"] == "needsAuthorization" and instance["authMethod"] == "oauth2"
     assert instance["settings"]["scope"] == "READ"
     assert client.client_secret not in str(good)
+    # Both endpoints were asked, and nothing was followed into the browser's pages.
+    paths = [r.path for r in jira.request_log[configured:]]
+    assert any(p.endswith("/rest/oauth2/latest/authorize") for p in paths)
+    assert any(p.endswith("/rest/oauth2/latest/token") for p in paths)
+    assert not any("consent" in p or "login" in p for p in paths)
+
+
+def test_an_unknown_client_id_is_refused_where_jira_says_so(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    """Jira names an unknown client only on its consent page: here, the approving
+    simulator answers the authorize request with that page's refusal at once."""
+    from simulators.jira_server.oauth2 import OAuth2Client
+
+    client = approving_jira.add_oauth2_client("http://127.0.0.1:43917/callback")
+    unknown = OAuth2Client("f" * 32, client.client_secret, client.redirect_uri, "WRITE", "x")
+    error = error_of(configure_oauth2(agent, approving_jira.base_url, unknown))
+    assert error["code"] == -32001 and error["data"]["field"] == "fields.clientId"
+    assert "f" * 32 in error["message"] and error["data"]["action"] == "configure"
+
+
+def test_a_wrong_client_secret_is_refused_at_the_exchange(
+    agent: RawAgent, approving_jira: JiraSimulator
+) -> None:
+    """Jira checks the secret last, after the code: a configure with a made-up code
+    cannot tell, the first exchange does."""
+    client = approving_jira.add_oauth2_client(f"http://127.0.0.1:{free_port()}/callback")
+    reply = configure_oauth2(agent, approving_jira.base_url, client, clientSecret="wrong" * 10)
+    instance_id = reply["result"]["instance"]["instanceId"]
+    error = error_of(authorize_loopback(agent, instance_id))
+    assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_client"
+    assert error["data"]["action"] == "configure" and "secret" in error["message"]
 
 
 def test_instances_list_their_non_secret_settings_for_every_method(
@@ -334,8 +352,9 @@ def test_a_code_that_expired_before_it_was_pasted(
     instance_id, _client = oauth2_instance(agent, approving_jira)
     landed = _oob_landing(agent, instance_id)
     error = error_of(agent.call(COMPLETE, {"instanceId": instance_id, "verifier": landed}))
-    assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_grant"
-    assert "expired" in error["message"] and error["data"]["action"] == "authorize"
+    # Jira checks the code first: one it no longer knows is an invalid request.
+    assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_request"
+    assert "expire" in error["message"] and error["data"]["action"] == "authorize"
 
 
 def test_a_pasted_refusal_says_access_was_denied(agent: RawAgent, jira: JiraSimulator) -> None:

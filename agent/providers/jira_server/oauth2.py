@@ -37,8 +37,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 # Jira's code lives seconds, but the user may need minutes to log in first; Jira's
 # login page and consent page keep the authorization request that long.
 AUTHORIZATION_WAIT_SECONDS = 600
-# What configure sends as a code to learn whether the client secret is right: Jira
-# checks the client before the code, so `invalid_client` means a wrong secret.
+# What configure sends as a code (see probe_secret): the token endpoint's answer says
+# it is there, and a server that checks the client first says whether the secret is.
 PROBE_CODE = "issuebridge-configuration-check"
 PROBE_VERIFIER = Secret("issuebridge-configuration-check-" + "0" * 32)
 SETTING_NAMES = ("clientId", "redirectUri", "scope")
@@ -116,8 +116,12 @@ def require_version(version: str | None, numbers: tuple[int, ...]) -> None:
 
 
 async def probe_client(api: "JiraApi", link: Link) -> None:
-    """Jira knows the client id and its redirect URI: an authorize request it answers
-    without a client error (a login page, or a redirect). Redirects are not followed."""
+    """The authorize endpoint is there, and does not refuse the client id or redirect
+    URI outright. Jira itself sends every complete request on to its consent page (and
+    an anonymous visitor on to the login page), unknown client ids included: it names
+    an unknown client only to a logged-in user, in the browser. A Jira (or a proxy in
+    front of it) that answers a client error here does say more. Redirects are not
+    followed."""
     request = oauth2.authorization_request(
         api.base_url + AUTHORIZE_PATH, link.client_id, link.redirect_uri, link.scope
     )
@@ -156,8 +160,11 @@ async def probe_client(api: "JiraApi", link: Link) -> None:
 
 
 async def probe_secret(api: "JiraApi", link: Link, client_secret: Secret) -> None:
-    """The client secret is right: a code grant with a made-up code gets `invalid_grant`
-    (the code), not `invalid_client` (the id or secret)."""
+    """A code grant with a made-up code. Jira checks the code first and the secret
+    last, so its answer (`invalid_request`) proves only that the token endpoint is
+    there; a wrong secret shows at the first real exchange. A server that checks the
+    client first answers `invalid_client` for a wrong id or secret, which is worth
+    saying now."""
     body = oauth2.code_grant_body(
         link.client_id, client_secret, PROBE_CODE, link.redirect_uri, PROBE_VERIFIER
     )
@@ -165,8 +172,6 @@ async def probe_secret(api: "JiraApi", link: Link, client_secret: Secret) -> Non
         await _token_request(api, link, body)
     except oauth2.OAuth2Problem as problem:
         if problem.error == "invalid_client":
-            # The authorize check passed, so the id is most likely right (a Jira that asks
-            # for a login before it looks at the client would let a wrong id pass there).
             raise AuthenticationFailed(
                 "Jira refused the client secret for this client id (or the client id).",
                 hint="Copy the client secret (and the client id) again from Jira's incoming "
@@ -175,8 +180,7 @@ async def probe_secret(api: "JiraApi", link: Link, client_secret: Secret) -> Non
                 oauthError=problem.error,
                 field="fields.clientSecret",
             ) from None
-        # invalid_grant (the made-up code) or any other complaint about the code: the
-        # client id and secret passed.
+        # invalid_request or invalid_grant: the made-up code, as expected.
 
 
 # --- authorize ------------------------------------------------------------------

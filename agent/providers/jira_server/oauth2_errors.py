@@ -12,6 +12,14 @@ _CODE_HINTS: dict[str, tuple[str, str, ErrorAction]] = {
         "Authorize again.",
         "authorize",
     ),
+    # Jira checks the code before anything else: a code it does not know (expired,
+    # mistyped, from another server) is an invalid request to it.
+    "invalid_request": (
+        "Jira refused the authorization code: it is not valid (Jira's codes expire "
+        "seconds after the browser gets them) or was mistyped.",
+        "Authorize again, and let issuebridge receive the code or enter it at once.",
+        "authorize",
+    ),
     "invalid_client": (
         "Jira refused the client id or secret.",
         "Copy the client id and secret again from Jira's incoming link and configure again.",
