@@ -209,6 +209,10 @@ def test_a_reused_code_is_refused(agent: RawAgent, approving_jira: JiraSimulator
     assert error["code"] == -32001 and error["data"]["oauthError"] == "invalid_grant"
     assert "used already or it expired" in error["message"]
     assert error["data"]["action"] == "authorize"
+    # Jira (RFC 6749 10.5) ended the tokens that code gave: the instance learns it at
+    # its next request, and needs authorizing again.
+    revoked = error_of(agent.call(FETCH, {"instanceId": instance_id}, timeout=30))
+    assert revoked["code"] == -32001 and revoked["data"]["action"] == "authorize"
 
 
 def test_deny_in_the_browser(agent: RawAgent, jira: JiraSimulator) -> None:
