@@ -54,6 +54,11 @@ class AuthenticationFailed(AgentError):
     kind = ErrorKind.AUTHENTICATION_FAILED
 
 
+class AuthorizationExpired(AuthenticationFailed):
+    """The server will not renew a browser authorization (a refused OAuth 2.0 refresh):
+    the instance needs authorizing again (state needsAuthorization, not error)."""
+
+
 class NotConnected(AgentError):
     kind = ErrorKind.NOT_CONNECTED
 

@@ -22,14 +22,21 @@ log = logging.getLogger(LOGGER_NAME)
 # JSON, or percent-encoded inside another URL. The verifier is no `Secret` (it comes
 # from the browser), so the scrubber of known values cannot catch it.
 _OAUTH_VALUE = re.compile(
-    r"(oauth_(?:verifier|token_secret|token|signature)(?:[=:,'\"]\s?|%[0-9A-Fa-f]{2}){1,6})"
+    r"((?:oauth_(?:verifier|token_secret|token|signature)|code_verifier|client_secret"
+    r"|refresh_token|access_token)(?:[=:,'\"]\s?|%[0-9A-Fa-f]{2}){1,6})"
     r"(?!<secret>)([^&\s'\",;)\]}%<>]+)"
+)
+# OAuth 2.0's authorization code, in a query (`?code=X&state=…`), plain or
+# percent-encoded; only there: "code" alone is too common a word (JSON-RPC's error code).
+_OAUTH2_CODE = re.compile(
+    r"((?:[?&]|%3[Ff]|%26)code(?:=|%3[Dd]))(?!<secret>)([^&\s'\",;)\]}%<>#]+)"
 )
 
 
 def redact(text: str) -> str:
-    """`text` without known secret values and without OAuth tokens, secrets or verifiers."""
-    return _OAUTH_VALUE.sub(r"\1<secret>", scrub(text))
+    """`text` without known secret values and without OAuth tokens, secrets, verifiers
+    or codes."""
+    return _OAUTH2_CODE.sub(r"\1<secret>", _OAUTH_VALUE.sub(r"\1<secret>", scrub(text)))
 
 
 class ScrubbingFormatter(logging.Formatter):

@@ -75,6 +75,13 @@ def jira() -> Iterator["JiraSimulator"]:
 
 
 @pytest.fixture
+def approving_jira(jira: "JiraSimulator") -> "JiraSimulator":
+    """The simulator approving every authorization (OAuth 1.0a and 2.0) as alice."""
+    jira.oauth_auto_approve = "alice"
+    return jira
+
+
+@pytest.fixture
 def agent(raw_agent: RawAgent) -> RawAgent:
     """An initialized agent over raw stdio (fast, and every byte checked)."""
     raw_agent.initialize(

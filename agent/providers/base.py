@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from agent.errors import InvalidParams, UnsupportedServer
+from agent.auth.callback import OAUTH1, CallbackFormat
+from agent.auth.loopback import ListenAt
+from agent.errors import AgentError, InvalidParams, UnsupportedServer
 from agent.secret import Secret
 from agent.settings import Settings
 from protocol.types import (
@@ -59,11 +61,15 @@ class ServerCheck:
 
 @attrs.frozen
 class PendingAuthorization:
-    """An authorization waiting for the user in the browser."""
+    """An authorization waiting for the user in the browser. `expected` is the value
+    that identifies it in the callback (`form.match`: OAuth 1.0a's request token, OAuth
+    2.0's state); `form` says how the callback, or a pasted address, is read."""
 
     authorize_url: str
     expires_at: float  # time.time() after which the server forgets it
     state: dict[str, Secret] = attrs.Factory(dict)
+    expected: Secret | None = None
+    form: CallbackFormat = OAUTH1
 
 
 @attrs.frozen
@@ -82,11 +88,31 @@ class FetchResult:
     total: int
 
 
+class Renewal(abc.ABC):
+    """How a session that renews its own credentials (OAuth 2.0's refresh) keeps them:
+    the instance store, so that every request and a restarted agent use the new ones."""
+
+    @abc.abstractmethod
+    async def current(self) -> dict[str, Secret]:
+        """The credentials stored now (another agent process may have renewed them)."""
+
+    @abc.abstractmethod
+    async def renewed(self, used: dict[str, Secret], secrets: dict[str, Secret]) -> None:
+        """Store credentials renewed from `used` (replacing those of the same names), if
+        the instance still has `used` (not after a disconnect or a new authorization)."""
+
+    @abc.abstractmethod
+    async def refused(self, used: dict[str, Secret], error: AgentError) -> None:
+        """The server refused to renew `used`: forget them, the user authorizes again."""
+
+
 @attrs.frozen
 class Credentials:
-    """The secrets of an instance, looked up by name (e.g. "token")."""
+    """The secrets of an instance, looked up by name (e.g. "token"); `renewal` where
+    the session may renew them (set for sessions, not for configure's check)."""
 
     values: dict[str, Secret] = attrs.Factory(dict)
+    renewal: Renewal | None = attrs.field(default=None, eq=False)
 
     def get(self, name: str) -> Secret | None:
         return self.values.get(name)
@@ -202,6 +228,32 @@ class TrackerProvider(abc.ABC):
     def needs_authorization(self, auth_method: str) -> bool:
         """True if the method connects through a browser authorization (not a token)."""
         return False
+
+    def loopback(self, instance: InstanceConfig) -> ListenAt | None:
+        """Where the browser comes back to the agent after authorizing; None: it cannot
+        (the registered redirect is not on this machine), so the user pastes the code."""
+        return ListenAt()
+
+    def callback_refused(
+        self, instance: InstanceConfig, error: str, description: str | None
+    ) -> AgentError:
+        """The error for a callback that carries a refusal (OAuth 2.0's `error=`)."""
+        from agent.errors import AuthenticationFailed
+
+        if error == "access_denied":
+            return AuthenticationFailed(
+                "You denied access in the browser, so issuebridge is not authorized.",
+                hint="Authorize again and allow access.",
+                action="authorize",
+                oauthError=error,
+            )
+        return AuthenticationFailed(
+            f"The server refused the authorization ({error}).",
+            hint="Authorize again; if it keeps failing, ask the server's admin to check the "
+            "link's settings.",
+            action="authorize",
+            oauthError=error,
+        )
 
     async def start_authorization(
         self,

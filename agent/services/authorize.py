@@ -16,22 +16,31 @@ answer with the connected instance.
 
 One authorization per instance at a time: a new one replaces a pending one,
 whose request is then answered saying so. A wait that ends unfinished says why.
+
+The provider says where the browser comes back (`TrackerProvider.loopback`: any free
+port for OAuth 1.0a; the registered redirect URI's port and path for OAuth 2.0, which
+no editor may map to another address) and how the callback reads
+(`PendingAuthorization.form`); this module knows no protocol's parameter names.
 """
 
 import asyncio
-import hmac
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
 from agent import testing_hooks
-from agent.auth.loopback import CallbackListener
+from agent.auth import callback
+from agent.auth.loopback import CallbackListener, ListenAt, PortInUse
 from agent.client import EditorClient
 from agent.errors import AgentError, InvalidParams, NotConnected
-from agent.providers.base import Credentials, InstanceConfig, PendingAuthorization
+from agent.providers.base import (
+    Credentials,
+    InstanceConfig,
+    PendingAuthorization,
+    TrackerProvider,
+)
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances, instance_config
 from protocol.errors import ErrorKind
@@ -60,6 +69,7 @@ class _Pending:
     # exception when a newer authorization replaces a waiting one.
     verifier: "asyncio.Future[str]" = attrs.Factory(lambda: _future())
     exchange: "asyncio.Task[Instance] | None" = None  # the one exchange of the verifier
+    listener: CallbackListener | None = None  # a waiting loopback request's
 
 
 class Authorizations:
@@ -86,7 +96,12 @@ class Authorizations:
                 hint="To change the token, configure the instance again.",
                 action="configure",
             )
-        self._end_pending(instance_id, "A newer authorization of this instance replaced this one.")
+        replaced = self._end_pending(
+            instance_id, "A newer authorization of this instance replaced this one."
+        )
+        if replaced is not None and replaced.listener is not None:
+            # A registered redirect URI has one port: the new listener needs it.
+            await replaced.listener.close()
         config = instance_config(stored)
         credentials = await self._instances.credentials(instance_id, stored)
         if params.callback == "oob" or not self._client.can_show_document:
@@ -114,22 +129,28 @@ class Authorizations:
         params: AuthorizeParams,
     ) -> AuthorizeResult:
         provider = self._registry.get((await self._instances.get(instance_id)).provider_id)
-        listener = await CallbackListener.start()
+        where = provider.loopback(config)
+        if where is None:
+            log.info("The redirect URI is not on this machine; the user enters the code")
+            return await self._out_of_band(instance_id, config, credentials)
+        listener = await _listen(where, instance_id)
         entry: _Pending | None = None
         try:
             callback_url = listener.url
-            if self._client.can_map_external_uri:
+            if where.registered is None and self._client.can_map_external_uri:
                 callback_url = await self._client.external_uri(listener.url) or listener.url
                 if callback_url != listener.url:
                     log.info("The browser comes back through %s", callback_url)
             pending = await provider.start_authorization(
                 config, credentials, await self._instances.settings_for(instance_id), callback_url
             )
-            listener.expect(pending.state["requestToken"].reveal())
-            entry = _Pending(pending, waiting=True)
+            listener.expect(pending.expected, pending.form)
+            entry = _Pending(pending, waiting=True, listener=listener)
             self._pending[instance_id] = entry
             verifier = entry.verifier
-            listener.result.add_done_callback(lambda result: _take_callback(result, verifier))
+            listener.result.add_done_callback(
+                lambda result: _take_callback(result, verifier, provider, config)
+            )
             title = f"Authorize issuebridge at {config.base_url}"
             with self._client.progress(params.work_done_token, title) as progress:
                 progress.report("Waiting for you to allow access in the browser…")
@@ -189,7 +210,18 @@ class Authorizations:
                 action="authorize",
                 instanceId=instance_id,
             )
-        verifier = _pasted_verifier(params.verifier, entry.authorization)
+        stored = await self._instances.get(instance_id)
+        try:
+            verifier = _pasted_verifier(params.verifier, entry.authorization)
+        except callback.Refused as refusal:
+            error = self._registry.get(stored.provider_id).callback_refused(
+                instance_config(stored), refusal.error, refusal.description
+            )
+            if self._pending.get(instance_id) is entry:
+                self._pending.pop(instance_id, None)
+            if not entry.verifier.done():
+                entry.verifier.set_exception(error)  # a waiting loopback request too
+            raise error from None
         if not entry.verifier.done():
             entry.verifier.set_result(verifier)  # a waiting loopback request answers too
         instance = await asyncio.shield(self._exchange(instance_id, entry, verifier))
@@ -226,13 +258,14 @@ class Authorizations:
             if self._pending.get(instance_id) is entry:
                 self._pending.pop(instance_id, None)
 
-    def _end_pending(self, instance_id: str, why: str) -> None:
+    def _end_pending(self, instance_id: str, why: str) -> _Pending | None:
         old = self._pending.pop(instance_id, None)
         if old is not None and old.waiting and not old.verifier.done():
             log.info("Ending the pending authorization of %s: %s", instance_id, why)
             old.verifier.set_exception(
                 AuthorizationEnded(why, action="authorize", instanceId=instance_id)
             )
+        return old
 
     def forget(self, instance_id: str) -> None:
         self._end_pending(
@@ -247,39 +280,68 @@ def _future() -> "asyncio.Future[str]":
     return future
 
 
-def _take_callback(result: "asyncio.Future[Any]", verifier: "asyncio.Future[str]") -> None:
-    if not result.cancelled() and result.exception() is None and not verifier.done():
-        verifier.set_result(result.result().verifier)
+async def _listen(where: ListenAt, instance_id: str) -> CallbackListener:
+    try:
+        return await CallbackListener.start(where)
+    except PortInUse as exc:
+        registered = where.registered or f"port {exc.port}"
+        error = InvalidParams(
+            "callback",
+            f"Port {exc.port} on 127.0.0.1 is in use by another program, so the browser "
+            f"cannot come back to issuebridge at the redirect URI {registered}.",
+            hint=f"Close the program that uses port {exc.port} and authorize again; or have "
+            "another redirect URI registered and configure it; or authorize with the code "
+            "instead (out of band): the browser's address after you allow access holds it.",
+        )
+        error.data.update(port=exc.port, instanceId=instance_id)
+        if where.registered:
+            error.data["redirectUri"] = where.registered
+        raise error from None
+
+
+def _take_callback(
+    result: "asyncio.Future[Any]",
+    verifier: "asyncio.Future[str]",
+    provider: TrackerProvider,
+    config: InstanceConfig,
+) -> None:
+    if result.cancelled() or result.exception() is not None or verifier.done():
+        return
+    found: callback.Callback = result.result()
+    if found.error:
+        verifier.set_exception(provider.callback_refused(config, found.error, found.description))
+    else:
+        verifier.set_result(found.value or "")
 
 
 def _pasted_verifier(text: str, pending: PendingAuthorization) -> str:
     """The verifier in what the user pasted: the bare code, or the callback address."""
+    form = pending.form
     text = text.strip().strip("'\"").strip()
     if not text:
         raise InvalidParams("verifier", "The verification code is empty.")
-    if "?" not in text and "oauth_verifier" not in text:
+    if "?" not in text and f"{form.value}=" not in text and f"{form.match}=" not in text:
         return text
     # Never quote the pasted text back: it holds the verifier.
-    query = parse_qs(urlsplit(text).query if "?" in text else text)
-    verifier = (query.get("oauth_verifier") or [""])[0]
+    query = callback.query_of(text)
+    given = query.get(form.match)
+    if (given is not None or form.match_required) and not callback.matches(pending.expected, given):
+        raise InvalidParams(
+            "verifier",
+            "This address belongs to another authorization, not the one waiting."
+            if given is not None
+            else "This address does not say which authorization it belongs to.",
+            hint="Use the address from the browser tab of the latest authorization.",
+        )
+    if form.error and query.get(form.error):
+        raise callback.Refused(query[form.error], query.get(form.description or ""))
+    verifier = query.get(form.value, "")
     if not verifier:
         raise InvalidParams(
             "verifier",
-            "This address has no oauth_verifier in it.",
+            f"This address has no {form.value} in it.",
             hint="Enter the code Jira shows, or the whole address the browser shows after "
             "you allow access.",
-        )
-    tokens = query.get("oauth_token")
-    token = tokens[0] if tokens else None
-    expected = pending.state.get("requestToken")
-    if token is not None and (
-        expected is None
-        or not hmac.compare_digest(token.encode("utf-8"), expected.reveal().encode("utf-8"))
-    ):
-        raise InvalidParams(
-            "verifier",
-            "This address belongs to another authorization, not the one waiting.",
-            hint="Use the address from the browser tab of the latest authorization.",
         )
     return verifier
 

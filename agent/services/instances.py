@@ -16,11 +16,12 @@ from typing import Literal, TypeVar
 import attrs
 
 from agent import net_settings
-from agent.errors import AgentError, NotConnected
+from agent.errors import AgentError, AuthorizationExpired, NotConnected
 from agent.providers.base import (
     Credentials,
     InstanceConfig,
     ParsedConfiguration,
+    Renewal,
     ServerCheck,
     TrackerSession,
 )
@@ -60,9 +61,19 @@ def key_secret_name(key_id: str) -> str:
 
 
 # The secrets an instance may hold; USER_CREDENTIALS are the ones that are the user's own
-# (disconnect removes them and keeps the instance key).
-CREDENTIAL_NAMES = ("token", "privateKey", "accessToken", "accessTokenSecret")
-USER_CREDENTIALS = ("token", "accessToken", "accessTokenSecret")
+# (disconnect removes them and keeps the instance's: its key, OAuth 2.0's client secret).
+USER_CREDENTIALS = (
+    "token",
+    "accessToken",
+    "accessTokenSecret",
+    "refreshToken",
+    "accessTokenExpiresAt",
+)
+CREDENTIAL_NAMES = (*USER_CREDENTIALS, "privateKey", "clientSecret")
+# Settings with a field of their own in the stored entry; the rest go in `settings`.
+OWN_FIELDS = ("consumerKey", "keyId")
+# What Instance.settings shows: the non-secret form values a reconnect fills in again.
+SHOWN_SETTINGS = ("consumerKey", "clientId", "redirectUri", "scope")
 # Every secret an instance may hold: credentials and those of its network settings.
 INSTANCE_SECRETS = (*CREDENTIAL_NAMES, *net_settings.SECRET_NAMES)
 
@@ -250,6 +261,7 @@ class Instances:
             auth_method=parsed.auth_method,
             consumer_key=parsed.settings.get("consumerKey"),
             key_id=parsed.settings.get("keyId"),
+            settings={k: v for k, v in parsed.settings.items() if k not in OWN_FIELDS} or None,
             state="connected" if check.connected else "needsAuthorization",
             user=StoredUser(check.user.name, check.user.display_name) if check.user else None,
             server_version=check.server_version,
@@ -293,7 +305,10 @@ class Instances:
     ) -> None:
         """After a rejected login: state `error`, and no more calls until reconfigured.
         `used`: the entry whose credentials were rejected; if the instance has been given
-        other credentials since, they stand (the rejection was not of them)."""
+        other credentials since, they stand (the rejection was not of them). A refused
+        renewal (AuthorizationExpired) was recorded by the session's Renewal already."""
+        if isinstance(error, AuthorizationExpired):
+            return
 
         def change(current: StoredInstance | None) -> StoredInstance | None:
             if current is not None and (used is None or current.secrets == used.secrets):
@@ -307,6 +322,44 @@ class Instances:
             await self._commit(instance_id, change)
             await self.drop_session(instance_id)
         await self._on_change()
+
+    async def save_renewed(
+        self, instance_id: str, used: dict[str, Secret], new_secrets: dict[str, Secret]
+    ) -> None:
+        """Store credentials a session renewed (OAuth 2.0's refresh), if the instance still
+        has the ones they were renewed from: not after a disconnect or a new authorization."""
+        async with self.serialized(instance_id):
+            if not await self._still_has(instance_id, used):
+                log.info("Not storing renewed credentials of %s: it changed meanwhile", instance_id)
+                return
+            await self._commit(instance_id, lambda current: current, new_secrets, INSTANCE_SECRETS)
+        log.info("Stored the renewed credentials of %s", instance_id)
+
+    async def renewal_refused(
+        self, instance_id: str, used: dict[str, Secret], error: AgentError
+    ) -> None:
+        """The server will not renew `used`: forget them, state needsAuthorization with the
+        reason (unless the instance has other credentials by now)."""
+
+        def change(current: StoredInstance | None) -> StoredInstance | None:
+            if current is not None:
+                current.state, current.error = "needsAuthorization", error.message
+            return current
+
+        async with self.serialized(instance_id):
+            if not await self._still_has(instance_id, used):
+                return
+            keep = [n for n in INSTANCE_SECRETS if n not in USER_CREDENTIALS]
+            await self._commit(instance_id, change, {}, keep)
+        log.info("%s needs authorizing again: %s", instance_id, error.message)
+        await self._on_change()
+
+    async def _still_has(self, instance_id: str, used: dict[str, Secret]) -> bool:
+        try:
+            current = (await self.credentials(instance_id)).values
+        except NotConnected:
+            return False
+        return all(current.get(name) == value for name, value in used.items())
 
     async def disconnect(self, instance_id: str, forget: bool) -> None:
         def change(current: StoredInstance | None) -> StoredInstance | None:
@@ -325,6 +378,14 @@ class Instances:
         log.info(
             "Disconnected %s (%s)%s", instance_id, stored.base_url, ", forgotten" if forget else ""
         )
+        if stored.auth_method == "oauth2":
+            # Jira Data Center offers OAuth 2.0 clients no revocation endpoint: the grant
+            # ends when the user revokes it (or its refresh token expires unused).
+            log.info(
+                "issuebridge forgot its OAuth 2.0 tokens for %s; to revoke the grant in Jira "
+                "as well, open your Jira profile's Authorized applications",
+                stored.base_url,
+            )
         await self._on_change()
 
     # --- sessions --------------------------------------------------------------
@@ -360,7 +421,11 @@ class Instances:
             )
         if stored.state != "connected":
             raise NotConnected(
-                f"{stored.base_url} is not authorized yet."
+                (
+                    f"{stored.base_url} needs authorizing again: {stored.error}"
+                    if stored.error
+                    else f"{stored.base_url} is not authorized yet."
+                )
                 if browser
                 else f"{stored.base_url} has no credentials on this machine.",
                 hint="Authorize the instance first."
@@ -372,12 +437,18 @@ class Instances:
         session = self._sessions.get(instance_id)
         if session is None:
             provider = self._registry.get(stored.provider_id)
-            session = provider.open_session(
-                instance_config(stored),
-                await self.credentials(instance_id, stored),
-                await self.settings_for(instance_id, stored),
-            )
-            self._sessions[instance_id] = session
+            credentials = await self.credentials(instance_id, stored)
+            settings = await self.settings_for(instance_id, stored)
+            # Another request may have opened one while this one read the stores: one
+            # session per instance (its credentials renew once, for all its requests).
+            session = self._sessions.get(instance_id)
+            if session is None:
+                session = provider.open_session(
+                    instance_config(stored),
+                    attrs.evolve(credentials, renewal=_StoredRenewal(self, instance_id)),
+                    settings,
+                )
+                self._sessions[instance_id] = session
         return stored, session
 
     async def drop_session(self, instance_id: str) -> None:
@@ -420,11 +491,34 @@ def _tidy(config: ConfigStore, secrets: SecretStore) -> None:
         log.warning("Could not check for unused secrets: %s", getattr(exc, "message", exc))
 
 
+class _StoredRenewal(Renewal):
+    """A session's renewed credentials go to the instance store (crash-safe, one unit)."""
+
+    def __init__(self, instances: Instances, instance_id: str) -> None:
+        self._instances = instances
+        self._instance_id = instance_id
+
+    async def current(self) -> dict[str, Secret]:
+        try:
+            return (await self._instances.credentials(self._instance_id)).values
+        except NotConnected:
+            return {}
+
+    async def renewed(self, used: dict[str, Secret], secrets: dict[str, Secret]) -> None:
+        await self._instances.save_renewed(self._instance_id, used, secrets)
+
+    async def refused(self, used: dict[str, Secret], error: AgentError) -> None:
+        await self._instances.renewal_refused(self._instance_id, used, error)
+
+
+def stored_settings(stored: StoredInstance) -> dict[str, str]:
+    """Every non-secret setting of the form, from wherever the entry keeps it."""
+    own = {"consumerKey": stored.consumer_key, "keyId": stored.key_id}
+    return {**(stored.settings or {}), **{k: v for k, v in own.items() if v is not None}}
+
+
 def instance_config(stored: StoredInstance) -> InstanceConfig:
-    settings = {"consumerKey": stored.consumer_key, "keyId": stored.key_id}
-    return InstanceConfig(
-        stored.base_url, stored.auth_method, {k: v for k, v in settings.items() if v is not None}
-    )
+    return InstanceConfig(stored.base_url, stored.auth_method, stored_settings(stored))
 
 
 async def _no_team() -> set[str]:
@@ -444,9 +538,11 @@ def to_instance(instance_id: str, stored: StoredInstance, team: set[str]) -> Ins
         state=state,  # type: ignore[arg-type]
         user=User(stored.user.name, stored.user.display_name) if stored.user else None,
         server_version=stored.server_version,
-        error=stored.error if state == "error" else None,
+        # An error with needsAuthorization says why it needs it again (a refused renewal).
+        error=stored.error if state != "connected" else None,
         insecure=is_insecure(stored),
         http=net_settings.from_stored(stored.http),
+        settings={k: v for k, v in stored_settings(stored).items() if k in SHOWN_SETTINGS} or None,
     )
 
 

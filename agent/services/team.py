@@ -4,13 +4,15 @@ instances that workspace folders bring.
 The admin configures an instance and shares it into a workspace folder's
 `.issuebridge/team.json`. A teammate's agent reads that file from the workspace
 folders the editor gives it and lists the instance with `scope: "team"`. For
-OAuth the teammate unlocks the sealed key once (passphrase) and authorizes; for
-tokens the teammate configures their own token for the same base URL.
+OAuth the teammate unlocks the sealed secret once (passphrase: OAuth 1.0a's private
+key, OAuth 2.0's client secret) and authorizes; for tokens the teammate configures
+their own token for the same base URL.
 """
 
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from agent.auth import keys, sealing
 from agent.errors import InvalidParams, NotConnected
@@ -32,6 +34,12 @@ log = logging.getLogger("issuebridge.team")
 def seal_context(entry: team_file.TeamEntry) -> str:
     """What the sealed key is bound to: it opens only for this instance."""
     return f"issuebridge team key\n{entry.provider_id}\n{entry.base_url}\n{entry.consumer_key}"
+
+
+def client_secret_context(entry: team_file.TeamEntry) -> str:
+    """What a sealed OAuth 2.0 client secret is bound to: this instance and client id."""
+    client_id = (entry.settings or {}).get("clientId")
+    return f"issuebridge team client secret\n{entry.provider_id}\n{entry.base_url}\n{client_id}"
 
 
 class Team:
@@ -85,7 +93,8 @@ class Team:
                         auth_method=entry.auth_method,
                         scope="team",
                         state="needsAuthorization",
-                        needs_unlock=bool(entry.sealed_private_key),
+                        needs_unlock=entry.sealed,
+                        settings=_shown(entry),
                     )
                 )
         return merged
@@ -100,9 +109,10 @@ class Team:
             entry = (await self.entries()).get(instance_id)
             if entry is None:
                 raise
-        if entry.sealed_private_key:
+        if entry.sealed:
+            what = "client secret" if entry.sealed_client_secret else "key"
             raise NotConnected(
-                f"The team's shared key for {entry.base_url} is still locked on this machine.",
+                f"The team's shared {what} for {entry.base_url} is still locked on this machine.",
                 hint="Unlock it with the passphrase from the person who shared it.",
                 action="unlock",
                 instanceId=instance_id,
@@ -129,18 +139,20 @@ class Team:
         )
         passphrase = None
         if stored.auth_method == "oauth1":
-            credentials = await self._instances.credentials(params.instance_id, stored)
-            private_key = credentials.get("privateKey")
-            if private_key is None:
-                raise NotConnected(
-                    "This instance's private key is not on this machine, so it cannot be shared.",
-                    instanceId=params.instance_id,
-                )
+            private_key = await self._own_secret(params.instance_id, "privateKey", "private key")
             public_pem = keys.load_private_key(private_key.reveal()).public_pem
             entry.public_key_fingerprint = keys.fingerprints(public_pem)["sha256"]
             passphrase = sealing.new_passphrase()
             entry.sealed_private_key = await asyncio.to_thread(
                 sealing.seal, private_key, passphrase, seal_context(entry)
+            )
+        if stored.auth_method == "oauth2":
+            secret = await self._own_secret(params.instance_id, "clientSecret", "client secret")
+            # The link's client id and redirect URI are shared like a base URL.
+            entry.settings = dict(stored.settings or {})
+            passphrase = sealing.new_passphrase()
+            entry.sealed_client_secret = await asyncio.to_thread(
+                sealing.seal, secret, passphrase, client_secret_context(entry)
             )
         path = await asyncio.to_thread(team_file.write, folder, entry)
         log.info("Shared %s in %s", stored.base_url, path)
@@ -148,6 +160,16 @@ class Team:
         return TeamShareResult(
             path=str(path), passphrase=passphrase.reveal() if passphrase else None
         )
+
+    async def _own_secret(self, instance_id: str, name: str, what: str) -> Secret:
+        """The instance's own secret that sharing seals (its key, its client secret)."""
+        value = (await self._instances.credentials(instance_id)).get(name)
+        if value is None:
+            raise NotConnected(
+                f"This instance's {what} is not on this machine, so it cannot be shared.",
+                instanceId=instance_id,
+            )
+        return value
 
     async def unlock(self, params: TeamUnlockParams) -> InstanceResult:
         entry = (await self.entries()).get(params.instance_id)
@@ -158,7 +180,9 @@ class Team:
                 "folder) lists it, or ask for it to be shared.",
                 instanceId=params.instance_id,
             )
-        if entry.auth_method != "oauth1" or not entry.sealed_private_key:
+        if entry.sealed_client_secret:
+            return await self._unlock_client_secret(params, entry, entry.sealed_client_secret)
+        if not entry.sealed_private_key:
             raise InvalidParams(
                 "instanceId",
                 "This team instance has no shared key to unlock: it uses personal access tokens.",
@@ -191,3 +215,33 @@ class Team:
             entry.provider_id, parsed, ServerCheck(connected=False)
         )
         return InstanceResult(instance=instance)
+
+    async def _unlock_client_secret(
+        self, params: TeamUnlockParams, entry: team_file.TeamEntry, sealed: dict[str, Any]
+    ) -> InstanceResult:
+        client_secret = await asyncio.to_thread(
+            sealing.unseal,
+            sealed,
+            Secret(params.passphrase),
+            client_secret_context(entry),
+            self._sources.get(params.instance_id, team_file.TEAM_FILE),
+        )
+        parsed = ParsedConfiguration(
+            entry.base_url,
+            entry.auth_method,
+            settings=dict(entry.settings or {}),
+            secrets={"clientSecret": client_secret},
+        )
+        # The admin's configure checked the link; the teammate only authorizes now.
+        instance = await self._instances.save_configuration(
+            entry.provider_id, parsed, ServerCheck(connected=False)
+        )
+        return InstanceResult(instance=instance)
+
+
+def _shown(entry: team_file.TeamEntry) -> dict[str, str] | None:
+    """The entry's non-secret form values, as a local instance shows them."""
+    shown = {**(entry.settings or {})}
+    if entry.consumer_key:
+        shown["consumerKey"] = entry.consumer_key
+    return shown or None

@@ -39,6 +39,9 @@ class StoredInstance:
     auth_method: str
     consumer_key: str | None = None
     key_id: str | None = None
+    # Other non-secret settings of the provider's form (OAuth 2.0's clientId,
+    # redirectUri, scope); consumerKey and keyId keep their own fields above.
+    settings: dict[str, str] | None = None
     # Connection state as last seen; `error` stops calls until reconfigured.
     state: str = "needsAuthorization"
     user: StoredUser | None = None

@@ -1,8 +1,10 @@
 """`.issuebridge/team.json` in a workspace folder: what one person configured, for the team.
 
 It holds the provider, base URL, auth method, consumer key and the public key's
-fingerprint; nothing secret in the clear. For OAuth it also holds the private key
-sealed with a passphrase (see `agent.auth.sealing`). It is meant to be committed
+fingerprint (OAuth 1.0a), or the link's client id, redirect URI and scope (OAuth
+2.0, in `settings`); nothing secret in the clear. It also holds the instance's
+secret, sealed with a passphrase (see `agent.auth.sealing`): OAuth 1.0a's private
+key, or OAuth 2.0's client secret. It is meant to be committed
 with the project, so it is written readable (0644) and with stable formatting.
 """
 
@@ -32,6 +34,15 @@ class TeamEntry:
     consumer_key: str | None = None
     public_key_fingerprint: str | None = None
     sealed_private_key: dict[str, Any] | None = None
+    # Non-secret settings other than the consumer key (OAuth 2.0's clientId,
+    # redirectUri, scope).
+    settings: dict[str, str] | None = None
+    sealed_client_secret: dict[str, Any] | None = None
+
+    @property
+    def sealed(self) -> bool:
+        """Something the teammate unlocks with the passphrase."""
+        return bool(self.sealed_private_key or self.sealed_client_secret)
 
 
 _converter = cattrs.Converter(omit_if_default=True)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from . import admin_oauth2
 from .config import parse_version
 from .data import jira_time
+from .oauth2 import TOKEN_PATH
 from .wire import Request, Response, error_response, json_response, no_content
 
 if TYPE_CHECKING:
@@ -109,6 +111,9 @@ class AdminApi:
                 return no_content()
             if key == ("GET", "/requests"):
                 return json_response(200, self.requests())
+            answer = admin_oauth2.handle(self.sim, request.method, route, body)
+            if answer is not None:
+                return answer
             if key == ("DELETE", "/requests"):
                 self.sim.request_log.clear()
                 return no_content()
@@ -134,6 +139,7 @@ class AdminApi:
             "caCertPath": str(self.sim.ca_cert_path) if self.sim.ca_cert_path else None,
             "issueCount": len(self.sim.issues),
             "consumers": sorted(self.sim.oauth.consumers),
+            "oauth2": admin_oauth2.settings_json(self.sim),
             "faults": {
                 "latencyMs": int(self.sim.faults.latency_seconds * 1000),
                 "pending": self.sim.faults.pending(),
@@ -171,6 +177,8 @@ class AdminApi:
                 "query": r.query_string,
                 "headers": dict(r.headers.items()),
                 "status": r.status,
+                # Token requests: which grant (their secrets never reach the log).
+                "grantType": r.form.get("grant_type") if r.path.endswith(TOKEN_PATH) else None,
             }
             for r in list(self.sim.request_log)
         ]

@@ -8,7 +8,8 @@ The rules mirror Jira (Seraph):
   Basic request for it is denied (403, ``AUTHENTICATION_DENIED``) until the user logs in
   through the browser;
 - ``Bearer`` is only understood from Jira 8.14 on; before that the header is ignored;
-  a bad, expired or revoked token is refused outright with 401.
+  a bad, expired or revoked token is refused outright with 401. From 8.22 on the same
+  header also carries OAuth 2.0 access tokens, which act as the user who approved them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from .config import SimulatorConfig
 from .data import Store, User
 from .oauth import OAuthProblem, OAuthProvider, has_oauth_parameters
+from .oauth2 import OAUTH2_MIN_VERSION, OAuth2Provider
 from .wire import NOT_AUTHENTICATED, Request, Response, error_response
 
 PAT_MIN_VERSION = (8, 14, 0)
@@ -32,11 +34,13 @@ SESSION_COOKIE = "JSESSIONID"
 @dataclass
 class AuthResult:
     user: User | None
-    method: str  # anonymous, basic, pat, oauth, session
+    method: str  # anonymous, basic, pat, oauth, oauth2, session
     login_reason: str | None = None
     # Set when Jira answers before any resource runs (bad token, CAPTCHA, OAuth problem).
     rejection: Response | None = None
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
+    # An OAuth 2.0 access token's scope (READ, WRITE, ...); None for other methods.
+    scope: str | None = None
 
 
 @dataclass
@@ -46,10 +50,17 @@ class Session:
 
 
 class Authenticator:
-    def __init__(self, config: SimulatorConfig, store: Store, oauth: OAuthProvider) -> None:
+    def __init__(
+        self,
+        config: SimulatorConfig,
+        store: Store,
+        oauth: OAuthProvider,
+        oauth2: OAuth2Provider,
+    ) -> None:
         self.config = config
         self.store = store
         self.oauth = oauth
+        self.oauth2 = oauth2
         self.lock = threading.Lock()
         self.failures: dict[str, int] = {}
         self.sessions: dict[str, Session] = {}
@@ -126,6 +137,11 @@ class Authenticator:
         if self.config.version_tuple < PAT_MIN_VERSION:
             # Pre-8.14 Jira has no token filter: the header is simply not understood.
             return AuthResult(None, "anonymous")
+        if self.config.version_tuple >= OAUTH2_MIN_VERSION:
+            access = self.oauth2.access_token(token)
+            owner = self.store.user(access.user_name) if access else None
+            if access is not None and owner is not None and owner.active:
+                return AuthResult(owner, "oauth2", "OK", scope=access.scope)
         record = self.store.pat(token)
         now = datetime.now(UTC)
         user = self.store.user(record.user_name) if record else None

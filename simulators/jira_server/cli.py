@@ -52,6 +52,14 @@ def build_parser(prog: str = "python -m simulators.jira_server") -> argparse.Arg
         metavar="KEY=PEMFILE",
         help="add an OAuth consumer (Application Link) with this public key",
     )
+    parser.add_argument(
+        "--oauth2-client",
+        action="append",
+        default=[],
+        metavar="REDIRECT_URI",
+        help="add an OAuth 2.0 client (incoming link, scope WRITE) with this redirect URL; "
+        "its client id and secret are printed at start (Jira 8.22+)",
+    )
     return parser
 
 
@@ -76,6 +84,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         if not sep:
             parser.error(f"--consumer expects KEY=PEMFILE, got {spec!r}")
         simulator.add_oauth_consumer(key, Path(path).read_text())
+    oauth2_clients = [simulator.add_oauth2_client(uri) for uri in args.oauth2_client]
 
     stop = threading.Event()
 
@@ -93,6 +102,11 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print("Users (name / password / personal access token):")
         for user in simulator.users:
             print(f"  {user.name:<8} {user.password:<8} {user.pat}   {user.display_name}")
+        for client in oauth2_clients:
+            print(
+                f"OAuth 2.0 client: id {client.client_id} secret {client.client_secret} "
+                f"redirect {client.redirect_uri} scope {client.scope}"
+            )
         print(f"Admin API: {simulator.base_url}/_sim/state    Stop with Ctrl+C.", flush=True)
         while not stop.wait(0.5):
             pass

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 from . import client_certs, tls
 from .admin import AdminApi
@@ -29,6 +29,19 @@ from .config import SimulatorConfig, parse_version
 from .data import Issue, Store, User
 from .faults import Faults
 from .oauth import OAuthProblem, OAuthProvider
+from .oauth2 import AUTHORIZE_PATH as OAUTH2_AUTHORIZE_PATH
+from .oauth2 import (
+    OAUTH2_MIN_VERSION,
+    TOKEN_PATH,
+    OAuth2Client,
+    OAuth2Provider,
+    OAuth2Settings,
+    redact_body,
+    redact_form,
+    scope_allows,
+    scope_refused,
+)
+from .oauth2_web import OAuth2Pages
 from .rest import RestApi
 from .web import AUTHORIZE_PATH, WebPages
 from .wire import Headers, Request, Response, html_response
@@ -53,6 +66,15 @@ class RecordedRequest:
     @property
     def query(self) -> dict[str, list[str]]:
         return parse_qs(self.query_string, keep_blank_values=True)
+
+    @property
+    def form(self) -> dict[str, str]:
+        """A form-encoded body's fields (first value of each); {} for other bodies."""
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return {}
+        pairs = parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: v for k, v in reversed(pairs)}
 
 
 class _Server(ThreadingHTTPServer):
@@ -191,9 +213,11 @@ class JiraSimulator:
         self.store = Store()
         self.store.seed(self.config.seed, self.config.issue_count)
         self.oauth = OAuthProvider(self.config)
-        self.authenticator = Authenticator(self.config, self.store, self.oauth)
+        self.oauth2 = OAuth2Provider()
+        self.authenticator = Authenticator(self.config, self.store, self.oauth, self.oauth2)
         self.rest = RestApi(self.config, self.store)
         self.web = WebPages(self.config, self.store, self.authenticator, self.oauth)
+        self.oauth2_pages = OAuth2Pages(self.config, self.store, self.authenticator, self.oauth2)
         self.admin = AdminApi(self)
         self.faults = Faults()
         self.request_log: list[RecordedRequest] = []
@@ -367,6 +391,36 @@ class JiraSimulator:
     def remove_oauth_consumer(self, consumer_key: str) -> bool:
         return self.oauth.remove_consumer(consumer_key)
 
+    def add_oauth2_client(
+        self,
+        redirect_uri: str,
+        *,
+        name: str = "issuebridge",
+        scope: str = "WRITE",
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> OAuth2Client:
+        """An incoming link to an external application (OAuth 2.0, Jira 8.22+)."""
+        return self.oauth2.add_client(
+            redirect_uri, name=name, scope=scope, client_id=client_id, client_secret=client_secret
+        )
+
+    def remove_oauth2_client(self, client_id: str) -> bool:
+        return self.oauth2.remove_client(client_id)
+
+    @property
+    def oauth2_settings(self) -> OAuth2Settings:
+        """access_token_seconds, code_seconds, rotate_refresh_tokens: settable any time."""
+        return self.oauth2.settings
+
+    def revoke_oauth2_tokens(self, user: str | None = None) -> int:
+        """The user (or every user) revoked access under "Authorized applications"."""
+        return self.oauth2.revoke(user)
+
+    def expire_oauth2_access_tokens(self) -> int:
+        """Every live OAuth 2.0 access token expires now (refresh tokens keep working)."""
+        return self.oauth2.expire_access_tokens()
+
     def create_pat(self, user_name: str, name: str) -> str:
         return self.store.create_pat(user_name, name)
 
@@ -421,6 +475,11 @@ class JiraSimulator:
             self.failed_handshakes += 1
 
     def record(self, record: RecordedRequest) -> None:
+        if record.path.endswith(TOKEN_PATH):
+            # Tests count grant types in the log; the secrets must not be in it.
+            record.body = redact_body(record.body, record.headers.get("Content-Type", ""))
+            record.query_string = redact_form(record.query_string)
+            record.headers = _redact_basic(record.headers)
         with self._log_lock:
             self.request_log.append(record)
 
@@ -449,14 +508,21 @@ class JiraSimulator:
     def route(self, request: Request) -> Response:
         path = request.path
         auth = AuthResult(None, "anonymous")
+        oauth2 = self.config.version_tuple >= OAUTH2_MIN_VERSION
         if path.startswith(OAUTH_SERVLET) and path != AUTHORIZE_PATH:
             response = self._oauth_servlet(request)
+        elif oauth2 and path == TOKEN_PATH:
+            # Client authentication happens inside; a user's credentials play no part.
+            response = self.oauth2.token_endpoint(request)
+        elif oauth2 and path == OAUTH2_AUTHORIZE_PATH:
+            auth = AuthResult(self._session_user(request), "session")
+            response = self.oauth2_pages.authorize(request)
         else:
             auth = self.authenticator.authenticate(request)
             if path.startswith("/rest/"):
                 refused = auth.user is None and not self.config.anonymous_access
                 response = auth.rejection or (
-                    not_authenticated() if refused else self.rest.handle(request, auth)
+                    not_authenticated() if refused else self._rest(request, auth)
                 )
             elif path == AUTHORIZE_PATH:
                 response = self.web.authorize(request)
@@ -469,6 +535,15 @@ class JiraSimulator:
             else:
                 response = _tomcat_404(request.full_path)
         return self._decorate(request, response, auth)
+
+    def _rest(self, request: Request, auth: AuthResult) -> Response:
+        if auth.scope is not None and not scope_allows(auth.scope, request.method, request.path):
+            return scope_refused(auth.scope)
+        return self.rest.handle(request, auth)
+
+    def _session_user(self, request: Request) -> User | None:
+        session = self.authenticator.session(request)
+        return self.store.user(session.user_name) if session else None
 
     def _oauth_servlet(self, request: Request) -> Response:
         name = request.path[len(OAUTH_SERVLET) :]
@@ -491,9 +566,10 @@ class JiraSimulator:
                 ("X-AUSERNAME", quote(auth.user.name) if auth.user else "anonymous"),
                 ("X-Content-Type-Options", "nosniff"),
                 ("X-XSS-Protection", "1; mode=block"),
-                ("Cache-Control", "no-cache, no-store, no-transform"),
             ]
         )
+        if "cache-control" not in names:
+            response.headers.append(("Cache-Control", "no-cache, no-store, no-transform"))
         if auth.login_reason:
             response.headers.append(("X-Seraph-LoginReason", auth.login_reason))
         response.headers.extend(auth.extra_headers)
@@ -519,6 +595,15 @@ def _bind(simulator: JiraSimulator, port: int) -> _Server:
                 raise
             time.sleep(0.1)
     raise AssertionError("unreachable")
+
+
+def _redact_basic(headers: Headers) -> Headers:
+    """Client credentials sent as HTTP Basic to the token endpoint, out of the log."""
+    items = [
+        (k, "Basic [redacted]" if k.lower() == "authorization" and v[:6].lower() == "basic " else v)
+        for k, v in headers.items()
+    ]
+    return Headers(items)
 
 
 def _tomcat_404(path: str) -> Response:

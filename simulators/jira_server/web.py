@@ -32,6 +32,30 @@ cursor:pointer} .primary{background:#0052cc;color:#fff} .secondary{background:#e
 """
 
 
+ALLOW_DENY = (
+    '<button class="primary" type="submit" name="approve" value="Allow" '
+    'id="approve">Allow</button>'
+    '<button class="secondary" type="submit" name="deny" value="Deny" '
+    'id="deny">Deny</button>'
+)
+
+
+def login_redirect(request: Request, destination: str) -> Response:
+    """Seraph's answer to an anonymous visitor of a page that needs a user."""
+    return redirect(
+        f"{request.base_url}/login.jsp?permissionViolation=true&os_destination="
+        f"{quote(destination, safe='')}"
+    )
+
+
+def xsrf_missing() -> Response:
+    return page(
+        "XSRF Security Token Missing",
+        "<h1>XSRF Security Token Missing</h1><p>Reload the page.</p>",
+        403,
+    )
+
+
 def page(title: str, body: str, status: int = 200) -> Response:
     html = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -122,17 +146,10 @@ class WebPages:
         session = self.auth.session(request)
         if session is None:
             destination = f"{AUTHORIZE_PATH}?{urlencode([('oauth_token', token.token)])}"
-            return redirect(
-                f"{request.base_url}/login.jsp?permissionViolation=true&os_destination="
-                f"{quote(destination, safe='')}"
-            )
+            return login_redirect(request, destination)
         if request.method == "POST":
             if request.form_arg("atl_token") != session.xsrf:
-                return page(
-                    "XSRF Security Token Missing",
-                    "<h1>XSRF Security Token Missing</h1><p>Reload the page.</p>",
-                    403,
-                )
+                return xsrf_missing()
             if request.form_arg("approve") is not None:
                 verifier = self.oauth.approve(token, session.user_name)
                 return self.finish(request, token.token, token.callback, verifier)
@@ -148,10 +165,7 @@ class WebPages:
             f'<form method="post" action="{escape(request.base_url)}{AUTHORIZE_PATH}">'
             f'<input type="hidden" name="oauth_token" value="{escape(token.token)}">'
             f'<input type="hidden" name="atl_token" value="{escape(session.xsrf)}">'
-            '<button class="primary" type="submit" name="approve" value="Allow" '
-            'id="approve">Allow</button>'
-            '<button class="secondary" type="submit" name="deny" value="Deny" '
-            'id="deny">Deny</button></form>'
+            f"{ALLOW_DENY}</form>"
         )
         return page("Request for access", body)
 

@@ -5,6 +5,7 @@ from typing import Any
 from wire import RawAgent
 
 from simulators.jira_server import JiraSimulator
+from simulators.jira_server.oauth2 import OAuth2Client
 
 CONFIGURE = "issuebridge/providers/configure"
 FETCH = "issuebridge/issues/fetch"
@@ -118,3 +119,74 @@ def configure_with_http(
     if secrets is not None:
         params["httpSecrets"] = secrets
     return agent.call(CONFIGURE, params, timeout=30)
+
+
+# --- OAuth 2.0 ------------------------------------------------------------------
+
+AUTHORIZE = "issuebridge/providers/authorize"
+COMPLETE = "issuebridge/providers/completeAuthorization"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (a test's redirect URI: the
+    default port would collide between tests running side by side)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def configure_oauth2(
+    agent: RawAgent, base_url: str, client: OAuth2Client, **fields: str
+) -> dict[str, Any]:
+    form = {
+        "baseUrl": base_url,
+        "clientId": client.client_id,
+        "clientSecret": client.client_secret,
+        "redirectUri": client.redirect_uri,
+        **fields,
+    }
+    return agent.call(
+        CONFIGURE,
+        {"providerId": "jira-server", "authMethod": "oauth2", "fields": form},
+        timeout=20,
+    )
+
+
+def oauth2_instance(
+    agent: RawAgent, jira: JiraSimulator, redirect_uri: str | None = None, **fields: str
+) -> tuple[str, OAuth2Client]:
+    """A configured (not yet authorized) OAuth 2.0 instance and its link in Jira."""
+    client = jira.add_oauth2_client(redirect_uri or f"http://127.0.0.1:{free_port()}/callback")
+    reply = configure_oauth2(agent, jira.base_url, client, **fields)
+    assert reply["result"]["instance"]["state"] == "needsAuthorization", reply
+    return str(reply["result"]["instance"]["instanceId"]), client
+
+
+def redirect_of(url: str) -> str:
+    """Where an auto-approving Jira sends the browser for this authorize URL."""
+    import httpx
+
+    answer = httpx.get(url, follow_redirects=False, timeout=10)
+    assert answer.status_code == 302, (answer.status_code, answer.text[:300])
+    return str(answer.headers["Location"])
+
+
+def oauth2_connected(agent: RawAgent, jira: JiraSimulator) -> tuple[str, OAuth2Client]:
+    """An OAuth 2.0 instance authorized through the loopback callback (Jira must
+    auto-approve)."""
+    instance_id, client = oauth2_instance(agent, jira)
+    reply = authorize_loopback(agent, instance_id)
+    assert reply["result"]["instance"]["state"] == "connected", reply
+    return instance_id, client
+
+
+def token_grants(jira: JiraSimulator, grant_type: str, since: int = 0) -> list[Any]:
+    """The token endpoint requests of that grant type in the simulator's log (from its
+    `since`-th entry: configure's check sends a code grant with a made-up code)."""
+    return [
+        r
+        for r in jira.request_log[since:]
+        if r.path.endswith("/rest/oauth2/latest/token") and r.form.get("grant_type") == grant_type
+    ]

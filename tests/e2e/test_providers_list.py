@@ -1,5 +1,6 @@
 """`issuebridge/providers/list` over pytest-lsp: the forms an editor renders."""
 
+from pathlib import Path
 from typing import Any
 
 from pytest_lsp import LanguageClient
@@ -14,16 +15,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def test_jira_server_is_listed_with_both_auth_methods(client: LanguageClient) -> None:
+async def test_jira_server_is_listed_with_its_auth_methods(client: LanguageClient) -> None:
     result = _plain(await client.protocol.send_request_async("issuebridge/providers/list", {}))
     providers = {p["id"]: p for p in result["providers"]}
     jira = providers["jira-server"]
     assert jira["kind"] == "issues"
     assert jira["name"].startswith("Jira Server")
     assert jira["instances"] == []
+    # The order is the recommendation: a token for one person, OAuth 2.0 for teams on
+    # 8.22+, OAuth 1.0a for older servers.
+    assert [m["id"] for m in jira["authMethods"]] == ["token", "oauth2", "oauth1"]
     methods = {m["id"]: m for m in jira["authMethods"]}
-    assert set(methods) == {"token", "oauth1"}
+    assert "one person" in methods["token"]["description"]
+    assert "8.22" in methods["oauth2"]["description"]
+    assert "older" in methods["oauth1"]["description"]
     assert methods["oauth1"]["authorization"] == "browser"
+    assert methods["oauth2"]["authorization"] == "browser"
     assert "authorization" not in methods["token"]  # "none", the default, is left out
     token_fields = {f["name"]: f for f in methods["token"]["fields"]}
     assert token_fields["baseUrl"]["kind"] == "url" and token_fields["baseUrl"]["required"]
@@ -34,6 +41,22 @@ async def test_jira_server_is_listed_with_both_auth_methods(client: LanguageClie
     assert oauth_fields["keyId"]["kind"] == "keyRef"
     # Either a pasted key or a generated one: neither alone is required.
     assert not oauth_fields["privateKey"]["required"] and not oauth_fields["keyId"]["required"]
+    oauth2_fields = {f["name"]: f for f in methods["oauth2"]["fields"]}
+    assert list(oauth2_fields) == ["baseUrl", "clientId", "clientSecret", "redirectUri", "scope"]
+    assert oauth2_fields["clientId"]["kind"] == "text" and oauth2_fields["clientId"]["required"]
+    assert oauth2_fields["clientSecret"]["kind"] == "secret"
+    assert oauth2_fields["clientSecret"]["required"]
+    redirect = oauth2_fields["redirectUri"]
+    assert redirect["kind"] == "url" and redirect["required"]
+    assert redirect["default"] == "http://127.0.0.1:43917/callback"
+    assert "Register exactly this" in redirect["help"]
+    assert oauth2_fields["scope"]["default"] == "WRITE" and not oauth2_fields["scope"]["required"]
+    # The admin's guide beside this source checkout.
+    guide = Path(__file__).resolve().parents[2] / "docs" / "jira-server-oauth2.md"
+    if guide.is_file():
+        assert methods["oauth2"]["guideUrl"] == guide.as_uri()
+    else:
+        assert "guideUrl" not in methods["oauth2"]
     for method in methods.values():
         assert method["label"] and method["description"]
         for field in method["fields"]:

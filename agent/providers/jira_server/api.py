@@ -37,6 +37,9 @@ class JiraApi:
         self.base_url = base_url
         self.auth_method = auth_method
         self.timeout_seconds = timeout_seconds
+        # Set when a 403 has a likelier cause than the account's permissions (an OAuth
+        # 2.0 token of scope READ): what to say instead, and the next step.
+        self.forbidden_hint: str | None = None
 
     async def request(
         self, method: str, path: str, *, what: str, authenticated: bool = True, **kwargs: Any
@@ -107,7 +110,10 @@ class JiraApi:
                 action="configure",
             )
         if status >= 400:
-            raise failures.remote_error(response, what)
+            error = failures.remote_error(response, what)
+            if status == 403 and self.forbidden_hint:
+                error.hint, error.data["action"] = self.forbidden_hint, "configure"
+            raise error
 
     # --- resources ---------------------------------------------------------------
 
