@@ -106,7 +106,8 @@ async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
         return 0
     print(f"Shared {instance['baseUrl']} in {result['path']} (commit it with the project).")
     if result.get("passphrase"):
-        print("The OAuth key in it is sealed. Passphrase (shown this once; put it in your team's")
+        # The OAuth 1.0a private key or the OAuth 2.0 client secret: whichever it has.
+        print("Its secret is sealed. Passphrase (shown this once; put it in your team's")
         print(f"password manager, never in the repository):\n\n    {result['passphrase']}\n")
         print("Teammates run `issuebridge team unlock`, then `issuebridge authorize`.")
     else:

@@ -325,17 +325,18 @@ def build_parser() -> argparse.ArgumentParser:
         "write .issuebridge/team.json in the workspace (no secret in the clear)",
         group=team_commands,
         description="Write the instance's configuration to .issuebridge/team.json in the "
-        "workspace, to commit with the project. An OAuth key in it is sealed with a passphrase, "
-        "shown once.",
+        "workspace, to commit with the project. An OAuth key or client secret in it is sealed "
+        "with a passphrase, shown once.",
     )
     share.add_argument("--instance", help=INSTANCE_HELP)
     share.set_defaults(run=cli_commands.team_share)
     unlock = command(
         "unlock",
-        "unlock the team's OAuth key with the passphrase",
+        "unlock the team's OAuth key or client secret with the passphrase",
         group=team_commands,
-        description="Unlock the team's sealed OAuth key. The passphrase is read from "
-        "--passphrase-stdin, $ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden prompt.",
+        description="Unlock the team's sealed OAuth key or OAuth 2.0 client secret. The "
+        "passphrase is read from --passphrase-stdin, $ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden "
+        "prompt.",
     )
     unlock.add_argument("--instance", help=INSTANCE_HELP)
     unlock.add_argument(
