@@ -100,30 +100,30 @@ async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
 
     step(7, "Configure the same server with the consumer key and the key (checked against Jira):")
     print("    (same base URL: this replaces the token configuration and keeps the instance id)")
+    fields = {"baseUrl": jira.base_url, "consumerKey": "issuebridge-demo", "keyId": key["keyId"]}
+    instance = await _configure(agent, "oauth1", fields)
+    step(8, "Authorize: the agent opens Jira's authorize page; Jira calls back to 127.0.0.1:")
+    agent.on_request("window/showDocument", _browser)
+    await _authorize_and_fetch(agent, instance, 9, "bob's open issues with OAuth-signed requests")
+
+
+async def _configure(agent: AgentConnection, method: str, fields: dict[str, str]) -> Any:
     configured = await agent.request(
         "issuebridge/providers/configure",
-        {
-            "providerId": "jira-server",
-            "authMethod": "oauth1",
-            "fields": {
-                "baseUrl": jira.base_url,
-                "consumerKey": "issuebridge-demo",
-                "keyId": key["keyId"],
-            },
-        },
+        {"providerId": "jira-server", "authMethod": method, "fields": fields},
     )
-    instance = configured["instance"]
-    render.instance_line(instance, indent="    ")
+    render.instance_line(configured["instance"], indent="    ")
+    return configured["instance"]
 
-    step(8, "Authorize: the agent opens Jira's authorize page; Jira calls back to 127.0.0.1:")
 
-    agent.on_request("window/showDocument", _browser)
+async def _authorize_and_fetch(
+    agent: AgentConnection, instance: dict[str, Any], number: int, what: str
+) -> None:
     authorized = await agent.request(
         "issuebridge/providers/authorize", {"instanceId": instance["instanceId"]}
     )
     render.instance_line(authorized["instance"], indent="    ")
-
-    step(9, "Fetch bob's open issues with OAuth-signed requests:")
+    step(number, f"Fetch {what}:")
     fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
     render.issues_table(fetched["issues"], fetched["total"], rows=5, indent="    ")
 
@@ -145,28 +145,13 @@ async def _oauth2_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
     print("    and a secret; the simulator approves as carol, as if carol clicked Allow")
 
     step(11, "Configure the same server with the client id and secret (checked against Jira):")
-    configured = await agent.request(
-        "issuebridge/providers/configure",
-        {
-            "providerId": "jira-server",
-            "authMethod": "oauth2",
-            "fields": {
-                "baseUrl": jira.base_url,
-                "clientId": client.client_id,
-                "clientSecret": client.client_secret,
-                "redirectUri": redirect_uri,
-            },
-        },
-    )
-    instance = configured["instance"]
-    render.instance_line(instance, indent="    ")
-
+    fields = {
+        "baseUrl": jira.base_url,
+        "clientId": client.client_id,
+        "clientSecret": client.client_secret,
+        "redirectUri": redirect_uri,
+    }
+    instance = await _configure(agent, "oauth2", fields)
     step(12, "Authorize (PKCE): Jira redirects the browser to the agent on the redirect URL:")
-    authorized = await agent.request(
-        "issuebridge/providers/authorize", {"instanceId": instance["instanceId"]}
-    )
-    render.instance_line(authorized["instance"], indent="    ")
-
-    step(13, "Fetch carol's open issues with the OAuth 2.0 access token (Bearer):")
-    fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
-    render.issues_table(fetched["issues"], fetched["total"], rows=5, indent="    ")
+    what = "carol's open issues with the OAuth 2.0 access token (Bearer)"
+    await _authorize_and_fetch(agent, instance, 13, what)
