@@ -225,3 +225,50 @@ def test_the_configure_help_names_the_oauth2_flags() -> None:
     )
     assert "--oauth2" in run.stdout and "--client-secret-stdin" in run.stdout
     assert "--redirect-uri" in run.stdout and "{READ,WRITE}" in run.stdout
+
+
+def test_team_share_seals_the_secret_and_a_teammate_only_unlocks_and_authorizes(
+    tmp_path: Path, jira: JiraSimulator
+) -> None:
+    admin, mate, project = tmp_path / "admin", tmp_path / "mate", tmp_path / "project"
+    for folder in (admin, mate, project):
+        folder.mkdir()
+    run, client = configure_oauth2(admin, jira)
+    assert run.returncode == 0, run.stderr
+    run = issuebridge(admin, "--workspace", str(project), "team", "share")
+    assert run.returncode == 0, run.stderr
+    assert "Its secret is sealed" in run.stdout
+    passphrase = re.search(r"^\s+([A-Z2-9]{5}(?:-[A-Z2-9]{5})+)$", run.stdout, re.M)
+    assert passphrase, run.stdout
+    shared = (project / ".issuebridge" / "team.json").read_text(encoding="utf-8")
+    assert client.client_id in shared and client.client_secret not in shared
+
+    def as_mate(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return issuebridge(mate, "--workspace", str(project), *args, **kwargs)
+
+    assert "(team)" in as_mate("providers").stdout
+    run = as_mate("team", "unlock", "--passphrase-stdin", stdin=passphrase.group(1) + "\n")
+    assert run.returncode == 0, run.stderr
+    assert "[oauth2] needsAuthorization" in run.stdout and "issuebridge authorize" in run.stdout
+
+    env = agent_env(mate)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "--workspace", str(project), "authorize", "--oob"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    url = ""
+    for line in process.stdout:
+        if "/rest/oauth2/latest/authorize?" in line:
+            url = line.strip()
+            break
+    jira.oauth_auto_approve = "bob"
+    location = httpx.get(url, follow_redirects=False, timeout=10).headers["location"]
+    out, err = process.communicate(location + "\n", timeout=60)
+    assert process.returncode == 0, err
+    assert "connected as Bob Brown" in out
+    assert "(team)" in out
