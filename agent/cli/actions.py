@@ -98,6 +98,13 @@ def next_step(action: str | None, data: dict[str, Any], context: Context) -> Nex
         )
     if action == "retry":
         return NextStep("try again")
+    if action is None and data.get("field") == "callback" and "port" in data:
+        # The redirect URI's port is taken (OAuth 2.0 listens where the link says):
+        # the out-of-band path needs no port at all.
+        return _run(
+            f"issuebridge authorize{_instance_flag(context)} --oob",
+            "and paste the address the browser shows, or free the port and try again",
+        )
     if action == "repairStorage":
         path = data.get("path")
         where = f"`{path}`" if isinstance(path, str) else "the file named above"

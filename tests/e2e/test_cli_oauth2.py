@@ -272,3 +272,26 @@ def test_team_share_seals_the_secret_and_a_teammate_only_unlocks_and_authorizes(
     assert process.returncode == 0, err
     assert "connected as Bob Brown" in out
     assert "(team)" in out
+
+
+def test_a_redirect_port_in_use_is_named_with_the_way_around_it(
+    home: Path, jira: JiraSimulator
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run, _ = configure_oauth2(home, jira, redirect=f"http://127.0.0.1:{port}/callback")
+        assert run.returncode == 0, run.stderr
+        run = issuebridge(home, "authorize", stdin="")
+    assert run.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is in use" in run.stderr
+    assert f"next: run `issuebridge authorize --instance {instance_id_of(home)} --oob`" in (
+        run.stderr
+    )
+
+
+def instance_id_of(home: Path) -> str:
+    listed = json.loads(issuebridge(home, "--json", "providers").stdout)
+    (instance,) = [i for p in listed["providers"] for i in p["instances"]]
+    return str(instance["instanceId"])

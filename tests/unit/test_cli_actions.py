@@ -65,3 +65,12 @@ def test_a_jira_too_old_for_oauth2_is_pointed_at_a_token_or_oauth1() -> None:
         == "issuebridge configure jira-server --base-url https://old.example --token-stdin"
     )
     assert "--oauth" in step.text and "--oauth2" not in step.text
+
+
+def test_a_redirect_port_in_use_points_at_the_out_of_band_path() -> None:
+    context = Context(instance_id="jira-server-2")
+    data = {"kind": "invalidParams", "field": "callback", "port": 43917}
+    step = next_step(None, data, context)
+    assert step is not None
+    assert step.command == "issuebridge authorize --instance jira-server-2 --oob"
+    assert next_step(None, {"kind": "invalidParams", "field": "callback"}, context) is None
