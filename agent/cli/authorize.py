@@ -1,4 +1,4 @@
-"""`issuebridge authorize`: the browser step of OAuth, wherever the browser is.
+"""`issuebridge authorize`: the browser step of OAuth (2.0 or 1.0a), wherever the browser is.
 
 The agent asks us to open the authorize page (`window/showDocument`). We answer
 with the truth: on a machine with no browser (SSH, a container) `webbrowser.open`
@@ -69,11 +69,17 @@ class StdinLines:
 
 class Authorization:
     def __init__(
-        self, agent: AgentConnection, out: Output, instance_id: str, paste_while_waiting: bool
+        self,
+        agent: AgentConnection,
+        out: Output,
+        instance: dict[str, Any],
+        paste_while_waiting: bool,
     ) -> None:
         self.agent = agent
         self.out = out
-        self.instance_id = instance_id
+        self.instance_id = str(instance["instanceId"])
+        self.auth_method = instance.get("authMethod")
+        self.redirect_uri = (instance.get("settings") or {}).get("redirectUri")
         self.paste_while_waiting = paste_while_waiting
         self.stdin = StdinLines()
         self.pasted: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -147,9 +153,21 @@ class Authorization:
             self.pasted.cancel()
         if not result.get("authorizeUrl"):
             return result
-        self.out.say("Open this address in a browser, allow access, and copy the code Jira shows:")
+        self.out.say(self._out_of_band_steps())
         self.out.say(f"  {result['authorizeUrl']}")
         return await self.read_and_complete(at_end="no code was pasted; authorize again")
+
+    def _out_of_band_steps(self) -> str:
+        if self.auth_method != "oauth2":
+            return "Open this address in a browser, allow access, and copy the code Jira shows:"
+        # Jira sends the browser to the registered redirect URL whatever happens; with
+        # nothing listening there the page fails to load, but its address has the code.
+        where = f" to {self.redirect_uri}" if self.redirect_uri else ""
+        return (
+            "Open this address in a browser and allow access. The browser is then sent"
+            f"{where}, which may not load here: copy the whole address it shows (or the "
+            "code in it) and paste it below:"
+        )
 
 
 def _open_browser(url: str) -> bool:
@@ -168,7 +186,7 @@ async def authorize(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
     instance = await choose_instance(agent, args.instance, out)
     paste_while_waiting = bool(args.paste) or sys.stdin.isatty()
-    flow = Authorization(agent, out, instance["instanceId"], paste_while_waiting)
+    flow = Authorization(agent, out, instance, paste_while_waiting)
     result = await flow.run("oob" if args.oob else "loopback")
     if not out.result(result):
         render.instance_line(result["instance"])

@@ -1,5 +1,5 @@
-"""The terminal client's commands. Each one is a few protocol calls; `authorize`
-lives in its own module (agent/cli/authorize.py)."""
+"""The terminal client's commands. Each one is a few protocol calls; `configure` and
+`authorize` live in their own modules (agent/cli/configure.py, agent/cli/authorize.py)."""
 
 import argparse
 import getpass
@@ -9,106 +9,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent.cli import http_options, render, stale
+from agent.cli import render, stale
 from agent.cli.connection import AgentConnection
-from agent.cli.instances import choose_instance, normalised
+from agent.cli.instances import choose_instance
 from agent.cli.output import CliError, Output
 from agent.cli.progress import ProgressBar
-
-TOKEN_ENV = "ISSUEBRIDGE_TOKEN"
 
 
 async def providers(args: argparse.Namespace, agent: AgentConnection) -> int:
     result = await agent.request("issuebridge/providers/list")
     if not args.output.result(result):
         render.providers(result)
-    return 0
-
-
-def read_token(args: argparse.Namespace) -> str:
-    """The token from --token, stdin, $ISSUEBRIDGE_TOKEN, or a hidden prompt."""
-    if args.token:
-        return str(args.token)
-    if args.token_stdin:
-        return sys.stdin.readline().strip()
-    if os.environ.get(TOKEN_ENV):
-        return os.environ[TOKEN_ENV]
-    if sys.stdin.isatty():
-        return getpass.getpass("Personal access token: ")
-    raise CliError(
-        f"no token given; pipe it with --token-stdin, set ${TOKEN_ENV}, or run in a terminal", 2
-    )
-
-
-def _about_configure(args: argparse.Namespace, auth_method: str) -> Output:
-    out: Output = args.output
-    out.context.provider_id = args.provider
-    out.context.base_url = normalised(args.base_url) or args.base_url.strip()
-    out.context.auth_method = auth_method
-    out.context.consumer_key = args.consumer_key
-    return out
-
-
-def network_params(args: argparse.Namespace) -> dict[str, Any]:
-    """`configure`'s `http` and `httpSecrets` from its flags, stdin, env or prompts
-    (after the token: its line on stdin comes first)."""
-    http = http_options.instance_http(args)
-    effective = {**http_options.global_http(args), **http}
-    secrets = http_options.read_http_secrets(args, effective)
-    params: dict[str, Any] = {}
-    if http:
-        params["http"] = http
-    if secrets:
-        params["httpSecrets"] = secrets
-    return params
-
-
-async def configure(args: argparse.Namespace, agent: AgentConnection) -> int:
-    if args.oauth:
-        return await configure_oauth(args, agent)
-    out = _about_configure(args, "token")
-    http_options.confirm_insecure(args, out.context.base_url or args.base_url, out)
-    fields = {"baseUrl": args.base_url, "token": read_token(args)}
-    result = await agent.request(
-        "issuebridge/providers/configure",
-        {
-            "providerId": args.provider,
-            "authMethod": "token",
-            "fields": fields,
-            **network_params(args),
-        },
-    )
-    if not out.result(result):
-        render.instance_line(result["instance"])
-    return 0
-
-
-async def configure_oauth(args: argparse.Namespace, agent: AgentConnection) -> int:
-    out = _about_configure(args, "oauth1")
-    if not args.consumer_key:
-        raise CliError("--oauth needs --consumer-key (from the Application Link)", 2)
-    http_options.confirm_insecure(args, out.context.base_url or args.base_url, out)
-    fields = {"baseUrl": args.base_url, "consumerKey": args.consumer_key}
-    if args.key_id:
-        fields["keyId"] = args.key_id
-    elif args.private_key_file:
-        fields["privateKey"] = Path(args.private_key_file).read_text(encoding="utf-8")
-    else:
-        raise CliError(
-            "--oauth needs --key-id (from `issuebridge keys generate`) or --private-key-file", 2
-        )
-    result = await agent.request(
-        "issuebridge/providers/configure",
-        {
-            "providerId": args.provider,
-            "authMethod": "oauth1",
-            "fields": fields,
-            **network_params(args),
-        },
-    )
-    if not out.result(result):
-        render.instance_line(result["instance"])
-        print("Next: `issuebridge authorize` to allow access in the browser.")
     return 0
 
 
@@ -195,7 +106,8 @@ async def team_share(args: argparse.Namespace, agent: AgentConnection) -> int:
         return 0
     print(f"Shared {instance['baseUrl']} in {result['path']} (commit it with the project).")
     if result.get("passphrase"):
-        print("The OAuth key in it is sealed. Passphrase (shown this once; put it in your team's")
+        # The OAuth 1.0a private key or the OAuth 2.0 client secret: whichever it has.
+        print("Its secret is sealed. Passphrase (shown this once; put it in your team's")
         print(f"password manager, never in the repository):\n\n    {result['passphrase']}\n")
         print("Teammates run `issuebridge team unlock`, then `issuebridge authorize`.")
     else:

@@ -3,10 +3,13 @@
 It starts the simulator on 127.0.0.1, spawns the agent with a throw-away storage
 dir (your real configuration is never touched), and walks through what an editor
 does: list providers, configure with a token, fetch issues; then the OAuth 1.0a
-path: generate a key, configure, authorize through the loopback callback, fetch.
+path: generate a key, configure, authorize through the loopback callback, fetch;
+then OAuth 2.0 (Jira 8.22+): a client of an incoming link, configure, authorize
+through the loopback redirect, fetch.
 """
 
 import os
+import socket
 import tempfile
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +41,7 @@ async def run_demo(verbose: bool = False) -> int:
             await agent.initialize()
             await _token_path(agent, jira.base_url, jira.user("alice").pat)
             await _oauth_path(agent, jira)
+            await _oauth2_path(agent, jira)
         finally:
             await agent.close()
     print("\nDone. Point `issuebridge configure jira-server --base-url …` at your own Jira next.")
@@ -70,9 +74,17 @@ async def _token_path(agent: AgentConnection, base_url: str, token: str) -> None
     render.issues_table(fetched["issues"], fetched["total"], rows=10, indent="    ")
 
 
-async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
+async def _browser(params: Any) -> dict[str, bool]:
     import httpx
 
+    print(f"    browser opens {params['uri'][:90]}…")
+    # The user's browser: Allow redirects to the agent's one-shot loopback listener.
+    async with httpx.AsyncClient(follow_redirects=True, timeout=30) as client:
+        await client.get(params["uri"])
+    return {"success": True}
+
+
+async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
     from agent.auth.keys import fingerprints
 
     step(5, "OAuth 1.0a: generate a key pair (the private key never leaves the agent):")
@@ -88,36 +100,58 @@ async def _oauth_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
 
     step(7, "Configure the same server with the consumer key and the key (checked against Jira):")
     print("    (same base URL: this replaces the token configuration and keeps the instance id)")
+    fields = {"baseUrl": jira.base_url, "consumerKey": "issuebridge-demo", "keyId": key["keyId"]}
+    instance = await _configure(agent, "oauth1", fields)
+    step(8, "Authorize: the agent opens Jira's authorize page; Jira calls back to 127.0.0.1:")
+    agent.on_request("window/showDocument", _browser)
+    await _authorize_and_fetch(agent, instance, 9, "bob's open issues with OAuth-signed requests")
+
+
+async def _configure(agent: AgentConnection, method: str, fields: dict[str, str]) -> Any:
     configured = await agent.request(
         "issuebridge/providers/configure",
-        {
-            "providerId": "jira-server",
-            "authMethod": "oauth1",
-            "fields": {
-                "baseUrl": jira.base_url,
-                "consumerKey": "issuebridge-demo",
-                "keyId": key["keyId"],
-            },
-        },
+        {"providerId": "jira-server", "authMethod": method, "fields": fields},
     )
-    instance = configured["instance"]
-    render.instance_line(instance, indent="    ")
+    render.instance_line(configured["instance"], indent="    ")
+    return configured["instance"]
 
-    step(8, "Authorize: the agent opens Jira's authorize page; Jira calls back to 127.0.0.1:")
 
-    async def browser(params: Any) -> dict[str, bool]:
-        print(f"    browser opens {params['uri'][:90]}…")
-        # The user's browser: Allow redirects to the agent's one-shot loopback listener.
-        async with httpx.AsyncClient(follow_redirects=True, timeout=30) as client:
-            await client.get(params["uri"])
-        return {"success": True}
-
-    agent.on_request("window/showDocument", browser)
+async def _authorize_and_fetch(
+    agent: AgentConnection, instance: dict[str, Any], number: int, what: str
+) -> None:
     authorized = await agent.request(
         "issuebridge/providers/authorize", {"instanceId": instance["instanceId"]}
     )
     render.instance_line(authorized["instance"], indent="    ")
-
-    step(9, "Fetch bob's open issues with OAuth-signed requests:")
+    step(number, f"Fetch {what}:")
     fetched = await fetch_with_progress(agent, instance["instanceId"], None, 1000)
     render.issues_table(fetched["issues"], fetched["total"], rows=5, indent="    ")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _oauth2_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
+    # A free port rather than the default 43917: the demo must not fail because
+    # something on this machine already listens there.
+    redirect_uri = f"http://127.0.0.1:{_free_port()}/callback"
+    step(10, "OAuth 2.0 (Jira 8.22+): the admin creates an incoming link to an external app:")
+    client = jira.add_oauth2_client(redirect_uri, name="issuebridge")
+    jira.oauth_auto_approve = "carol"
+    print(f"    redirect URL {redirect_uri}; Jira shows client id {client.client_id[:8]}…")
+    print("    and a secret; the simulator approves as carol, as if carol clicked Allow")
+
+    step(11, "Configure the same server with the client id and secret (checked against Jira):")
+    fields = {
+        "baseUrl": jira.base_url,
+        "clientId": client.client_id,
+        "clientSecret": client.client_secret,
+        "redirectUri": redirect_uri,
+    }
+    instance = await _configure(agent, "oauth2", fields)
+    step(12, "Authorize (PKCE): Jira redirects the browser to the agent on the redirect URL:")
+    what = "carol's open issues with the OAuth 2.0 access token (Bearer)"
+    await _authorize_and_fetch(agent, instance, 13, what)

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from agent import __version__
 from agent.cli import authorize as cli_authorize
 from agent.cli import commands as cli_commands
+from agent.cli import configure as cli_configure
 from agent.cli import http_options
 from agent.cli.actions import CA_BUNDLE_ENV
 from agent.cli.parser_work import INSTANCE_HELP, add_work_commands
@@ -184,12 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure = command(
         "configure",
-        "configure a server (personal access token, or OAuth 1.0a with --oauth)",
+        "configure a server (personal access token, or OAuth 2.0 / 1.0a with --oauth2 / --oauth)",
         description="Configure a Jira Server / Data Center instance; the server and the "
         "credentials are checked before anything is stored. With a token: it is read from "
         "--token-stdin, $ISSUEBRIDGE_TOKEN, or a hidden prompt (--token works too but leaves "
-        "it in your shell history). With --oauth: the Application Link's consumer key and a "
-        "generated key (--key-id) or a PEM file.",
+        "it in your shell history). With --oauth2 (Jira 8.22+, an incoming link to an "
+        "external application): the link's client id, and its secret from "
+        "--client-secret-stdin, $ISSUEBRIDGE_CLIENT_SECRET, or a hidden prompt. With --oauth "
+        "(OAuth 1.0a): the Application Link's consumer key and a generated key (--key-id) or "
+        "a PEM file.",
     )
     configure.add_argument("provider", choices=["jira-server"], help="the tracker: jira-server")
     configure.add_argument(
@@ -202,8 +206,36 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument(
         "--token-stdin", action="store_true", help="read the personal access token from stdin"
     )
-    configure.add_argument(
+    method = configure.add_mutually_exclusive_group()
+    method.add_argument(
+        "--oauth2",
+        action="store_true",
+        help="use OAuth 2.0 through an incoming link to an external application (Jira 8.22+)",
+    )
+    method.add_argument(
         "--oauth", action="store_true", help="use OAuth 1.0a through an Application Link"
+    )
+    configure.add_argument(
+        "--client-id", metavar="ID", help="the OAuth 2.0 link's client id (--oauth2)"
+    )
+    configure.add_argument(
+        "--client-secret-stdin",
+        action="store_true",
+        help=f"read the link's client secret from stdin (--oauth2; else "
+        f"${cli_configure.CLIENT_SECRET_ENV}, or a hidden prompt)",
+    )
+    configure.add_argument(
+        "--redirect-uri",
+        metavar="URL",
+        help="the redirect URL registered in the link (--oauth2; default: "
+        "http://127.0.0.1:43917/callback, the one the agent proposes)",
+    )
+    configure.add_argument(
+        "--scope",
+        choices=["READ", "WRITE"],
+        type=str.upper,
+        help="what issuebridge may do as you (--oauth2; default WRITE: comment, transition; "
+        "READ: look only). Never more than you may, nor than the link allows",
     )
     configure.add_argument("--consumer-key", help="the Application Link's consumer key (--oauth)")
     configure.add_argument(
@@ -215,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="an RSA private key (PEM) instead of --key-id (--oauth)",
     )
     _instance_network_flags(configure)
-    configure.set_defaults(run=cli_commands.configure)
+    configure.set_defaults(run=cli_configure.configure)
 
     keys = command("keys", "RSA key pairs for OAuth 1.0a")
     keys_commands = keys.add_subparsers(
@@ -239,15 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     authorize = command(
         "authorize",
-        "allow access in the browser (OAuth 1.0a)",
+        "allow access in the browser (OAuth 2.0 or 1.0a)",
         description="Open Jira's authorize page in your browser and wait for it to come back. "
         "Where no browser can be opened (SSH, a container) it prints the address and asks for "
-        "the code Jira shows; while it waits for the browser it also takes a pasted code or "
-        "address (in a terminal, or with --paste).",
+        "the code or the address the browser shows; while it waits for the browser it also "
+        "takes a pasted code or address (in a terminal, or with --paste).",
     )
     authorize.add_argument("--instance", help=INSTANCE_HELP)
     authorize.add_argument(
-        "--oob", action="store_true", help="open no browser: paste the code Jira shows"
+        "--oob",
+        action="store_true",
+        help="open no browser: paste the code Jira shows, or (OAuth 2.0) the address the "
+        "browser is sent to",
     )
     authorize.add_argument(
         "--paste",
@@ -290,17 +325,18 @@ def build_parser() -> argparse.ArgumentParser:
         "write .issuebridge/team.json in the workspace (no secret in the clear)",
         group=team_commands,
         description="Write the instance's configuration to .issuebridge/team.json in the "
-        "workspace, to commit with the project. An OAuth key in it is sealed with a passphrase, "
-        "shown once.",
+        "workspace, to commit with the project. An OAuth key or client secret in it is sealed "
+        "with a passphrase, shown once.",
     )
     share.add_argument("--instance", help=INSTANCE_HELP)
     share.set_defaults(run=cli_commands.team_share)
     unlock = command(
         "unlock",
-        "unlock the team's OAuth key with the passphrase",
+        "unlock the team's OAuth key or client secret with the passphrase",
         group=team_commands,
-        description="Unlock the team's sealed OAuth key. The passphrase is read from "
-        "--passphrase-stdin, $ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden prompt.",
+        description="Unlock the team's sealed OAuth key or OAuth 2.0 client secret. The "
+        "passphrase is read from --passphrase-stdin, $ISSUEBRIDGE_TEAM_PASSPHRASE, or a hidden "
+        "prompt.",
     )
     unlock.add_argument("--instance", help=INSTANCE_HELP)
     unlock.add_argument(

@@ -19,16 +19,25 @@ def providers(result: dict[str, Any], out: TextIO = sys.stdout) -> None:
         out.write("  auth methods:\n")
         for method in provider["authMethods"]:
             out.write(f"    {method['id']:<8} {method['label']}: {method['description']}\n")
-            fields = ", ".join(
-                f"{f['name']} ({f['kind']}{', required' if f['required'] else ''})"
-                for f in method["fields"]
-            )
+            fields = ", ".join(_field(f) for f in method["fields"])
             out.write(f"             fields: {fields}\n")
+            if method.get("guideUrl"):
+                out.write(f"             admin guide: {method['guideUrl']}\n")
         instances = provider["instances"]
         if not instances:
             out.write("  instances: none configured\n")
         for instance in instances:
             instance_line(instance, out, indent="  instance ")
+
+
+def _field(field: dict[str, Any]) -> str:
+    """`name (kind, required, default VALUE)`: what `configure` needs for it."""
+    notes = [str(field["kind"])]
+    if field["required"]:
+        notes.append("required")
+    if isinstance(field.get("default"), str):
+        notes.append(f"default {field['default']}")
+    return f"{field['name']} ({', '.join(notes)})"
 
 
 def instance_line(instance: dict[str, Any], out: TextIO = sys.stdout, indent: str = "") -> None:

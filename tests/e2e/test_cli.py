@@ -115,6 +115,9 @@ def test_demo_shows_configure_and_every_issue(home: Path) -> None:
         "[3] Configure",
         "connected as Alice Anderson",
         "[4] Fetch",
+        "[oauth2] needsAuthorization",
+        "[oauth2] connected as Carol Chen",
+        "[13] Fetch carol's open issues with the OAuth 2.0 access token",
     ):
         assert marker in run.stdout
     with JiraSimulator() as same_seed:

@@ -12,7 +12,7 @@ import { after, afterEach, before, describe, test } from "node:test";
 import { chromium, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from "playwright-core";
 import { AgentClient } from "./support/agentClient";
 import { CodeServer, installExtension, isolatedEnv, makeDirs, writeSettings, type CodeServerDirs } from "./support/codeServer";
-import { pidsInGroup, recordGroup, stopAll } from "./support/processes";
+import { freePort, pidsInGroup, recordGroup, stopAll } from "./support/processes";
 import { Simulator, type SimUser } from "./support/simulator";
 import {
   dialogButton,
@@ -681,6 +681,138 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       callbacks.some((url) => url.startsWith(`${server.url}/proxy/`)),
       `the callback went through code-server's proxy: ${JSON.stringify(callbacks)}`,
     );
+  });
+
+  test("OAuth 2.0: connect through the panel", async () => {
+    // Its own simulator (Jira 9.12, which has the OAuth 2.0 provider), forgotten at
+    // the end: the other steps see the instances they expect.
+    const jira = await Simulator.start(python, dirs.logs, "jira-sim-oauth2");
+    try {
+      // What the agent describes (the form's defaults, the guide), asked by the test
+      // itself with the same Python as the extension's agent.
+      const described = new AgentClient(python);
+      let method: { fields: { name: string; default?: string }[]; guideUrl?: string } | undefined;
+      try {
+        await described.initialize();
+        const listed = (await described.request("issuebridge/providers/list", {})).result as {
+          providers: { id: string; authMethods: { id: string; fields: { name: string; default?: string }[]; guideUrl?: string }[] }[];
+        };
+        method = listed.providers.find((p) => p.id === "jira-server")?.authMethods.find((m) => m.id === "oauth2");
+      } finally {
+        await described.close();
+      }
+      assert.ok(method, "the agent offers oauth2 for jira-server");
+      const defaultRedirect = method.fields.find((f) => f.name === "redirectUri")?.default;
+      assert.ok(defaultRedirect, "the redirect URI has a default");
+
+      await runCommand(page, "issuebridge: Open Integrations");
+      const panel = integrationsPanel(page);
+      await panel.getByRole("radio", { name: /OAuth 2\.0/ }).check();
+      const redirect = panel.locator('input[name="redirectUri"]');
+      const note = panel.locator('[data-role="redirect-to-register"]');
+      // The form starts with the agent's defaults, and says what to register.
+      assert.equal(await redirect.inputValue(), defaultRedirect);
+      assert.equal(await panel.locator('input[name="scope"]').inputValue(), method.fields.find((f) => f.name === "scope")?.default ?? "");
+      assert.equal((await note.locator("code").textContent())?.trim(), defaultRedirect);
+
+      // A port of the test's own (43917 may be taken on this machine), typed in the
+      // form: the note follows, and the admin registers exactly what it shows.
+      const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
+      await redirect.fill(redirectUri);
+      await note.locator("code", { hasText: redirectUri }).waitFor();
+      const client = await jira.admin<{ clientId: string; clientSecret: string }>("POST", "oauth2/clients", {
+        redirectUri: (await note.locator("code").textContent())?.trim(),
+        name: "issuebridge e2e",
+      });
+      await jira.admin("PUT", "auto-approve", { user: "alice" }); // alice logs in and clicks Allow
+
+      await panel.locator('input[name="baseUrl"]').fill(jira.baseUrl);
+      await panel.locator('input[name="clientId"]').fill(client.clientId);
+      const secret = panel.locator('input[name="clientSecret"]');
+      assert.equal(await secret.getAttribute("type"), "password");
+      // A secret of another link: refused at Connect, beside the secret, nothing stored.
+      await secret.fill("0".repeat(client.clientSecret.length));
+      // The picture for the docs: the methods, then the whole form with its note.
+      await panel.getByRole("heading", { name: "Connect to Jira Server / Data Center" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
+      await shot("integrations-oauth2-form.png");
+      await panel.getByRole("button", { name: "Connect", exact: true }).click();
+      await panel.locator('.field[data-field="clientSecret"] .field-error .error').waitFor({ timeout: 30_000 });
+      assert.equal(await secret.getAttribute("aria-invalid"), "true");
+      assert.equal(await redirect.inputValue(), redirectUri, "what was typed stays after a refused Connect");
+      const card = panel.locator(`article[aria-label="${jira.baseUrl}"]`);
+      assert.equal(await card.count(), 0, "a refused Connect stores nothing");
+
+      await secret.fill(client.clientSecret);
+      await panel.getByRole("button", { name: "Connect", exact: true }).click();
+      await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+      assert.equal(await secret.inputValue(), "", "the secret goes with a successful Connect");
+      assert.equal(await redirect.inputValue(), defaultRedirect, "the form holds the defaults again");
+
+      // Authorize: Jira (auto-approving) redirects the browser to the agent's
+      // listener on the registered 127.0.0.1 port; the code is exchanged.
+      const authorizePage = await authorizeInBrowser(card);
+      await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+      assert.ok(authorizePage.url().startsWith(`${redirectUri}?`), `the browser ended on the redirect URI: ${authorizePage.url()}`);
+      await authorizePage.close();
+      await page.bringToFront();
+      await card.scrollIntoViewIfNeeded();
+      await shot("integrations-oauth2-connected.png");
+
+      // The admin guide, opened in the editor: the bundled agent carries it
+      // (bundle-python.sh); an agent on a Python of its own has it when installed
+      // from source, as it said above.
+      const guideLink = panel.getByRole("button", { name: "Open the admin guide" });
+      assert.equal(await guideLink.count(), agentMode === "bundled" || method.guideUrl ? 1 : 0);
+      if (await guideLink.count()) {
+        await guideLink.click();
+        await activeTab(/jira-server-oauth2\.md/);
+        await runCommand(page, "View: Close Editor");
+      }
+
+      // Connected: alice's issues of this Jira are listed.
+      const view = await showIssuesView(page);
+      await foldInstances(view);
+      const host = jira.baseUrl.replace(/^http:\/\//, "");
+      await treeRow(view, host).filter({ hasText: /Alice Anderson · \d+ issues/ }).waitFor({ timeout: 60_000 });
+
+      // The admin gives the link a new secret: authorizing with the old one is refused
+      // (invalid_client), and Configure brings back the form filled in with what the
+      // instance has (Instance.settings), the secret alone to type again.
+      await runCommand(page, "issuebridge: Open Integrations");
+      await card.getByRole("button", { name: "Disconnect", exact: true }).click();
+      await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+      await jira.admin("DELETE", `oauth2/clients/${client.clientId}`);
+      const rotated = await jira.admin<{ clientSecret: string }>("POST", "oauth2/clients", {
+        redirectUri,
+        clientId: client.clientId,
+        name: "issuebridge e2e",
+      });
+      assert.notEqual(rotated.clientSecret, client.clientSecret);
+      await (await authorizeInBrowser(card)).close();
+      await page.bringToFront();
+      const refused = card.locator(".note.error");
+      await refused.waitFor({ timeout: 60_000 });
+      await refused.getByRole("button", { name: "Configure", exact: true }).click();
+      await panel.getByRole("radio", { name: /OAuth 2\.0/ }).and(panel.locator(":checked")).waitFor();
+      assert.equal(await panel.locator('input[name="baseUrl"]').inputValue(), jira.baseUrl);
+      assert.equal(await panel.locator('input[name="clientId"]').inputValue(), client.clientId);
+      assert.equal(await redirect.inputValue(), redirectUri, "the instance's own redirect URI, not the default");
+      assert.equal(await secret.inputValue(), "", "a secret is never filled in");
+      await note.locator("code", { hasText: redirectUri }).waitFor();
+      await secret.fill(rotated.clientSecret);
+      await panel.getByRole("button", { name: "Connect", exact: true }).click();
+      await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
+      await panel.locator(".form-status .success").waitFor({ timeout: 30_000 });
+      await (await authorizeInBrowser(card)).close();
+      await page.bringToFront();
+      await card.locator(".badge", { hasText: "Connected" }).waitFor({ timeout: 60_000 });
+
+      await card.getByRole("button", { name: "Forget", exact: true }).click();
+      await dialogButton(page, "Forget").click();
+      await card.waitFor({ state: "detached", timeout: 30_000 });
+    } finally {
+      await jira.stop();
+    }
   });
 
   test("when the agent dies, the reason is shown and it is restarted", async () => {

@@ -23,6 +23,10 @@ trap 'rm -rf "$staging"' EXIT
 cp -r "$root/pyproject.toml" "$root/README.md" "$root/agent" "$root/protocol" "$root/simulators" "$staging/"
 "$python" -m pip install --quiet --disable-pip-version-check --no-compile --no-warn-script-location \
   --target "$out" "$staging"
+# The admin guides the agent links to (AuthMethod.guideUrl): it looks for them in
+# docs/ beside its package, which is bundled/libs here, as in a source checkout.
+mkdir -p "$out/docs"
+cp "$root/docs/jira-server-oauth2.md" "$out/docs/"
 # Scripts and caches are of no use inside an extension.
 rm -rf "$out/bin"
 find "$out" -name '__pycache__' -type d -prune -exec rm -rf {} +

@@ -24,6 +24,29 @@ export const oauthMethod: AuthMethod = {
   ],
 };
 
+/** OAuth 2.0 as the agent describes it: defaults for the redirect URI and scope, a guide. */
+export const oauth2Method: AuthMethod = {
+  id: "oauth2",
+  authorization: "browser",
+  label: "OAuth 2.0 (Jira 8.22+)",
+  description: "For teams on Jira Data Center 8.22 or later: an incoming link to an external application.",
+  guideUrl: "file:///opt/issuebridge/docs/jira-server-oauth2.md",
+  fields: [
+    { name: "baseUrl", label: "Jira base URL", kind: "url", required: true },
+    { name: "clientId", label: "Client ID", kind: "text", required: true },
+    { name: "clientSecret", label: "Client secret", kind: "secret", required: true },
+    {
+      name: "redirectUri",
+      label: "Redirect URL",
+      kind: "url",
+      required: true,
+      default: "http://127.0.0.1:43917/callback",
+      help: "Register exactly this in the link.",
+    },
+    { name: "scope", label: "Scope", kind: "text", required: false, default: "WRITE" },
+  ],
+};
+
 export function instance(overrides: Partial<Instance> = {}): Instance {
   return {
     instanceId: "jira-1",

@@ -7,14 +7,17 @@ import {
   controlFor,
   controlForFailure,
   controlsFor,
+  guideOf,
+  initialValues,
   instanceActions,
   missingRequired,
   prefillFor,
   noteButtonFor,
+  redirectToRegister,
   valuesAfterConnect,
 } from "../src/webview/formModel";
 import { toFailure } from "../src/errors";
-import { instance, oauthMethod, tokenMethod } from "./fixtures";
+import { instance, oauth2Method, oauthMethod, tokenMethod } from "./fixtures";
 
 describe("form controls come from the fields alone", () => {
   test("each field kind gets its input, in the agent's order", () => {
@@ -87,6 +90,93 @@ describe("values to configure fields", () => {
 
   test("reconnecting prefills the base URL only (never a secret)", () => {
     assert.deepEqual(prefillFor(instance(), controls), { baseUrl: "https://jira.example.com/jira" });
+  });
+});
+
+describe("OAuth 2.0: defaults, the redirect URI to register, Reconnect", () => {
+  const controls = controlsFor(oauth2Method);
+
+  test("a fresh form starts with the agent's defaults, and nothing else", () => {
+    assert.deepEqual(initialValues(controls), { redirectUri: "http://127.0.0.1:43917/callback", scope: "WRITE" });
+  });
+
+  test("a secret never starts filled in, whatever default an agent sends", () => {
+    const control = controlFor({ name: "clientSecret", label: "Secret", kind: "secret", required: true, default: "oops" });
+    assert.equal(control.initial, undefined);
+    const unknown = controlFor({ name: "x", label: "X", kind: "somethingNew", required: false, default: "oops" } as unknown as Field);
+    assert.equal(unknown.initial, undefined);
+  });
+
+  test("kept defaults are sent as they are", () => {
+    assert.deepEqual(
+      collectFields(controls, { ...initialValues(controls), baseUrl: "https://jira.example.com", clientId: " abc ", clientSecret: "s3cret" }),
+      {
+        baseUrl: "https://jira.example.com",
+        clientId: "abc",
+        clientSecret: "s3cret",
+        redirectUri: "http://127.0.0.1:43917/callback",
+        scope: "WRITE",
+      },
+    );
+  });
+
+  test("the redirect URI to register is the form's value, else its default; none without such a field", () => {
+    assert.equal(redirectToRegister(controls, {}), "http://127.0.0.1:43917/callback");
+    assert.equal(redirectToRegister(controls, { redirectUri: " http://127.0.0.1:50123/cb " }), "http://127.0.0.1:50123/cb");
+    assert.equal(redirectToRegister(controls, { redirectUri: "   " }), "http://127.0.0.1:43917/callback");
+    assert.equal(redirectToRegister(controlsFor(tokenMethod), {}), undefined);
+  });
+
+  test("Reconnect fills in the base URL and Instance.settings over the defaults, never a secret", () => {
+    const configured = instance({
+      authMethod: "oauth2",
+      state: "needsAuthorization",
+      settings: { clientId: "c1d2", redirectUri: "http://127.0.0.1:50123/cb", scope: "READ", clientSecret: "leaked?" },
+    });
+    assert.deepEqual(prefillFor(configured, controls), {
+      baseUrl: "https://jira.example.com/jira",
+      clientId: "c1d2",
+      redirectUri: "http://127.0.0.1:50123/cb",
+      scope: "READ",
+    });
+  });
+
+  test("Reconnect without settings (an older agent) keeps the defaults", () => {
+    assert.deepEqual(prefillFor(instance({ authMethod: "oauth2" }), controls), {
+      baseUrl: "https://jira.example.com/jira",
+      redirectUri: "http://127.0.0.1:43917/callback",
+      scope: "WRITE",
+    });
+  });
+
+  test("an OAuth 1.0a Reconnect fills in the consumer key", () => {
+    const configured = instance({ authMethod: "oauth1", settings: { consumerKey: "issuebridge" } });
+    assert.deepEqual(prefillFor(configured, controlsFor(oauthMethod)), {
+      baseUrl: "https://jira.example.com/jira",
+      consumerKey: "issuebridge",
+    });
+  });
+
+  test("after a successful Connect the form holds the defaults again", () => {
+    const typed = { baseUrl: "https://jira.example.com", clientId: "abc", clientSecret: "s", redirectUri: "http://127.0.0.1:1/x", scope: "READ" };
+    assert.deepEqual(valuesAfterConnect(typed, true, controls), initialValues(controls));
+    assert.deepEqual(valuesAfterConnect(typed, false, controls), typed);
+  });
+
+  test("the guide link is offered for a file: URI only", () => {
+    assert.equal(guideOf(oauth2Method), "file:///opt/issuebridge/docs/jira-server-oauth2.md");
+    assert.equal(guideOf({ ...oauth2Method, guideUrl: "https://evil.example/guide" }), undefined);
+    assert.equal(guideOf({ ...oauth2Method, guideUrl: "command:workbench.action.terminal.new" }), undefined);
+    assert.equal(guideOf(tokenMethod), undefined);
+    assert.equal(guideOf(undefined), undefined);
+  });
+
+  test("an OAuth 2.0 instance authorizes in the browser", () => {
+    assert.deepEqual(instanceActions(instance({ authMethod: "oauth2", state: "needsAuthorization" }), oauth2Method), [
+      "authorize",
+      "share",
+      "forget",
+    ]);
   });
 });
 

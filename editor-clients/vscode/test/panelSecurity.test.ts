@@ -37,6 +37,14 @@ test("messages from the webview are checked before use", () => {
   assert.equal(parseWebviewMessage({ type: "disconnect", requestId: 2, instanceId: "i" }), undefined);
   assert.equal(parseWebviewMessage({ type: "authorize", requestId: -1, instanceId: "i" }), undefined);
   assert.equal(parseWebviewMessage({ type: "runCommand", command: "rm" }), undefined);
+  // The guide is named by provider and method; the host looks its URL up.
+  assert.deepEqual(parseWebviewMessage({ type: "openGuide", providerId: "jira-server", methodId: "oauth2" }), {
+    type: "openGuide",
+    providerId: "jira-server",
+    methodId: "oauth2",
+  });
+  assert.equal(parseWebviewMessage({ type: "openGuide", providerId: "jira-server", methodId: "" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "openGuide", url: "file:///etc/passwd" }), undefined);
   assert.equal(parseWebviewMessage("ready"), undefined);
   assert.equal(parseWebviewMessage(null), undefined);
 });

@@ -8,6 +8,7 @@ import { toFailure } from "../errors";
 import type { ProvidersModel } from "../providersModel";
 import { secretFileNoteKey } from "../secretStorage";
 import { isActionMessage, runAction } from "./actions";
+import { openGuide } from "./guide";
 import { webviewOptions, loadShell } from "./webviewHost";
 import { parseWebviewMessage, type ActionValue, type HostMessage } from "./messages";
 
@@ -116,6 +117,9 @@ export class IntegrationsPanel implements vscode.Disposable {
         return;
       case "openAuthorizePage":
         if (this.authorizeUrls.has(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+        return;
+      case "openGuide":
+        await openGuide(this.context.model, message.providerId, message.methodId);
         return;
       case "openCaBundleSetting":
         await vscode.commands.executeCommand("workbench.action.openSettings", "issuebridge.http.caBundle");

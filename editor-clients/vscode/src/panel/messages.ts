@@ -48,6 +48,8 @@ export type WebviewMessage =
   | { type: "completeAuthorization"; requestId: number; instanceId: string; verifier: string }
   | { type: "copy"; text: string }
   | { type: "openAuthorizePage"; url: string }
+  /** The guide of an auth method: the host looks its `guideUrl` up, the webview never names a file. */
+  | { type: "openGuide"; providerId: string; methodId: string }
   | { type: "openCaBundleSetting" }
   | { type: "revealFile"; path: string }
   | { type: "dismissSecretFileNote" }
@@ -124,6 +126,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return { type: raw.type };
     case "openAuthorizePage":
       return typeof raw.url === "string" && raw.url.length <= 10_000 ? { type: "openAuthorizePage", url: raw.url } : undefined;
+    case "openGuide":
+      return isId(raw.providerId) && isId(raw.methodId)
+        ? { type: "openGuide", providerId: raw.providerId, methodId: raw.methodId }
+        : undefined;
     case "revealFile":
       return typeof raw.path === "string" && raw.path.length > 0 && raw.path.length <= 4096
         ? { type: "revealFile", path: raw.path }

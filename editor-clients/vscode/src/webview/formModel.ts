@@ -20,21 +20,25 @@ export interface Control {
   secret: boolean;
   /** Secrets and key references are not trimmed: a PEM or token is taken as given. */
   trim: boolean;
+  /** What the input starts with (`Field.default`), e.g. the redirect URI to register. */
+  initial?: string;
 }
 
 export function controlFor(field: Field): Control {
   const base = { name: field.name, label: field.label, required: field.required, ...(field.help ? { help: field.help } : {}) };
+  // Only clear-text inputs start filled in: a secret never does, whatever an agent sends.
+  const initial = field.default !== undefined ? { initial: field.default } : {};
   switch (field.kind) {
     case "url":
-      return { ...base, input: "url", secret: false, trim: true };
+      return { ...base, ...initial, input: "url", secret: false, trim: true };
     case "text":
-      return { ...base, input: "text", secret: false, trim: true };
+      return { ...base, ...initial, input: "text", secret: false, trim: true };
     case "secret":
       return { ...base, input: "password", secret: true, trim: false };
     case "multilineSecret":
       return { ...base, input: "textarea", secret: true, trim: false };
     case "keyRef":
-      return { ...base, input: "keyRef", secret: false, trim: true };
+      return { ...base, ...initial, input: "keyRef", secret: false, trim: true };
     default:
       // A kind this extension does not know yet: treat it as a secret, the
       // safe choice (masked and cleared), rather than show it in clear text.
@@ -88,22 +92,61 @@ export function instanceActions(instance: Instance, method: AuthMethod | undefin
   return actions;
 }
 
-/** Fields of the form to prefill when reconnecting an instance. */
-export function prefillFor(instance: Instance, controls: readonly Control[]): Record<string, string> {
+/** What a fresh form holds: each control's default, nothing else. */
+export function initialValues(controls: readonly Control[]): Record<string, string> {
   const values: Record<string, string> = {};
-  if (controls.some((control) => control.name === "baseUrl")) values.baseUrl = instance.baseUrl;
+  for (const control of controls) if (control.initial !== undefined) values[control.name] = control.initial;
+  return values;
+}
+
+/**
+ * Fields of the form to fill in when reconnecting an instance: its base URL and
+ * the non-secret values it was configured with (`Instance.settings`: a consumer
+ * key, a client id, a redirect URI), over the defaults. Never a secret: the
+ * agent does not send them, and a value for a secret control is ignored.
+ */
+export function prefillFor(instance: Instance, controls: readonly Control[]): Record<string, string> {
+  const values = initialValues(controls);
+  const settings = instance.settings ?? {};
+  for (const control of controls) {
+    if (control.secret) continue;
+    const value = control.name === "baseUrl" ? instance.baseUrl : settings[control.name];
+    if (typeof value === "string") values[control.name] = value;
+  }
   return values;
 }
 
 /**
  * What the inputs hold once Connect was answered: everything typed stays after a
- * failure (a URL typo must not cost the pasted token), nothing after success.
+ * failure (a URL typo must not cost the pasted token); after success, the
+ * defaults again, ready for the next server.
  */
 export function valuesAfterConnect(
   values: Readonly<Record<string, string>>,
   ok: boolean,
+  controls: readonly Control[] = [],
 ): Record<string, string> {
-  return ok ? {} : { ...values };
+  return ok ? initialValues(controls) : { ...values };
+}
+
+/**
+ * The redirect URI the tracker's admin must register, when the method has one
+ * (a `redirectUri` field, OAuth 2.0's): what the form holds now, else its default.
+ */
+export function redirectToRegister(
+  controls: readonly Control[],
+  values: Readonly<Record<string, string>>,
+): string | undefined {
+  const control = controls.find((c) => c.name === "redirectUri" && !c.secret);
+  if (!control) return undefined;
+  const value = (values[control.name] ?? "").trim() || control.initial?.trim();
+  return value || undefined;
+}
+
+/** The guide of a method, when the agent gives one and it is a local file (never a web page). */
+export function guideOf(method: AuthMethod | undefined): string | undefined {
+  const url = method?.guideUrl;
+  return typeof url === "string" && /^file:\/\//i.test(url) ? url : undefined;
 }
 
 /**

@@ -15,10 +15,13 @@ import {
   collectFields,
   controlForFailure,
   controlsFor,
+  guideOf,
+  initialValues,
   instanceActions,
   missingRequired,
   noteButtonFor,
   prefillFor,
+  redirectToRegister,
   valuesAfterConnect,
   type InstanceAction,
 } from "./formModel";
@@ -502,17 +505,54 @@ function renderForm(
     );
   };
 
+  // The admin's part comes first: where the agent's installation has a guide for
+  // this method, a link to it (opened in the editor by the host, never navigated to here).
+  const guide = guideOf(method);
+  if (guide) {
+    form.append(
+      h(
+        "p",
+        { class: "guide-note muted" },
+        "Your tracker's admin sets this up once. ",
+        button("Open the admin guide", () => send({ type: "openGuide", providerId: provider.id, methodId: method.id }), {
+          class: "link",
+          "data-role": "guide",
+        }),
+      ),
+    );
+  }
+  // What the admin registers for an OAuth 2.0 client: the redirect URI as the form holds it now.
+  const redirectNote = h("div", { class: "redirect-note", "data-role": "redirect-to-register", role: "status", hidden: true });
+  const showRedirect = (): void => {
+    const values: Record<string, string> = {};
+    for (const control of controls) values[control.name] = inputOf(control.name)?.value ?? "";
+    const uri = redirectToRegister(controls, values);
+    redirectNote.hidden = !uri;
+    redirectNote.replaceChildren(
+      ...(uri
+        ? [
+            h("span", {}, `Register this redirect URL in ${provider.name}'s link: `),
+            h("code", { class: "url-text" }, uri),
+            button("Copy", () => send({ type: "copy", text: uri }), { class: "secondary small" }),
+          ]
+        : []),
+    );
+  };
   for (const control of controls) {
     form.append(controlElement(provider, method, control, generate));
     if (control.input === "keyRef") form.append(keyBox);
+    if (control.name === "redirectUri") form.append(redirectNote);
   }
   const advanced = new AdvancedSection(fieldId(provider.id, method.id, ""), advancedInitial);
   form.append(advanced.element, h("div", { class: "actions" }, submit), status);
 
-  for (const [name, value] of Object.entries(prefill)) {
+  // Defaults first (a redirect URI, a scope), then what a Reconnect fills in.
+  for (const [name, value] of Object.entries({ ...initialValues(controls), ...prefill })) {
     const input = inputOf(name);
     if (input) input.value = value;
   }
+  inputOf("redirectUri")?.addEventListener("input", showRedirect);
+  showRedirect();
 
   /** Shows a refused Connect once: beside the field it is about, else under the form. */
   const showFailure = (failure: AgentFailure): void => {
@@ -573,11 +613,12 @@ function renderForm(
         // must not cost the pasted token. A successful one empties the form; one
         // turned down (turning verification off, not confirmed) keeps it as well.
         const connected = message.ok && message.value.action !== "dismissed";
-        const after = valuesAfterConnect(values, connected);
+        const after = valuesAfterConnect(values, connected, controls);
         for (const control of controls) {
           const input = inputOf(control.name);
           if (input) input.value = after[control.name] ?? "";
         }
+        showRedirect();
         advanced.set(advancedAfterConnect(advancedValues, connected));
         if (message.ok && message.value.action === "dismissed") {
           status.replaceChildren(h("p", { class: "muted" }, "Not connected: TLS verification was not turned off."));
