@@ -10,6 +10,19 @@ from typing import Literal
 
 import attrs
 
+# The methods beyond configure/authorize/fetch that a provider may lack.
+CAPABILITIES = (
+    "issuebridge/projects/list",
+    "issuebridge/issues/get",
+    "issuebridge/issues/createForm",
+    "issuebridge/issues/create",
+    "issuebridge/issues/transition",
+    "issuebridge/issues/comment",
+    "issuebridge/issues/assignees",
+    "issuebridge/issues/assign",
+    "issuebridge/issues/startWork",
+)
+
 FieldKind = Literal["url", "text", "secret", "multilineSecret", "keyRef"]
 InstanceState = Literal["needsAuthorization", "connected", "error"]
 InstanceScope = Literal["user", "team"]
@@ -146,6 +159,9 @@ class Provider:
     kind: Literal["issues"]
     auth_methods: list[AuthMethod]
     instances: list[Instance]
+    # The optional methods its tracker supports (names from `CAPABILITIES`); a client
+    # offers no action whose method is missing here.
+    capabilities: list[str] = attrs.Factory(list)
 
 
 @attrs.frozen
@@ -374,6 +390,8 @@ class IssuesFetchParams:
 
     instance_id: str
     jql: str | None = None
+    # A search in the tracker's own syntax; for Jira providers the same as `jql`.
+    query: str | None = None
     limit: int = attrs.field(default=1000, metadata={"minimum": 1, "maximum": 10000})
     fresh: bool = False
     work_done_token: ProgressToken | None = None

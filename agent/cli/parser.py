@@ -301,9 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issues.add_argument("--instance", help=INSTANCE_HELP)
     issues.add_argument(
+        "--query",
         "--jql",
-        type=_not_empty("query", "leave --jql out for your open issues"),
-        help="a JQL query instead of your open issues, e.g. 'project = CORE ORDER BY key'",
+        dest="jql",
+        type=_not_empty("query", "leave --query out for your open issues"),
+        help="a search in the tracker's own syntax instead of your open issues (JQL for "
+        "Jira, e.g. 'project = CORE ORDER BY key')",
     )
     issues.add_argument(
         "--limit", type=_limit, default=1000, help="at most this many (1-10000, default 1000)"

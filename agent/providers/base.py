@@ -201,6 +201,9 @@ class TrackerProvider(abc.ABC):
     id: ClassVar[str]
     name: ClassVar[str]
     kind: ClassVar[str] = "issues"
+    # The optional methods (protocol.types.CAPABILITIES) this tracker supports; the
+    # session raises `unsupported` for the others, and clients do not offer them.
+    capabilities: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
     def auth_methods(self) -> list[AuthMethod]:

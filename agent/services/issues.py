@@ -6,7 +6,7 @@ import gc
 import logging
 
 from agent.client import EditorClient
-from agent.errors import AuthenticationFailed, Unreachable
+from agent.errors import AuthenticationFailed, InvalidParams, Unreachable
 from agent.services.instances import Instances
 from agent.services.offline import Offline
 from protocol.converter import WireJson
@@ -25,6 +25,7 @@ async def fetch(
     instances: Instances, offline: Offline, client: EditorClient, params: IssuesFetchParams
 ) -> WireJson:
     """The result in wire form (`IssuesFetchResult`), built without attrs objects."""
+    query = search_text(params)
     stored, session = await instances.session(params.instance_id)
     user = stored.user.name if stored.user else None
     title = f"Fetching issues from {stored.base_url}"
@@ -35,7 +36,7 @@ async def fetch(
             progress.report(f"{done} of {expected} issues", percent)
 
         try:
-            result = await session.fetch_issues(params.jql, params.limit, on_progress)
+            result = await session.fetch_issues(query, params.limit, on_progress)
         except AuthenticationFailed as exc:
             await instances.mark_failed(params.instance_id, exc, stored)
             raise
@@ -43,17 +44,24 @@ async def fetch(
             if params.fresh or not exc.offline:
                 raise
             kept = await offline.stand_in(
-                params.instance_id, stored.base_url, user, params.jql, params.limit, exc
+                params.instance_id, stored.base_url, user, query, params.limit, exc
             )
             if kept is None:
                 raise
             answer = kept
         else:
-            await offline.keep(params.instance_id, user, params.jql, result.issues, result.total)
+            await offline.keep(params.instance_id, user, query, result.issues, result.total)
             answer = WireJson(issues=result.issues, total=result.total)
     if len(answer["issues"]) >= LARGE_FETCH:
         asyncio.get_running_loop().call_later(RELEASE_DELAY_SECONDS, release_memory)
     return answer
+
+
+def search_text(params: IssuesFetchParams) -> str | None:
+    """`query` (the tracker's own syntax) or its older name `jql`; both only if equal."""
+    if params.query is not None and params.jql is not None and params.query != params.jql:
+        raise InvalidParams("query", "Give the search as query or as jql, not two different ones.")
+    return params.query if params.query is not None else params.jql
 
 
 def release_memory() -> None:

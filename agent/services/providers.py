@@ -25,6 +25,7 @@ def describe(registry: ProviderRegistry, instances: list[Instance]) -> list[Prov
             kind="issues",
             auth_methods=p.auth_methods(),
             instances=[i for i in instances if i.provider_id == p.id],
+            capabilities=list(p.capabilities),
         )
         for p in registry.all()
     ]

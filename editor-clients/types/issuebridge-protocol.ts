@@ -80,6 +80,7 @@ export interface Provider {
   kind: "issues";
   authMethods: AuthMethod[];
   instances: Instance[];
+  capabilities?: string[];
 }
 
 /** The issue's workflow status and the category it belongs to. */
@@ -257,6 +258,7 @@ export interface KeysGenerateResult {
 export interface IssuesFetchParams {
   instanceId: string;
   jql?: string;
+  query?: string;
   limit?: number;
   fresh?: boolean;
   workDoneToken?: ProgressToken;

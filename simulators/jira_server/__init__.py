@@ -5,4 +5,7 @@ from .data import Issue, User
 from .faults import Faults
 from .server import JiraSimulator, RecordedRequest
 
+SIMULATOR = "jira-server"  # its name on the command line (`issuebridge-sim jira-server`)
+DESCRIPTION = "Jira Server / Data Center"
+
 __all__ = ["Faults", "Issue", "JiraSimulator", "RecordedRequest", "SimulatorConfig", "User"]

@@ -117,5 +117,5 @@ def test_command_line(args: list[str]) -> None:
 def test_dispatcher_rejects_unknown_simulator() -> None:
     from simulators.__main__ import main
 
-    assert main(["gitlab"]) == 2
+    assert main(["no-such-tracker"]) == 2
     assert main([]) == 2

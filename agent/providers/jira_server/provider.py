@@ -33,7 +33,7 @@ from agent.providers.jira_server import methods
 from agent.secret import Secret
 from agent.settings import Settings
 from agent.urls import normalize_base_url
-from protocol.types import AuthMethod, User
+from protocol.types import CAPABILITIES, AuthMethod, User
 
 if TYPE_CHECKING:
     import httpx
@@ -49,6 +49,7 @@ REQUEST_TOKEN_LIFETIME_SECONDS = 600
 class JiraServerProvider(TrackerProvider):
     id = "jira-server"
     name = "Jira Server / Data Center"
+    capabilities = CAPABILITIES
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()
