@@ -1,0 +1,86 @@
+"""What the provider conformance suite needs from each provider and its simulator.
+
+Every provider has one `ProviderHarness` in `tests/providers/harnesses/<provider>.py`
+(the module exports `HARNESS`, the class). The suite (`test_conformance.py`) runs each
+of its tests once per harness, against the provider's simulator on 127.0.0.1 and the
+agent as a subprocess over stdio; a provider is done when it passes.
+"""
+
+import abc
+from typing import ClassVar
+
+
+class ProviderHarness(abc.ABC):
+    provider_id: ClassVar[str]
+    # The auth method the suite configures with (a token-like one: no browser step).
+    auth_method: ClassVar[str]
+    # A user with more open issues assigned than three pages of `small_page_size`.
+    user: ClassVar[str] = "alice"
+    # A page size small enough that the user's open issues need several pages.
+    small_page_size: ClassVar[int] = 10
+
+    # --- the simulator -----------------------------------------------------------------
+
+    @abc.abstractmethod
+    def start(self) -> None:
+        """Start the simulator on 127.0.0.1 with its seeded data."""
+
+    @abc.abstractmethod
+    def stop(self) -> None: ...
+
+    @property
+    @abc.abstractmethod
+    def base_url(self) -> str:
+        """What a user types as the form's `baseUrl` for this simulator."""
+
+    @abc.abstractmethod
+    def set_page_size(self, size: int) -> None:
+        """Cap the pages the tracker's list or search endpoint answers at `size` items."""
+
+    @abc.abstractmethod
+    def list_requests(self) -> int:
+        """How many issue list or search requests the simulator has answered so far."""
+
+    @abc.abstractmethod
+    def drop_network(self) -> None:
+        """Connections refused from now on (the VPN dropped), until `restore_network`."""
+
+    @abc.abstractmethod
+    def restore_network(self) -> None: ...
+
+    @abc.abstractmethod
+    def set_latency(self, seconds: float) -> None:
+        """Delay every answer of the simulator by `seconds` (0: none)."""
+
+    @abc.abstractmethod
+    def fail_lists(self, status: int, count: int) -> None:
+        """The next `count` issue list or search requests answer `status` (a 5xx, or 429
+        with the tracker's own rate-limit headers) the way the tracker does."""
+
+    # --- what the agent is given and should answer ---------------------------------------
+
+    @abc.abstractmethod
+    def fields(self, user: str) -> dict[str, str]:
+        """Configure fields that connect as `user`."""
+
+    @abc.abstractmethod
+    def wrong_fields(self) -> dict[str, str]:
+        """Configure fields whose credentials the tracker refuses."""
+
+    @abc.abstractmethod
+    def secrets(self, user: str) -> list[str]:
+        """Every secret value `fields(user)` carries: they must never leak."""
+
+    @abc.abstractmethod
+    def expected_open_keys(self, user: str) -> list[str]:
+        """The keys of the default fetch (the user's open issues), in the order the
+        provider documents (newest update first), read from the simulator's data."""
+
+    @abc.abstractmethod
+    def query(self) -> tuple[str, list[str]]:
+        """A search in the tracker's own syntax and the keys it must return, in order."""
+
+    @abc.abstractmethod
+    def bad_query(self) -> str | None:
+        """A search the tracker refuses as malformed (`remoteError`), or None if every
+        string is a valid search there."""
