@@ -160,11 +160,20 @@ def test_the_secret_from_the_environment_a_wrong_one_and_none_at_all(
     assert run.returncode == 2, run.stderr
     assert "--client-secret-stdin" in run.stderr and SECRET_ENV in run.stderr
 
+    # Jira checks the secret only at the code's exchange (after the code): configure
+    # cannot tell a wrong one, the exchange refuses it and names the command that fixes it.
     wrong = "0" * len(client.client_secret)
     run = issuebridge(home, *base, "--client-id", client.client_id, **{SECRET_ENV: wrong})
-    assert run.returncode == 1, run.stdout
-    assert "error:" in run.stderr and wrong not in run.stderr + run.stdout
-    assert "instances: none configured" in issuebridge(home, "providers").stdout
+    assert run.returncode == 0, run.stderr
+    assert wrong not in run.stderr + run.stdout
+    process, lines = start_authorize(agent_env(home), "--oob")
+    lines.wait_for(PROMPT)
+    url = next(u for u in re.findall(r"https?://\S+", lines.text) if "/oauth2/" in u)
+    jira.oauth_auto_approve = "alice"
+    location = httpx.get(url, follow_redirects=False, timeout=10).headers["location"]
+    returncode, out, err = finish(process, lines, location)
+    assert returncode == 1, out
+    assert "error:" in err and "configure" in err and wrong not in err + out
 
     # The default redirect URI and scope are the agent's, sent as they are.
     run = issuebridge(

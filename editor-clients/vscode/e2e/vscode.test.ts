@@ -730,19 +730,13 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
       await panel.locator('input[name="clientId"]').fill(client.clientId);
       const secret = panel.locator('input[name="clientSecret"]');
       assert.equal(await secret.getAttribute("type"), "password");
-      // A secret of another link: refused at Connect, beside the secret, nothing stored.
-      await secret.fill("0".repeat(client.clientSecret.length));
+      // (Jira checks the secret only when the code is exchanged, after the browser: a
+      // wrong one is refused at Authorize, the rotated-secret part below.)
+      await secret.fill(client.clientSecret);
       // The picture for the docs: the methods, then the whole form with its note.
       await panel.getByRole("heading", { name: "Connect to Jira Server / Data Center" }).evaluate((el) => el.scrollIntoView({ block: "start" }));
       await shot("integrations-oauth2-form.png");
-      await panel.getByRole("button", { name: "Connect", exact: true }).click();
-      await panel.locator('.field[data-field="clientSecret"] .field-error .error').waitFor({ timeout: 30_000 });
-      assert.equal(await secret.getAttribute("aria-invalid"), "true");
-      assert.equal(await redirect.inputValue(), redirectUri, "what was typed stays after a refused Connect");
       const card = panel.locator(`article[aria-label="${jira.baseUrl}"]`);
-      assert.equal(await card.count(), 0, "a refused Connect stores nothing");
-
-      await secret.fill(client.clientSecret);
       await panel.getByRole("button", { name: "Connect", exact: true }).click();
       await card.locator(".badge", { hasText: "Needs authorization" }).waitFor({ timeout: 30_000 });
       assert.equal(await secret.inputValue(), "", "the secret goes with a successful Connect");
