@@ -144,7 +144,7 @@ async def _oauth2_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
     print(f"    redirect URL {redirect_uri}; Jira shows client id {client.client_id[:8]}…")
     print("    and a secret; the simulator approves as carol, as if carol clicked Allow")
 
-    step(11, "Configure the same server with the client id and secret (checked against Jira):")
+    step(11, "Configure the same server with the client id and secret (checked at the exchange):")
     fields = {
         "baseUrl": jira.base_url,
         "clientId": client.client_id,
