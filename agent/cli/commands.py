@@ -45,7 +45,7 @@ async def issues(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
     instance = await choose_instance(agent, args.instance, out)
     result = await fetch_with_progress(
-        agent, instance["instanceId"], args.jql, args.limit, show=not out.json, fresh=args.fresh
+        agent, instance["instanceId"], args.query, args.limit, show=not out.json, fresh=args.fresh
     )
     offline = stale.note(result)
     if offline:  # on stderr, before the list: stdout stays the list (or the JSON) alone
@@ -58,14 +58,14 @@ async def issues(args: argparse.Namespace, agent: AgentConnection) -> int:
 async def fetch_with_progress(
     agent: AgentConnection,
     instance_id: str,
-    jql: str | None,
+    query: str | None,
     limit: int,
     show: bool = True,
     fresh: bool = False,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"instanceId": instance_id, "limit": limit}
-    if jql is not None:
-        params["jql"] = jql
+    if query is not None:  # in the tracker's own syntax (JQL for Jira)
+        params["query"] = query
     if fresh:
         params["fresh"] = True
     if not show:

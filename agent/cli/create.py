@@ -146,9 +146,17 @@ def fill_in(
     return values
 
 
+def create_needs(project: str | None) -> tuple[list[str], str]:
+    """Without `--project` the projects are listed to pick from."""
+    needs = [methods.ISSUES_CREATE_FORM, methods.ISSUES_CREATE]
+    if not project:
+        return [methods.PROJECTS_LIST, *needs], "creating issues"
+    return needs, "creating issues"
+
+
 async def create(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance = await choose_instance(agent, args.instance, out)
+    instance = await choose_instance(agent, args.instance, out, *create_needs(args.project))
     instance_id = str(instance["instanceId"])
     project = await _project(args, agent, instance_id)
     form = await _form(args, agent, instance_id, project)

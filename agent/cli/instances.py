@@ -3,8 +3,10 @@ slash, an upper-case scheme or host, the default port), matched the way the agen
 normalises base URLs, so whatever `configure` accepted finds the instance again."""
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
+from agent.cli import capabilities
 from agent.cli.connection import AgentConnection
 from agent.cli.output import CliError, Output
 from agent.errors import AgentError
@@ -26,12 +28,21 @@ def matches(wanted: str, instance: dict[str, Any]) -> bool:
 
 
 async def choose_instance(
-    agent: AgentConnection, wanted: str | None, out: Output
+    agent: AgentConnection,
+    wanted: str | None,
+    out: Output,
+    needs: Sequence[str] = (),
+    what: str = "",
 ) -> dict[str, Any]:
+    """The instance the command works on. With `needs` (methods) it stops, exit 2,
+    when the instance's provider lacks one: "<provider> does not support <what>"."""
     listed = await agent.request("issuebridge/providers/list")
     instances = [i for p in listed["providers"] for i in p["instances"]]
     chosen = _pick(instances, wanted)
     out.context.about(chosen)
+    refused = capabilities.refusal(capabilities.provider_of(listed, chosen), needs, what)
+    if refused is not None:
+        raise refused
     if chosen.get("insecure"):  # every command on it says so, on stderr
         print(
             f"warning: TLS verification OFF for {chosen['baseUrl']} (insecureSkipVerify)",

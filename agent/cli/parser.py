@@ -294,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     issues = command(
         "issues",
-        "list issues (yours and open, or a JQL query)",
+        "list issues (yours and open, or a query: JQL for Jira)",
         description="List every matching issue (all pages), newest update first by default. "
         "When the server cannot be reached, the last list of the same query is shown, with "
         "a line on stderr saying how old it is.",
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     issues.add_argument(
         "--query",
         "--jql",
-        dest="jql",
+        dest="query",
         type=_not_empty("query", "leave --query out for your open issues"),
         help="a search in the tracker's own syntax instead of your open issues (JQL for "
         "Jira, e.g. 'project = CORE ORDER BY key')",

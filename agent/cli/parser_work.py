@@ -78,7 +78,7 @@ def add_work_commands(command: AddCommand) -> None:
         "comment",
         "add a comment to an issue",
         description="Add a comment: TEXT, -m TEXT, or read from stdin (in a terminal, up to "
-        "Ctrl-D). Jira wiki markup is kept as written.",
+        "Ctrl-D). The tracker's markup (Jira's wiki markup) is kept as written.",
     )
     _one_issue(comment)
     comment.add_argument("text", nargs="?", metavar="TEXT", help="the comment")
@@ -89,7 +89,8 @@ def add_work_commands(command: AddCommand) -> None:
         "assign",
         "assign an issue to someone, to you (me), or to nobody (none)",
         description="Assign an issue. USER is searched for among the users the issue can be "
-        "assigned to (Jira searches names, e-mail addresses and display names): one match "
+        "assigned to (the tracker searches them; Jira: names, e-mail addresses and display "
+        "names): one match "
         "is assigned; several are listed and asked about in a terminal, an error otherwise. "
         "`me` is the connected user, `none` unassigns.",
     )

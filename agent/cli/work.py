@@ -4,6 +4,7 @@ lives in agent/cli/create.py."""
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ from agent.cli.prompts import Prompter
 from protocol import methods
 
 
-async def _instance_id(args: argparse.Namespace, agent: AgentConnection) -> str:
-    instance = await choose_instance(agent, args.instance, args.output)
+async def _instance_id(
+    args: argparse.Namespace, agent: AgentConnection, needs: Sequence[str] = (), what: str = ""
+) -> str:
+    instance = await choose_instance(agent, args.instance, args.output, needs, what)
     return str(instance["instanceId"])
 
 
@@ -35,7 +38,7 @@ async def get_issue(agent: AgentConnection, instance_id: str, key: str) -> dict[
 
 async def show(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance_id = await _instance_id(args, agent)
+    instance_id = await _instance_id(args, agent, [methods.ISSUES_GET], "showing an issue")
     result = await agent.request(methods.ISSUES_GET, {"instanceId": instance_id, "key": args.key})
     if not out.result(result):
         render_issue.detail(result["issue"])
@@ -64,7 +67,9 @@ def _pick_transition(args: argparse.Namespace, issue: dict[str, Any]) -> dict[st
 
 async def transition(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance_id = await _instance_id(args, agent)
+    instance_id = await _instance_id(
+        args, agent, [methods.ISSUES_GET, methods.ISSUES_TRANSITION], "transitions"
+    )
     before = await get_issue(agent, instance_id, args.key)
     chosen = _pick_transition(args, before)
     params: dict[str, Any] = {
@@ -99,7 +104,7 @@ def _comment_body(args: argparse.Namespace) -> str:
 
 async def comment(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance_id = await _instance_id(args, agent)
+    instance_id = await _instance_id(args, agent, [methods.ISSUES_COMMENT], "comments")
     body = _comment_body(args)
     result = await agent.request(
         methods.ISSUES_COMMENT, {"instanceId": instance_id, "key": args.key, "body": body}
@@ -137,9 +142,16 @@ async def _assignee(
         return {"name": exc.choices[index]["name"]}
 
 
+def assign_needs(user: str) -> tuple[list[str], str]:
+    """`me` and `none` need only `issues/assign`; a name is searched first."""
+    if user.strip().casefold() in ("me", "none"):
+        return [methods.ISSUES_ASSIGN], "assigning issues"
+    return [methods.ISSUES_ASSIGN, methods.ISSUES_ASSIGNEES], "assigning issues to others"
+
+
 async def assign(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance_id = await _instance_id(args, agent)
+    instance_id = await _instance_id(args, agent, *assign_needs(args.user))
     assignee = await _assignee(args, agent, instance_id)
     result = await agent.request(
         methods.ISSUES_ASSIGN, {"instanceId": instance_id, "key": args.key, "assignee": assignee}
@@ -149,12 +161,19 @@ async def assign(args: argparse.Namespace, agent: AgentConnection) -> int:
     return 0
 
 
+def start_needs(transition: str | None) -> tuple[list[str], str]:
+    """`--transition NAME` reads the issue's transitions first."""
+    if transition:
+        return [methods.ISSUES_START_WORK, methods.ISSUES_GET], "Start Work with --transition"
+    return [methods.ISSUES_START_WORK], "Start Work"
+
+
 async def start(args: argparse.Namespace, agent: AgentConnection) -> int:
     out: Output = args.output
-    instance_id = await _instance_id(args, agent)
+    instance_id = await _instance_id(args, agent, *start_needs(args.transition))
     repo = None
     if args.git:
-        try:  # refused before anything changes in Jira
+        try:  # refused before anything changes in the tracker
             repo = gitbranch.inspect(Path(args.workspace))
             gitbranch.refuse_dirty(repo, args.force)
         except gitbranch.GitError as exc:

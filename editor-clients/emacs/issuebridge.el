@@ -39,6 +39,7 @@
 (require 'cl-lib)
 (require 'iso8601)
 (require 'jsonrpc)
+(require 'seq)
 (require 'subr-x)
 (require 'tabulated-list)
 
@@ -430,6 +431,28 @@ the error's `data' plist (:kind, :hint, :action, ...).  TIMEOUT defaults to
 
 (defun issuebridge--connected-p (instance) (equal (plist-get instance :state) "connected"))
 
+(defun issuebridge--unsupported (providers instance-id method what)
+  "Why INSTANCE-ID cannot do METHOD (described as WHAT), or nil when it can.
+What a tracker lacks is absent from its provider's `:capabilities' in
+PROVIDERS (a vector, as `providers/list' answers); a provider that lists
+none (an older agent: Jira Server only) supports every method."
+  (cl-loop for provider across (or providers [])
+           when (cl-find instance-id (plist-get provider :instances)
+                         :key (lambda (i) (plist-get i :instanceId)) :test #'equal)
+           return (and (plist-member provider :capabilities)
+                       (not (seq-contains-p (plist-get provider :capabilities) method))
+                       (format "%s does not support %s through issuebridge"
+                               (or (plist-get provider :name) (plist-get provider :id))
+                               what))))
+
+(defun issuebridge--require (instance-id method what)
+  "Signal a `user-error' before calling METHOD if INSTANCE-ID's tracker lacks it."
+  (when-let ((refused (issuebridge--unsupported
+                       (or issuebridge--providers
+                           (issuebridge--user-errors (issuebridge--refresh-providers)))
+                       instance-id method what)))
+    (user-error "%s" refused)))
+
 (defun issuebridge-providers ()
   "Show the trackers the agent knows, their sign-in methods and the servers."
   (interactive)
@@ -766,7 +789,9 @@ With FORGET (\\[universal-argument]), the whole configuration of it."
 ;;;; Issues
 
 (defvar-local issuebridge--instance-id nil "The instance this issue list is of.")
-(defvar-local issuebridge--query nil "The JQL of this issue list, or nil for my open issues.")
+(defvar-local issuebridge--query nil
+  "The query of this issue list, or nil for my open issues.
+In the tracker's own syntax: JQL for Jira.")
 (defvar-local issuebridge--issues nil "The listed issues (plists) by key.")
 
 (defvar issuebridge-issues-mode-map
@@ -821,7 +846,7 @@ copies its key."
                     (append (list :instanceId issuebridge--instance-id
                                   :limit issuebridge-fetch-limit
                                   :workDoneToken (issuebridge--next-token "fetch"))
-                            (and issuebridge--query (list :jql issuebridge--query))))))
+                            (and issuebridge--query (list :query issuebridge--query))))))
          (issues (append (plist-get result :issues) nil))
          (stale (eq (plist-get result :stale) t)))
     (setq issuebridge--issues (make-hash-table :test #'equal))
@@ -841,10 +866,11 @@ copies its key."
 
 (defun issuebridge-issues (&optional query instance-id)
   "List the issues of a connected server in `*issuebridge-issues*'.
-Without QUERY, the unresolved issues assigned to you; with \\[universal-argument], a JQL
-query is asked for.  Every matching issue is listed (up to
-`issuebridge-fetch-limit'), however few a page of the server holds."
-  (interactive (list (and current-prefix-arg (read-string "JQL: ")) nil))
+Without QUERY, the unresolved issues assigned to you; with \\[universal-argument], a
+query in the tracker's own syntax (JQL for Jira) is asked for.  Every matching
+issue is listed (up to `issuebridge-fetch-limit'), however few a page of the
+server holds."
+  (interactive (list (and current-prefix-arg (read-string "Query (JQL for Jira): ")) nil))
   (let ((id (or instance-id
                 (issuebridge--user-errors
                   (issuebridge--read-instance "Issues of: " #'issuebridge--connected-p)))))
@@ -948,6 +974,7 @@ In the issue list, the issue at point (`v')."
   (let ((id (or instance-id
                 (issuebridge--user-errors
                   (issuebridge--read-instance "Issue of: " #'issuebridge--connected-p)))))
+    (issuebridge--require id "issuebridge/issues/get" "reading issues")
     (with-current-buffer (get-buffer-create (format "*issuebridge %s*" key))
       (issuebridge-issue-mode)
       (setq issuebridge--instance-id id
@@ -976,8 +1003,14 @@ the agent answered after the change) in the list's row."
 
 (defun issuebridge-comment (body)
   "Add a comment with BODY to the issue of this buffer."
-  (interactive (list (read-string "Comment: ")))
+  (interactive
+   (progn
+     ;; Said before the comment is typed, not after.
+     (when-let ((context (issuebridge--issue-context)))
+       (issuebridge--require (car context) "issuebridge/issues/comment" "comments"))
+     (list (read-string "Comment: "))))
   (pcase-let ((`(,id ,key) (or (issuebridge--issue-context) (user-error "No issue here"))))
+    (issuebridge--require id "issuebridge/issues/comment" "comments")
     (issuebridge--user-errors
       (issuebridge-request "issuebridge/issues/comment"
                            (list :instanceId id :key key :body body)))
@@ -995,8 +1028,10 @@ the agent answered after the change) in the list's row."
                          transitions)))
      (unless (derived-mode-p 'issuebridge-issue-mode)
        (user-error "Show the issue first (v in the list)"))
+     (issuebridge--require issuebridge--instance-id "issuebridge/issues/transition" "transitions")
      (unless table (user-error "%s offers no transition now" issuebridge--issue-key))
      (list (cdr (assoc (completing-read "Transition: " table nil t) table)))))
+  (issuebridge--require issuebridge--instance-id "issuebridge/issues/transition" "transitions")
   (let ((key issuebridge--issue-key))
     (let ((issue (plist-get (issuebridge--user-errors
                               (issuebridge-request "issuebridge/issues/transition"
@@ -1036,8 +1071,10 @@ the agent's result (:issue, :branchName)."
   (issuebridge--user-errors
     (let* ((id (or instance-id
                    (issuebridge--read-instance "Issue of: " #'issuebridge--connected-p)))
-           (result (issuebridge-request "issuebridge/issues/startWork"
-                                        (list :instanceId id :key key)))
+           (result (progn
+                     (issuebridge--require id "issuebridge/issues/startWork" "Start Work")
+                     (issuebridge-request "issuebridge/issues/startWork"
+                                          (list :instanceId id :key key))))
            (issue (plist-get result :issue))
            (branch (plist-get result :branchName))
            (root (issuebridge--git-root)))

@@ -841,5 +841,39 @@ one starts a new agent that knows the configuration."
     (should (string-match-p "issuebridge-agent-command" (issuebridge-error-message err)))
     (should (null issuebridge--connection))))
 
+;;;; What a tracker lacks
+
+(ert-deftest issuebridge-what-a-tracker-lacks-is-refused-before-the-call ()
+  "A provider without Start Work, transitions or comments (a stubbed providers list):
+the commands say \"<provider> does not support <what> through issuebridge\" and call
+nothing; a provider that lists no capabilities (an older agent) supports all."
+  (let* ((issuebridge--providers
+          [(:id "few-tracker" :name "Few Tracker"
+                :capabilities ["issuebridge/issues/get"]
+                :instances [(:instanceId "few-1" :state "connected")])
+           (:id "jira-server" :name "Jira Server"
+                :instances [(:instanceId "jira-1" :state "connected")])])
+         (sent nil))
+    (should (equal (issuebridge--unsupported issuebridge--providers "few-1"
+                                             "issuebridge/issues/startWork" "Start Work")
+                   "Few Tracker does not support Start Work through issuebridge"))
+    (should-not (issuebridge--unsupported issuebridge--providers "few-1"
+                                          "issuebridge/issues/get" "reading issues"))
+    (should-not (issuebridge--unsupported issuebridge--providers "jira-1"
+                                          "issuebridge/issues/startWork" "Start Work"))
+    (cl-letf (((symbol-function 'issuebridge-request)
+               (lambda (method &rest _) (push method sent) nil)))
+      (let ((err (should-error (issuebridge-start-work "FEW-1" "few-1") :type 'user-error)))
+        (should (equal (cadr err) "Few Tracker does not support Start Work through issuebridge")))
+      (with-temp-buffer
+        (issuebridge-issue-mode)
+        (setq issuebridge--instance-id "few-1" issuebridge--issue-key "FEW-1")
+        (should (equal (cadr (should-error (issuebridge-comment "hi") :type 'user-error))
+                       "Few Tracker does not support comments through issuebridge"))
+        (should (equal (cadr (should-error (call-interactively #'issuebridge-transition)
+                                           :type 'user-error))
+                       "Few Tracker does not support transitions through issuebridge"))))
+    (should (null sent))))
+
 (provide 'issuebridge-test)
 ;;; issuebridge-test.el ends here

@@ -377,6 +377,57 @@ tests[#tests + 1] = {
 }
 
 tests[#tests + 1] = {
+  'a tracker without Start Work or issues/get: the commands say so and call nothing (a stubbed providers list)',
+  function()
+    local real_call = ib.call
+    local called = {}
+    local saved = ib.state.providers
+    -- The real list, its provider stripped of every capability but fetching.
+    local function stubbed(fetch)
+      local result = vim.deepcopy(fetch('issuebridge/providers/list', {}))
+      for _, provider in ipairs(result.providers) do
+        provider.name = 'Few Tracker'
+        provider.capabilities = {}
+      end
+      return result
+    end
+    ib.call = function(method, params)
+      table.insert(called, method)
+      if method == 'issuebridge/providers/list' then
+        return stubbed(real_call)
+      end
+      return real_call(method, params)
+    end
+    ib.state.providers = stubbed(ib.request).providers
+    local ok, err = pcall(function()
+      local key = sim('search', alice.pat, MINE).keys[1]
+      local said = command('IssuebridgeStart ' .. key, 'does not support')
+      check(said.msg:find('Few Tracker does not support Start Work through issuebridge', 1, true), said.msg)
+      check(said.level == vim.log.levels.ERROR, 'shown as an error')
+      said = command('IssuebridgeShow ' .. key, 'does not support')
+      check(said.msg:find('Few Tracker does not support reading issues through issuebridge', 1, true), said.msg)
+      for _, method in ipairs(called) do
+        check(method == 'issuebridge/providers/list', 'nothing but providers/list was called: ' .. method)
+      end
+      -- The decision itself: supported, lacking, and a provider with no list (an older agent).
+      local cmds = require('issuebridge.commands')
+      local list = {
+        { id = 'x', name = 'X', capabilities = { 'issuebridge/issues/get' }, instances = { { instanceId = 'i' } } },
+      }
+      local start_work = 'issuebridge/issues/startWork'
+      check(cmds.unsupported(list, 'i', 'issuebridge/issues/get', 'reading issues') == nil, 'get is supported')
+      local refused = cmds.unsupported(list, 'i', start_work, 'Start Work')
+      check(refused == 'X does not support Start Work through issuebridge', tostring(refused))
+      list[1].capabilities = nil
+      check(cmds.unsupported(list, 'i', start_work, 'Start Work') == nil, 'no list: all supported')
+    end)
+    ib.call = real_call
+    ib.state.providers = saved
+    check(ok, err)
+  end,
+}
+
+tests[#tests + 1] = {
   'window/showMessage is shown with its level',
   function()
     local client = vim.lsp.get_client_by_id(ib.state.client_id)

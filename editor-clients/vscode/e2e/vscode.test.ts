@@ -88,9 +88,9 @@ function git(...args: string[]): string {
   return execFileSync("git", ["-C", dirs.workspace, ...args], { encoding: "utf8" }).trim();
 }
 
-/** Sets (or, with "", clears) the one instance's JQL filter, as a person does. */
+/** Sets (or, with "", clears) the one instance's filter (JQL for Jira), as a person does. */
 async function setJqlFilter(jql: string): Promise<void> {
-  await runCommand(page, "issuebridge: Filter with JQL…");
+  await runCommand(page, "issuebridge: Filter Issues…");
   const input = page.locator(".quick-input-widget input");
   await input.fill(jql);
   await page.keyboard.press("Enter");
@@ -377,17 +377,17 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.match(text, /\[debug\] issuebridge[.\w]*: GET \S+ -> 200/, "a debug line of the agent (an HTTP request)");
   });
 
-  test("a JQL filter per instance narrows the view and can be cleared", async () => {
+  test("a filter (JQL for Jira) per instance narrows the view and can be cleared", async () => {
     const view = await showIssuesView(page);
     const target = (await sim.search(alice.pat, `${UNRESOLVED_MINE} ORDER BY updated DESC`)).keys[0];
     assert.ok(target);
-    await runCommand(page, "issuebridge: Filter with JQL…");
+    await runCommand(page, "issuebridge: Filter Issues…");
     const input = page.locator(".quick-input-widget input");
     await input.fill(`key = ${target}`);
     await page.keyboard.press("Enter");
-    await treeRow(view, `1 issue · JQL: key = ${target}`).waitFor({ timeout: 30_000 });
+    await treeRow(view, `1 issue · query: key = ${target}`).waitFor({ timeout: 30_000 });
     await treeRow(view, new RegExp(`^${target}\\b`)).first().waitFor();
-    await runCommand(page, "issuebridge: Filter with JQL…");
+    await runCommand(page, "issuebridge: Filter Issues…");
     await input.fill("");
     await page.keyboard.press("Enter");
     await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });

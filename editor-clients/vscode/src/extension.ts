@@ -74,6 +74,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, IntegrationsPanel.serializer(panelContext)),
     vscode.commands.registerCommand("issuebridge.restartAgent", () => connection.restart()),
     vscode.commands.registerCommand("issuebridge.showLog", () => log.show()),
+    // package.json's menus read this context key (see capabilities.ts).
+    model.onDidChange(() => void vscode.commands.executeCommand("setContext", "issuebridge.noCreateIssue", model.noCreateIssue)),
     connection.onDidChangeStatus((status) => {
       if (status.state === "failed" && status.noPython) void offerPythonFix(status.reason);
     }),

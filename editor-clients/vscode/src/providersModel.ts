@@ -4,6 +4,7 @@
 // from here, so they never disagree.
 import * as vscode from "vscode";
 import type { AgentConnection } from "./agent/connection";
+import { Capabilities, capabilitiesOf } from "./capabilities";
 import { toFailure } from "./errors";
 import { secretStorageOf, type SecretStorageInfo } from "./secretStorage";
 import { Requests, type Instance, type Provider } from "./protocol";
@@ -48,6 +49,26 @@ export class ProvidersModel implements vscode.Disposable {
 
   provider(providerId: string): Provider | undefined {
     return this.current.find((provider) => provider.id === providerId);
+  }
+
+  providerOfInstance(instanceId: string): Provider | undefined {
+    const instance = this.instance(instanceId);
+    return instance ? this.provider(instance.providerId) : undefined;
+  }
+
+  /** What the instance's tracker supports (nothing, for an instance no longer listed). */
+  capabilities(instanceId: string): Capabilities {
+    const instance = this.instance(instanceId);
+    return instance ? capabilitiesOf(this.current, instance) : Capabilities.of(undefined);
+  }
+
+  /**
+   * Instances are connected but none of their trackers can create issues: Create
+   * Issue is not offered (with none connected it is, to say "connect first").
+   */
+  get noCreateIssue(): boolean {
+    const connected = this.instances.filter((instance) => instance.state === "connected");
+    return connected.length > 0 && !connected.some((instance) => this.capabilities(instance.instanceId).canCreate);
   }
 
   async refresh(): Promise<void> {

@@ -35,12 +35,12 @@ test("instance label drops the scheme, keeps the context path", () => {
   assert.equal(instanceLabel({ baseUrl: "http://127.0.0.1:8090/jira" }), "127.0.0.1:8090/jira");
 });
 
-test("instance description: user, counts, JQL, team, state", () => {
+test("instance description: user, counts, query, team, state", () => {
   assert.equal(instanceDescription(instance(), { shown: 3, total: 3 }, undefined), "Alice Anderson · 3 issues");
   assert.equal(instanceDescription(instance(), { shown: 1, total: 1 }, undefined), "Alice Anderson · 1 issue");
   assert.equal(
     instanceDescription(instance({ scope: "team" }), { shown: 500, total: 812 }, "project = ISB"),
-    "team · Alice Anderson · 500 of 812 issues · JQL: project = ISB",
+    "team · Alice Anderson · 500 of 812 issues · query: project = ISB",
   );
   assert.equal(instanceDescription(instance({ state: "needsAuthorization" }), undefined, undefined), "needs authorization");
 });

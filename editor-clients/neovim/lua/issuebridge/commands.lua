@@ -81,6 +81,32 @@ local function pick_instance(candidates, prompt)
   return form.select(candidates, prompt, describe)
 end
 
+-- What a tracker lacks is absent from its provider's `capabilities`: a command
+-- that needs such a method says so before it calls the agent. A provider that
+-- lists no capabilities at all (an older agent: Jira Server only) supports all.
+-- Returns the sentence to show, or nil when `method` is supported.
+function M.unsupported(list, instance_id, method, what)
+  for _, provider in ipairs(list or {}) do
+    for _, instance in ipairs(provider.instances or {}) do
+      if instance.instanceId == instance_id then
+        if provider.capabilities == nil or vim.tbl_contains(provider.capabilities, method) then
+          return nil
+        end
+        return string.format('%s does not support %s through issuebridge', provider.name or provider.id, what)
+      end
+    end
+  end
+  return nil -- an instance not listed: the agent's own error says so
+end
+
+-- Stops the command (as an error, shown by report) when `method` is unsupported.
+local function require_method(instance_id, method, what)
+  local refused = M.unsupported(agent.state.providers or providers(), instance_id, method, what)
+  if refused then
+    error(refused, 0)
+  end
+end
+
 local function connected(list)
   return vim.tbl_filter(function(instance)
     return instance.state == 'connected'
@@ -245,7 +271,7 @@ end
 M.lists = {}
 
 -- Every issue of every connected instance (the agent pages past the server's
--- cap) in the quickfix list; `query` is the tracker's own syntax (JQL).
+-- cap) in the quickfix list; `query` is the tracker's own syntax (JQL for Jira).
 function M.issues(query)
   if query == '' then
     query = nil
@@ -257,7 +283,7 @@ function M.issues(query)
     for _, instance in ipairs(instances) do
       local result, err = agent.try('issuebridge/issues/fetch', {
         instanceId = instance.instanceId,
-        jql = query,
+        query = query,
         limit = agent.config.issue_limit,
         workDoneToken = agent.progress_token(),
       })
@@ -346,7 +372,9 @@ function M.open(key)
     local fetched = agent.state.fetched[key]
     local url = fetched and fetched.issue.url
     if not url then
-      url = agent.call('issuebridge/issues/get', { instanceId = instance_for(key), key = key }).issue.url
+      local instance_id = instance_for(key)
+      require_method(instance_id, 'issuebridge/issues/get', 'reading issues')
+      url = agent.call('issuebridge/issues/get', { instanceId = instance_id, key = key }).issue.url
     end
     if not agent.open_url(url) then
       vim.fn.setreg('"', url)
@@ -358,7 +386,9 @@ end
 function M.show(key)
   run(function()
     key = normalise_key(key)
-    local issue = agent.call('issuebridge/issues/get', { instanceId = instance_for(key), key = key }).issue
+    local instance_id = instance_for(key)
+    require_method(instance_id, 'issuebridge/issues/get', 'reading issues')
+    local issue = agent.call('issuebridge/issues/get', { instanceId = instance_id, key = key }).issue
     require('issuebridge.view').float(issue)
   end)
 end
@@ -368,7 +398,9 @@ end
 function M.start(key, checkout)
   run(function()
     key = normalise_key(key)
-    local result = agent.call('issuebridge/issues/startWork', { instanceId = instance_for(key), key = key })
+    local instance_id = instance_for(key)
+    require_method(instance_id, 'issuebridge/issues/startWork', 'Start Work')
+    local result = agent.call('issuebridge/issues/startWork', { instanceId = instance_id, key = key })
     local issue = result.issue
     local text = string.format('%s is %s, assigned to you; branch %s', issue.key, issue.status.name, result.branchName)
     if checkout then

@@ -17,7 +17,7 @@ export async function createIssue(
 ): Promise<void> {
   try {
     const instance = preferred ?? (await pickInstance(model));
-    if (!instance) return;
+    if (!instance || !model.capabilities(instance.instanceId).canCreate) return;
     const label = instanceLabel(instance);
     const projects = agent.request(Requests.projectsList, { instanceId: instance.instanceId }).then(({ projects }) =>
       projects.map((project) => ({ label: project.key, description: project.name, project })),
@@ -62,12 +62,15 @@ export async function createIssue(
 }
 
 async function pickInstance(model: ProvidersModel): Promise<Instance | undefined> {
-  const connected = model.instances.filter((instance) => instance.state === "connected");
+  let connected = model.instances.filter((instance) => instance.state === "connected");
   if (connected.length === 0) {
     const choice = await vscode.window.showWarningMessage("Connect an issue tracker first.", "Open Integrations");
     if (choice) await vscode.commands.executeCommand("issuebridge.openIntegrations");
     return undefined;
   }
+  // Only where the tracker supports creating (the command is hidden when none does).
+  connected = connected.filter((instance) => model.capabilities(instance.instanceId).canCreate);
+  if (connected.length === 0) return undefined;
   if (connected.length === 1) return connected[0];
   const picked = await vscode.window.showQuickPick(
     connected.map((instance) => ({ label: instanceLabel(instance), description: instance.user?.displayName, instance })),

@@ -1,17 +1,19 @@
 // Hosts an issue's detail webview: one panel per issue, fed by `issues/get`,
 // and the place where its actions (transition, assign, comment, start work)
-// become agent requests. After a change the issue is read again and the
+// become agent requests; only those the instance's tracker supports are
+// offered (capabilities.ts). After a change the issue is read again and the
 // Issues view refreshed; a refused action's error goes back to the webview,
 // to be shown beside that action in the agent's words.
 import * as vscode from "vscode";
 import type { AgentConnection } from "../agent/connection";
+import { ACTION_WORDS, unsupportedMessage } from "../capabilities";
 import { toFailure } from "../errors";
 import { instanceLabel } from "../issues/grouping";
 import { webviewOptions, loadShell } from "../panel/webviewHost";
 import { Requests, type IssueDetail, type User } from "../protocol";
 import type { ProvidersModel } from "../providersModel";
 import { startWork, type IssueRef } from "../work/startWork";
-import { parseDetailMessage, type DetailHostMessage, type DetailMessage } from "./messages";
+import { actionSupported, parseDetailMessage, type DetailHostMessage, type DetailMessage } from "./messages";
 
 export const DETAIL_VIEW_TYPE = "issuebridge.issueDetail";
 
@@ -74,7 +76,12 @@ export class IssueDetailPanel implements vscode.Disposable {
       this.issue = issue;
       this.panel.title = `${issue.key} ${issue.title}`.slice(0, 60);
       const instance = this.context.model.instance(this.ref.instanceId);
-      this.post({ type: "issue", issue, instanceLabel: instance ? instanceLabel(instance) : this.ref.instanceId });
+      this.post({
+        type: "issue",
+        issue,
+        instanceLabel: instance ? instanceLabel(instance) : this.ref.instanceId,
+        actions: this.context.model.capabilities(this.ref.instanceId).detailActions(),
+      });
     } catch (error) {
       this.post({ type: "loadFailed", failure: toFailure(error) });
     }
@@ -101,6 +108,13 @@ export class IssueDetailPanel implements vscode.Disposable {
   }
 
   private async runAction(message: Exclude<DetailMessage, { type: "ready" | "refresh" | "openInBrowser" | "copy" }>): Promise<void> {
+    const provider = this.context.model.providerOfInstance(this.ref.instanceId);
+    if (!actionSupported(message, this.context.model.capabilities(this.ref.instanceId).detailActions())) {
+      // The webview offers no such control; a stale one is refused here, unsent.
+      const failure = toFailure(new Error(unsupportedMessage(provider?.name, ACTION_WORDS[message.type])));
+      this.post({ type: "result", requestId: message.requestId, ok: false, failure });
+      return;
+    }
     try {
       const users = await this.request(message);
       this.post({ type: "result", requestId: message.requestId, ok: true, ...(users ? { users } : {}) });

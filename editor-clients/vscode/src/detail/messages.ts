@@ -1,12 +1,14 @@
 // Messages between an issue's detail webview and the extension host. The host
 // checks the shape of everything the webview sends (parseDetailMessage).
+import type { DetailActions } from "../capabilities";
 import type { AgentFailure } from "../errors";
 import type { IssueDetail, User } from "../protocol";
 import { isId, isRequestId, isShape, isText } from "../panel/messageChecks";
 
 /** Host → webview. */
 export type DetailHostMessage =
-  | { type: "issue"; issue: IssueDetail; instanceLabel: string }
+  /** `actions`: what the instance's tracker supports; the webview shows no control for the rest. */
+  | { type: "issue"; issue: IssueDetail; instanceLabel: string; actions: DetailActions }
   | { type: "loadFailed"; failure: AgentFailure }
   | { type: "result"; requestId: number; ok: true; users?: User[] }
   | { type: "result"; requestId: number; ok: false; failure: AgentFailure };
@@ -65,4 +67,12 @@ export function parseDetailMessage(raw: unknown): DetailMessage | undefined {
     default:
       return undefined;
   }
+}
+
+/** Whether the tracker supports what an action message asks (the host refuses the rest unsent). */
+export function actionSupported(
+  message: Extract<DetailMessage, { requestId: number }>,
+  actions: DetailActions,
+): boolean {
+  return actions[message.type];
 }

@@ -1,6 +1,8 @@
-// Commands of the Issues view: refresh, JQL filter, open in browser, copy key.
+// Commands of the Issues view: refresh, filter (a query in the tracker's own
+// syntax: JQL for Jira), open in browser, copy key.
 import * as vscode from "vscode";
 import type { ProvidersModel } from "../providersModel";
+import { queryExample } from "../capabilities";
 import { instanceLabel } from "./grouping";
 import type { IssuesNode, IssuesTree } from "./issuesTree";
 import type { JqlFilters } from "./jqlFilters";
@@ -36,14 +38,14 @@ export function registerIssueCommands(
     vscode.commands.registerCommand("issuebridge.setJqlFilter", async (node?: unknown) => {
       const instance = await pickInstance(node);
       if (!instance) return;
-      const jql = await vscode.window.showInputBox({
-        title: `JQL filter for ${instanceLabel(instance)}`,
-        prompt: "Issues matching this query are shown. Leave empty for your unresolved issues.",
-        value: filters.get(instance.instanceId) ?? "assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC",
+      const query = await vscode.window.showInputBox({
+        title: `Filter ${instanceLabel(instance)}: a query (JQL for Jira)`,
+        prompt: "Issues matching this query (in the tracker's own syntax) are shown. Leave empty for your unresolved issues.",
+        value: filters.get(instance.instanceId) ?? queryExample(instance.providerId),
         ignoreFocusOut: true,
       });
-      if (jql === undefined) return; // dismissed
-      await filters.set(instance.instanceId, jql);
+      if (query === undefined) return; // dismissed
+      await filters.set(instance.instanceId, query);
       tree.refresh(instance.instanceId);
     }),
     vscode.commands.registerCommand("issuebridge.clearJqlFilter", async (node?: unknown) => {

@@ -45,7 +45,7 @@ export function instanceLabel(instance: Pick<Instance, "baseUrl">): string {
 export function instanceDescription(
   instance: Instance,
   fetched: { shown: number; total: number } | undefined,
-  jql: string | undefined,
+  query: string | undefined,
 ): string {
   const parts: string[] = [];
   if (instance.insecure) parts.push(`⚠ ${INSECURE_LABEL}`);
@@ -62,7 +62,7 @@ export function instanceDescription(
   } else {
     parts.push(stateLabel(instance));
   }
-  if (jql) parts.push(`JQL: ${jql}`);
+  if (query) parts.push(`query: ${query}`);
   return parts.join(" · ");
 }
 

@@ -1,12 +1,14 @@
 // The Issues view: instances → status categories → issues. Issues are fetched
 // when an instance is first shown and on refresh; each instance's JQL filter is
-// applied. Nodes carry a `contextValue` ("instance", "issue", …) so actions on
-// issues that come later (transition, start work) are just more menu entries.
+// applied. Nodes carry a `contextValue` ("instance", "issue", …, with a word
+// for each action the instance's tracker supports: see capabilities.ts) that
+// package.json's menus test, so an unsupported action has no menu entry.
 import * as vscode from "vscode";
 import type { AgentConnection } from "../agent/connection";
 import { describeFailure, toFailure, type AgentFailure } from "../errors";
 import { INSECURE_EXPLANATION, INSECURE_LABEL } from "../insecure";
 import { Requests, type Instance, type Issue, type IssuesFetchResult } from "../protocol";
+import { instanceContextValue, issueContextValue, type Capabilities } from "../capabilities";
 import type { ProvidersModel } from "../providersModel";
 import {
   groupByCategory,
@@ -115,12 +117,12 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
 
   private startFetch(instance: Instance): void {
     const id = instance.instanceId;
-    const jql = this.filters.get(id);
+    const query = this.filters.get(id);
     const ticket = this.fetched.begin(this.model.instance(id) ?? instance);
     void this.agent
       .requestWithProgress(
         Requests.issuesFetch,
-        { instanceId: id, limit: this.limit(), ...(jql ? { jql } : {}) },
+        { instanceId: id, limit: this.limit(), ...(query ? { query } : {}) },
         { title: `Fetching issues from ${instanceLabel(instance)}`, location: { viewId: ISSUES_VIEW_ID } },
       )
       .then(
@@ -166,7 +168,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
         return item;
       }
       case "issue":
-        return issueItem(node.instanceId, node.issue);
+        return issueItem(node.instanceId, node.issue, this.model.capabilities(node.instanceId));
       case "message": {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -183,7 +185,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     const fetched = this.fetched.get(instance.instanceId);
     const counts =
       fetched?.state === "loaded" ? { shown: fetched.result.issues.length, total: fetched.result.total } : undefined;
-    const jql = this.filters.get(instance.instanceId);
+    const query = this.filters.get(instance.instanceId);
     const item = new vscode.TreeItem(
       instanceLabel(instance),
       this.folds.isFolded(instance.instanceId)
@@ -192,8 +194,8 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     );
     item.id = instance.instanceId;
     const stale = fetched?.state === "loaded" ? staleNote(fetched.result, new Date()) : undefined;
-    item.description = [instanceDescription(instance, counts, jql), stale].filter(Boolean).join(" · ");
-    item.contextValue = jql ? "instance filtered" : "instance";
+    item.description = [instanceDescription(instance, counts, query), stale].filter(Boolean).join(" · ");
+    item.contextValue = instanceContextValue(this.model.capabilities(instance.instanceId), query !== undefined);
     item.iconPath = new vscode.ThemeIcon(
       instance.state === "connected" ? "plug" : instance.state === "error" ? "error" : "warning",
     );
@@ -203,7 +205,7 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
     if (instance.insecure) tooltip.appendText(`⚠ ${INSECURE_LABEL}: ${INSECURE_EXPLANATION}\n`);
     if (instance.user) tooltip.appendText(`User: ${instance.user.displayName}\n`);
     if (instance.serverVersion) tooltip.appendText(`Server: ${instance.serverVersion}\n`);
-    tooltip.appendText(jql ? `JQL: ${jql}` : "Your unresolved issues (set a JQL filter to change)");
+    tooltip.appendText(query ? `Query: ${query}` : "Your unresolved issues (set a filter to change)");
     const staleWords = fetched?.state === "loaded" ? staleTooltip(fetched.result) : undefined;
     if (staleWords) tooltip.appendText(`\n\n${staleWords}`);
     item.tooltip = tooltip;
@@ -216,13 +218,13 @@ export class IssuesTree implements vscode.TreeDataProvider<IssuesNode>, vscode.D
   }
 }
 
-function issueItem(instanceId: string, issue: Issue): vscode.TreeItem {
+function issueItem(instanceId: string, issue: Issue, caps: Capabilities): vscode.TreeItem {
   const item = new vscode.TreeItem(`${issue.key} ${issue.title}`, vscode.TreeItemCollapsibleState.None);
   item.id = `${instanceId}/issue/${issue.key}`;
   const node: IssuesNode = { kind: "issue", instanceId, issue };
-  item.command = { title: "Open Details", command: "issuebridge.openIssueDetails", arguments: [node] };
+  if (caps.canOpenDetails) item.command = { title: "Open Details", command: "issuebridge.openIssueDetails", arguments: [node] };
   item.description = issueDescription(issue);
-  item.contextValue = "issue";
+  item.contextValue = issueContextValue(caps);
   item.iconPath = new vscode.ThemeIcon(issue.type === "Bug" ? "bug" : "issues");
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(`${issue.key}: ${issue.title}\n\n`);

@@ -1,5 +1,6 @@
-// The JQL filter of each instance, remembered per workspace (a filter belongs to
-// the project at hand, not to every window).
+// The filter of each instance (a query in its tracker's own syntax: JQL for
+// Jira), remembered per workspace (a filter belongs to the project at hand, not
+// to every window). The storage key keeps its old `jql` name.
 
 /** The part of `vscode.Memento` used here. */
 export interface StateStore {
@@ -17,8 +18,8 @@ export class JqlFilters {
     return typeof value === "string" && value.trim() !== "" ? value : undefined;
   }
 
-  async set(instanceId: string, jql: string | undefined): Promise<void> {
-    const trimmed = jql?.trim();
+  async set(instanceId: string, query: string | undefined): Promise<void> {
+    const trimmed = query?.trim();
     await this.state.update(PREFIX + instanceId, trimmed ? trimmed : undefined);
   }
 }

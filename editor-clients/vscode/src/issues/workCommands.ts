@@ -34,11 +34,11 @@ export function registerWorkCommands(
   return [
     vscode.commands.registerCommand("issuebridge.openIssueDetails", (node?: unknown) => {
       const ref = issueRefOf(node);
-      if (ref) IssueDetailPanel.show(detail, ref);
+      if (ref && model.capabilities(ref.instanceId).canOpenDetails) IssueDetailPanel.show(detail, ref);
     }),
     vscode.commands.registerCommand("issuebridge.startWork", async (node?: unknown) => {
       const ref = issueRefOf(node);
-      if (!ref) return;
+      if (!ref || !model.capabilities(ref.instanceId).canStartWork) return;
       try {
         await startWork(agent, ref);
         detail.onIssueChanged(ref.instanceId);

@@ -3,6 +3,7 @@
 // Jira's markup as written) and sends the user's actions back. It never talks
 // to the agent or the network itself.
 import { canStartWork, formatDate, metaRows, transitionLabel } from "../../detail/detailModel";
+import type { DetailActions } from "../../capabilities";
 import type { DetailHostMessage, DetailMessage } from "../../detail/messages";
 import type { AgentFailure } from "../../errors";
 import type { IssueDetail, User } from "../../protocol";
@@ -17,6 +18,8 @@ const app = document.getElementById("app") as HTMLElement;
 
 let issue: IssueDetail | undefined;
 let instanceLabel = "";
+/** What the instance's tracker supports: the view shows no control for the rest. */
+let actions: DetailActions = { transition: false, assign: false, searchAssignees: false, comment: false, startWork: false };
 /** Sections with a request in flight: their buttons wait. */
 const busy = new Set<string>();
 /** Errors shown beside an action, until that action is tried again. */
@@ -215,8 +218,8 @@ function assignPart(current: IssueDetail): HTMLElement {
         disabled: pending || !current.assignee,
       }),
     ),
-    h("div", { class: "field" }, h("label", { for: "assignee-search" }, "Assign to someone else"), input),
-    resultsHost,
+    actions.searchAssignees && h("div", { class: "field" }, h("label", { for: "assignee-search" }, "Assign to someone else"), input),
+    actions.searchAssignees && resultsHost,
   );
 }
 
@@ -243,8 +246,8 @@ function commentsPart(current: IssueDetail): HTMLElement {
         h("div", { class: "plain-text" }, comment.body),
       ),
     ),
-    textArea("comment", "Add a comment", 4),
-    h(
+    actions.comment && textArea("comment", "Add a comment", 4),
+    actions.comment && h(
       "div",
       { class: "actions" },
       button(
@@ -258,7 +261,7 @@ function commentsPart(current: IssueDetail): HTMLElement {
         { disabled: busy.has("comment") },
       ),
     ),
-    errorPlace("comment"),
+    actions.comment && errorPlace("comment"),
   );
 }
 
@@ -267,9 +270,9 @@ function render(): void {
   app.replaceChildren(
     headerPart(issue),
     metaPart(issue),
-    startWorkPart(issue),
-    transitionPart(issue),
-    assignPart(issue),
+    ...(actions.startWork ? [startWorkPart(issue)] : []),
+    ...(actions.transition ? [transitionPart(issue)] : []),
+    ...(actions.assign ? [assignPart(issue)] : []),
     descriptionPart(issue),
     commentsPart(issue),
   );
@@ -281,6 +284,7 @@ window.addEventListener("message", (event: MessageEvent<DetailHostMessage>) => {
     case "issue":
       issue = message.issue;
       instanceLabel = message.instanceLabel;
+      actions = message.actions;
       render();
       return;
     case "loadFailed":
