@@ -97,7 +97,7 @@ async def send(
                 if limited >= RATE_LIMIT_RETRIES or loop.time() + wait >= deadline:
                     raise _rate_limited(wait)
                 limited += 1
-                log.info("Jira answered 429; retrying in %d s", wait)
+                log.info("The server answered 429; retrying in %d s", wait)
                 await asyncio.sleep(wait)
                 continue
             if status in RETRIED_STATUSES and idempotent and failures + 1 < ATTEMPTS:
@@ -121,7 +121,8 @@ async def send(
 
 def _rate_limited(wait: int) -> RateLimited:
     return RateLimited(
-        f"Jira is rate-limiting requests and asked to wait {wait} seconds.",
+        f"The server is rate-limiting requests and asked to wait {wait} "
+        f"second{'' if wait == 1 else 's'}.",
         hint="Wait a little and try again; fetching fewer issues sends fewer requests.",
         retryAfterSeconds=wait,
         action="retry",

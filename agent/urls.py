@@ -15,6 +15,7 @@ from agent.errors import InvalidParams
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Far longer than any real base URL; longer values are refused before they are parsed.
 MAX_BASE_URL_LENGTH = 64 * 1024
+# A provider passes its own (`normalize_base_url(..., example=...)`); Jira's is the default.
 EXAMPLE = "e.g. https://jira.example.com or https://example.com/jira"
 
 _ASCII_HOST = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
@@ -23,34 +24,36 @@ _HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?(/[A-Za-z0-9
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}")
 
 
-def normalize_base_url(raw: str, field: str = "fields.baseUrl") -> str:
+def normalize_base_url(raw: str, field: str = "fields.baseUrl", example: str = EXAMPLE) -> str:
+    """The base URL normalised (scheme and host lower-case, default port and trailing
+    slash dropped); -32602 on `field` with a hint that shows `example` otherwise."""
     if len(raw) > MAX_BASE_URL_LENGTH:
-        raise _invalid(field, "The base URL is far too long to be a server address.")
+        raise _invalid(field, "The base URL is far too long to be a server address.", example)
     text = raw.strip()
     if not text:
-        raise _invalid(field, "The base URL is empty.")
+        raise _invalid(field, "The base URL is empty.", example)
     if any(c.isspace() or not c.isprintable() for c in text):
-        raise _invalid(field, "The base URL contains spaces or control characters.")
+        raise _invalid(field, "The base URL contains spaces or control characters.", example)
     if "://" not in text:
         suggestion = _suggestion(text)
         raise _invalid(
             field,
             "The base URL is not a full URL: it must start with https:// (or http://).",
-            hint=f"e.g. {suggestion}" if suggestion else EXAMPLE,
+            hint=f"e.g. {suggestion}" if suggestion else example,
         )
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
         raise _invalid(
-            field, "The base URL is not a valid URL (its host or port cannot be read)."
+            field, "The base URL is not a valid URL (its host or port cannot be read).", example
         ) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         shown = f", not {scheme}://" if _SCHEME.fullmatch(scheme) else ""
-        raise _invalid(field, f"Only http and https URLs are accepted{shown}.")
+        raise _invalid(field, f"Only http and https URLs are accepted{shown}.", example)
     if not parts.hostname:
-        raise _invalid(field, "The base URL has no host name.")
+        raise _invalid(field, "The base URL has no host name.", example)
     if parts.username is not None or parts.password is not None:
         raise _invalid(
             field,
@@ -61,48 +64,53 @@ def normalize_base_url(raw: str, field: str = "fields.baseUrl") -> str:
         raise _invalid(
             field,
             "The base URL must not have a query (?…) or fragment (#…).",
-            hint="Use the address of Jira itself, e.g. https://example.com/jira",
+            hint=f"Use the address of the server itself ({example}).",
         )
-    host = _host(parts.netloc.rpartition("@")[2], parts.hostname, field)
+    host = _host(parts.netloc.rpartition("@")[2], parts.hostname, field, example)
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path.rstrip("/")
     if any(_looks_secret(segment) for segment in path.split("/")):
         raise _invalid(
             field,
-            "The base URL's path looks like it holds a token or password, not Jira's context path.",
-            hint=f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.",
+            "The base URL's path looks like it holds a token or password, not the server's "
+            "context path.",
+            hint=f"Enter the address you open the server at ({example}); a token goes in "
+            "its own field.",
         )
     return urlunsplit((scheme, netloc, path, "", ""))
 
 
-def _host(netloc: str, hostname: str, field: str) -> str:
+def _host(netloc: str, hostname: str, field: str, example: str) -> str:
     """The host, lower-case and ASCII (IDN hosts punycode-encoded, as httpx sends them)."""
     if ":" in hostname:  # an IPv6 literal
         try:
             return f"[{ipaddress.IPv6Address(hostname).compressed}]"
         except ValueError:
-            raise _invalid(field, "The base URL's IPv6 address is not valid.") from None
+            raise _invalid(field, "The base URL's IPv6 address is not valid.", example) from None
     original = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
     if _looks_secret(original):
         raise _invalid(
             field,
             "The base URL's host name looks like a token or password, not a server address.",
-            hint=f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.",
+            hint=f"Enter the address you open the server at ({example}); a token goes in "
+            "its own field.",
         )
-    host = hostname if hostname.isascii() else _idna(hostname, field)
+    host = hostname if hostname.isascii() else _idna(hostname, field, example)
     if len(host) > 253 or not _ASCII_HOST.fullmatch(host):
-        raise _invalid(field, "The base URL's host name has characters a host name cannot have.")
+        raise _invalid(
+            field, "The base URL's host name has characters a host name cannot have.", example
+        )
     return host
 
 
-def _idna(hostname: str, field: str) -> str:
+def _idna(hostname: str, field: str, example: str) -> str:
     import httpx  # its IDNA 2008 rules decide what it can send: use them to decide here
 
     try:
         return httpx.URL(f"https://{hostname}/").raw_host.decode("ascii").lower()
     except (httpx.InvalidURL, UnicodeError):
         raise _invalid(
-            field, "The base URL's host name is not a valid international domain name."
+            field, "The base URL's host name is not a valid international domain name.", example
         ) from None
 
 
@@ -129,6 +137,6 @@ def _suggestion(text: str) -> str | None:
     return f"https://{candidate}"
 
 
-def _invalid(field: str, message: str, hint: str = EXAMPLE) -> InvalidParams:
+def _invalid(field: str, message: str, hint: str) -> InvalidParams:
     # A bad URL: enter the instance's settings again.
     return InvalidParams(field, message, hint=hint, action="configure")

@@ -15,7 +15,10 @@ from agent.store.config import StoredInstance
 from protocol import types as t
 
 # An issue key: a project key (a letter, then letters, digits or `_`), `-`, a number.
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*-[0-9]+")
+# `PROJECT-12` keys (Jira, YouTrack) are case-insensitive: sent upper-cased. Other
+# trackers' keys (`owner/repo#12`) are taken as given; the provider judges them.
+_PROJECT_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*-[0-9]+")
+MAX_KEY_LENGTH = 255
 MAX_QUERY_LENGTH = 255
 
 
@@ -33,9 +36,20 @@ async def _session(
 
 
 def _key(key: str) -> str:
-    if not _KEY.fullmatch(key):
-        raise InvalidParams("key", f"{key[:40]!r} is not an issue key such as CORE-12.")
-    return key.upper()
+    if _PROJECT_KEY.fullmatch(key):
+        return key.upper()
+    if (
+        not key.strip()
+        or len(key) > MAX_KEY_LENGTH
+        or not key.isprintable()
+        or any(c.isspace() or c in "?%\\" for c in key)
+        # No path steps: a provider puts the key in a URL path (quoted, but refuse anyway).
+        or any(step in (".", "..") for step in key.split("/"))
+    ):
+        raise InvalidParams(
+            "key", f"{key[:40]!r} is not an issue key such as CORE-12 or owner/repo#12."
+        )
+    return key
 
 
 def _text(field: str, value: str) -> str:
