@@ -198,6 +198,7 @@ def test_wrong_credentials_are_refused_and_nothing_is_stored(
     wrong = harness.wrong_fields()
     error = error_of(configure(agent, harness, wrong), AUTHENTICATION_FAILED)
     assert error["data"]["kind"] == "authenticationFailed"
+    assert error["data"]["action"] == "configure"  # re-enter the credentials
     assert listed(agent, harness)["instances"] == []
     said = str(error)
     secret_values = [v for k, v in wrong.items() if k != "baseUrl" and len(v) >= 4]
@@ -217,6 +218,25 @@ def test_wrong_credentials_leave_a_connected_instance_as_it_was(
     instances = listed(agent, harness)["instances"]
     assert [(i["instanceId"], i["state"]) for i in instances] == [(instance_id, "connected")]
     assert result_of(fetch(agent, instance_id, limit=1))["issues"]
+
+
+def test_a_required_field_left_out_is_invalid_params_on_it(
+    agent: RawAgent, harness: ProviderHarness
+) -> None:
+    method = next(
+        m for m in listed(agent, harness)["authMethods"] if m["id"] == harness.auth_method
+    )
+    # A field with a default (GitHub's baseUrl) may be left out: the default stands.
+    required = [f["name"] for f in method["fields"] if f["required"] and not f.get("default")]
+    assert required
+    for name in required:
+        for fields in (
+            {k: v for k, v in harness.fields(harness.user).items() if k != name},
+            {**harness.fields(harness.user), name: "  "},
+        ):
+            error = error_of(configure(agent, harness, fields), INVALID_PARAMS)
+            assert error["data"]["field"] == f"fields.{name}", (name, error)
+    assert listed(agent, harness)["instances"] == []
 
 
 @pytest.mark.parametrize(
@@ -286,6 +306,7 @@ def test_a_dropped_network_is_unreachable_without_a_stale_list(
     harness.drop_network()
     error = error_of(fetch(agent, instance_id), UNREACHABLE)
     assert error["data"]["kind"] == "unreachable"
+    assert error["data"]["action"] == "retry"
     # The network failing drops nothing: once it is back, the same instance fetches.
     harness.restore_network()
     instances = listed(agent, harness)["instances"]
@@ -303,6 +324,8 @@ def test_a_server_error_is_a_remote_error(
     error = error_of(fetch(agent, instance_id), REMOTE_ERROR)
     assert error["data"]["kind"] == "remoteError"
     assert error["data"]["httpStatus"] == status
+    assert error["data"]["action"] == "retry"
+    assert all(isinstance(m, str) for m in error["data"]["messages"]), error
 
 
 def test_rate_limiting_that_stays_is_rate_limited_with_a_finite_wait(
@@ -312,6 +335,7 @@ def test_rate_limiting_that_stays_is_rate_limited_with_a_finite_wait(
     harness.fail_lists(429, RATE_LIMIT_RETRIES + 5)
     error = error_of(fetch(agent, instance_id), RATE_LIMITED)
     assert error["data"]["kind"] == "rateLimited"
+    assert error["data"]["action"] == "retry"
     wait = error["data"]["retryAfterSeconds"]
     assert isinstance(wait, int | float) and math.isfinite(wait) and wait >= 0, wait
 
@@ -324,6 +348,52 @@ def test_a_malformed_query_is_a_remote_error(agent: RawAgent, harness: ProviderH
     error = error_of(fetch(agent, instance_id, query=bad), REMOTE_ERROR)
     assert error["data"]["kind"] == "remoteError"
     assert 400 <= error["data"]["httpStatus"] < 500
+    # The tracker's own words about the query reach the user.
+    messages = error["data"]["messages"]
+    assert messages and all(isinstance(m, str) and m for m in messages), error
+
+
+def test_credentials_refused_mid_session_are_authentication_failed(
+    agent: RawAgent, harness: ProviderHarness
+) -> None:
+    instance_id = connect(agent, harness)
+    assert result_of(fetch(agent, instance_id, limit=1))["issues"]  # kept for offline use
+    if not harness.revoke(harness.user):
+        pytest.skip(f"the {harness.provider_id} simulator cannot revoke credentials")
+    error = error_of(fetch(agent, instance_id, limit=1), AUTHENTICATION_FAILED)
+    assert error["data"]["kind"] == "authenticationFailed"
+    assert error["data"]["action"] == "configure"
+    # Refused credentials are not a network failure: no kept list stands in for them.
+    assert "result" not in fetch(agent, instance_id, limit=1)
+    (instance,) = listed(agent, harness)["instances"]
+    assert instance["instanceId"] == instance_id and instance["state"] == "error", instance
+
+
+TRACKERS = {"jira": "Jira", "github": "GitHub", "gitlab": "GitLab", "youtrack": "YouTrack"}
+
+
+def test_error_messages_name_no_other_tracker(agent: RawAgent, harness: ProviderHarness) -> None:
+    """The agent's shared code (retries, the network) speaks for every provider: a GitHub
+    user is not told that Jira is rate-limiting them."""
+    others = [
+        name for prefix, name in TRACKERS.items() if not harness.provider_id.startswith(prefix)
+    ]
+    errors = [configure(agent, harness, harness.wrong_fields())]
+    instance_id = connect(agent, harness)
+    harness.fail_lists(429, RATE_LIMIT_RETRIES + 5)
+    errors.append(fetch(agent, instance_id, limit=1))
+    harness.fail_lists(503, ATTEMPTS + 2)
+    errors.append(fetch(agent, instance_id, limit=1))
+    harness.fail_lists(500, ATTEMPTS + 2)
+    errors.append(fetch(agent, instance_id, limit=1))
+    harness.drop_network()
+    errors.append(fetch(agent, instance_id, query=harness.query()[0]))
+    harness.restore_network()
+    for reply in errors:
+        error = reply["error"]
+        words = " ".join([error["message"], str(error["data"].get("hint", ""))])
+        for other in others:
+            assert other.lower() not in words.lower(), (other, error)
 
 
 # --- progress and cancellation ----------------------------------------------------------

@@ -100,6 +100,9 @@ class JiraServerHarness(ProviderHarness):
     def expected_user_name(self, user: str) -> str | None:
         return user
 
+    def revoke(self, user: str) -> bool:
+        return self.sim.revoke_pat(self.sim.user(user).pat)
+
     def expected_open_keys(self, user: str) -> list[str]:
         mine = [i for i in self.sim.issues if i.assignee == user and i.resolution_id is None]
         mine.sort(key=lambda i: (i.updated, i.id), reverse=True)
