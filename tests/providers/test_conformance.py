@@ -379,6 +379,10 @@ def test_error_messages_name_no_other_tracker(agent: RawAgent, harness: Provider
         name for prefix, name in TRACKERS.items() if not harness.provider_id.startswith(prefix)
     ]
     errors = [configure(agent, harness, harness.wrong_fields())]
+    for base_url in ("example.com/tracker", "https://example.com/?q=1"):
+        errors.append(
+            configure(agent, harness, {**harness.fields(harness.user), "baseUrl": base_url})
+        )
     instance_id = connect(agent, harness)
     harness.fail_lists(429, RATE_LIMIT_RETRIES + 5)
     errors.append(fetch(agent, instance_id, limit=1))
