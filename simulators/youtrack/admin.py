@@ -7,6 +7,7 @@ POST /_sim/page-size {"size": 10}     cap `$top` (null: no cap)
 POST /_sim/faults {"status": 503, "count": 2, "retryAfter": 1}
 POST /_sim/latency {"seconds": 0.5}
 POST /_sim/users {"login": "dave", "fullName": "Dave Dunn"}   -> the user and token
+POST /_sim/revoke {"login": "alice"}  the user's permanent token refused from now on
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class AdminApi:
                 login = str(body["login"]).lower()
                 user = self.sim.store.add_user(login, str(body.get("fullName") or login))
                 return json_response(201, {"login": user.login, "token": user.token})
+            if key == ("POST", "/revoke"):
+                self.sim.store.revoke(str(body["login"]).lower())
+                return json_response(200, self.state())
         except (KeyError, TypeError, ValueError) as exc:
             return error(400, "bad_request", f"Bad admin request: {exc}")
         return error(404, "Not Found", f"No admin route {request.method} {route}")

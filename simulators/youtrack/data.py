@@ -122,6 +122,7 @@ class Store:
     def __init__(self, seed: int = 1, issue_count: int = 80) -> None:
         rng = random.Random(seed)
         self.users: dict[str, User] = {}
+        self.revoked: set[str] = set()
         for index, (login, name) in enumerate(
             [("alice", "Alice Able"), ("bob", "Bob Baker"), ("carol", "Carol Cole")]
         ):
@@ -221,7 +222,13 @@ class Store:
         issue.comments.append(comment)
         return comment
 
+    def revoke(self, login: str) -> None:
+        """The user revoked the token: it is refused from now on."""
+        self.revoked.add(self.users[login].token)
+
     def user_by_token(self, token: str) -> User | None:
+        if token in self.revoked:
+            return None
         return next((u for u in self.users.values() if u.token == token and not u.banned), None)
 
     def find(self, ident: str) -> Issue | None:

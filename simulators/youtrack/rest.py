@@ -86,7 +86,6 @@ class RestApi:
         return skip, top
 
     def search(self, request: Request, user: User, spec: fields.Spec | None) -> Response:
-        self.sim.count_list_request()
         injected = self.sim.list_fault()
         if injected is not None:
             return injected

@@ -82,6 +82,8 @@ class YouTrackSimulator(LoopbackSite):
         request.path = path[len(self.context_path) :]
         if request.path.startswith("/_sim"):
             return self.admin.handle(request)
+        if request.method == "GET" and request.path.rstrip("/") == "/api/issues":
+            self.count_list_request()  # on arrival, before any latency
         self.sleep(self.latency_seconds)
         if request.path == "/api" or request.path.startswith("/api/"):
             with self._lock:

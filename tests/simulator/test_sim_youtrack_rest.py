@@ -165,6 +165,11 @@ def test_faults_and_admin_api(youtrack: YouTrackSimulator) -> None:
     state = httpx.get(f"{admin}/state").json()
     assert state["pageSize"] == 4 and state["listRequests"] == 3
     assert {"login": "dave", "fullName": "Dave Dunn", "token": added["token"]} in state["users"]
+    httpx.post(f"{admin}/revoke", json={"login": "alice"})
+    with api(youtrack) as http:
+        assert http.get("/users/me").status_code == 401
+    with api(youtrack, "bob") as http:
+        assert http.get("/users/me").status_code == 200
 
 
 def test_context_path_and_issue_page() -> None:

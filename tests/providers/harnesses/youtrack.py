@@ -61,6 +61,13 @@ class YouTrackHarness(ProviderHarness):
     def bad_query(self) -> str | None:
         return "nosuchfield: value"
 
+    def expected_user_name(self, user: str) -> str | None:
+        return user  # the login
+
+    def revoke(self, user: str) -> bool:
+        self.sim.store.revoke(user)
+        return True
+
     def _keys(self, text: str, user: str) -> list[str]:
         parsed = yt_query.parse(text, user)
         found = [i for i in self.sim.store.issues.values() if parsed.matches(i)]
