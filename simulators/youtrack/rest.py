@@ -113,7 +113,9 @@ class RestApi:
             found = self._matching(text if isinstance(text, str) else "", user)
         except query.QueryError as exc:
             return error(400, "bad_request", str(exc))
-        answer = {"$type": "IssueCountResponse", "count": len(found)}
+        # -1: YouTrack has not finished counting yet (the client may ask again).
+        counted = -1 if self.sim.count_pending else len(found)
+        answer = {"$type": "IssueCountResponse", "count": counted}
         return json_response(200, fields.project(answer, spec or {"count": {}}))
 
     def users(self, request: Request, spec: fields.Spec | None) -> Response:

@@ -38,6 +38,8 @@ class YouTrackSimulator(LoopbackSite):
         self.latency_seconds = 0.0
         self.retry_after_seconds = 1
         self.list_requests = 0
+        # Set: the issue count answers -1, as YouTrack does while it is still counting.
+        self.count_pending = False
         self._fault_status = 0
         self._fault_count = 0
         self._lock = threading.RLock()

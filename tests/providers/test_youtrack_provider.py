@@ -107,6 +107,20 @@ async def test_fetch_reads_every_page_and_takes_the_total_from_the_count(
         await yt.aclose()
 
 
+async def test_a_count_still_pending_leaves_the_number_returned_as_total(
+    youtrack: YouTrackSimulator, tmp_path: Path
+) -> None:
+    youtrack.count_pending = True
+    yt = session(youtrack, tmp_path)
+    try:
+        result = await yt.fetch_issues(None, 12, lambda done, total: None)
+        assert len(result.issues) == 12 and result.total == 12
+        everything = await yt.fetch_issues("#Unresolved", 1000, lambda done, total: None)
+        assert everything.total == len(everything.issues) > 42
+    finally:
+        await yt.aclose()
+
+
 async def test_failures_become_the_agents_errors(
     youtrack: YouTrackSimulator, tmp_path: Path
 ) -> None:

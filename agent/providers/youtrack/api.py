@@ -36,13 +36,20 @@ class YouTrackApi:
         *,
         what: str,
         params: dict[str, Any] | None = None,
+        idempotent: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """Send one request to `{base}/api{path}` and return its JSON, or raise what it means."""
-        response = await self.send(method, f"/api{path}", params=params, **kwargs)
+        response = await self.send(
+            method, f"/api{path}", params=params, idempotent=idempotent, **kwargs
+        )
         return self.read(response, what)
 
-    async def send(self, method: str, path: str, **kwargs: Any) -> "httpx.Response":
+    async def send(
+        self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> "httpx.Response":
+        """One request, sent again only where that is safe (agent.retry; `idempotent`
+        overrides the method's rule, for a read sent as POST)."""
         url = f"{self.base_url}{path}"
 
         async def attempt() -> "httpx.Response":
@@ -56,7 +63,7 @@ class YouTrackApi:
 
         try:
             return await retry.send(
-                attempt, method, url, self.timeout_seconds, retry.is_idempotent(method)
+                attempt, method, url, self.timeout_seconds, retry.is_idempotent(method, idempotent)
             )
         except RateLimited as exc:
             wait = exc.data.get("retryAfterSeconds")
@@ -123,6 +130,7 @@ class YouTrackApi:
             what="the issue count",
             params={"fields": "count"},
             json={"query": query},
+            idempotent=True,  # a read sent as POST: safe to send again
         )
         count = result.get("count") if isinstance(result, dict) else None
         return count if type(count) is int and count >= 0 else None
