@@ -61,6 +61,16 @@ def test_the_form_takes_a_service_url_and_a_permanent_token() -> None:
     with pytest.raises(InvalidParams) as missing:
         PROVIDER.parse_configuration("token", {"baseUrl": "", "token": "perm:a"})
     assert missing.value.field == "fields.baseUrl"
+    for wrong in (
+        "example.com/tracker",
+        "https://example.com/?q=1",
+        "https://x.test/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5",
+    ):
+        with pytest.raises(InvalidParams) as refused:
+            PROVIDER.parse_configuration("token", {"baseUrl": wrong, "token": "perm:a"})
+        words = f"{refused.value.message} {refused.value.hint}"
+        assert "jira" not in words.lower(), words
+        assert refused.value.field == "fields.baseUrl"
     [method] = PROVIDER.auth_methods()
     assert [f.name for f in method.fields] == ["baseUrl", "token"]
 
