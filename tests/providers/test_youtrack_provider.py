@@ -165,3 +165,25 @@ async def test_failures_become_the_agents_errors(
     )
     with pytest.raises(UnsupportedServer):
         await PROVIDER.check(elsewhere, Credentials(elsewhere.secrets), settings(tmp_path))
+
+
+async def test_a_server_that_ignores_skip_does_not_loop(
+    youtrack: YouTrackSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simulators.common.wire import Request
+
+    real = youtrack.rest.handle
+
+    def same_page(request: Request, user: Any) -> Any:
+        request.query_string = request.query_string.replace("%24skip=", "ignored=")
+        return real(request, user)
+
+    monkeypatch.setattr(youtrack.rest, "handle", same_page)
+    youtrack.page_size = 5
+    youtrack.count_pending = True
+    yt = session(youtrack, tmp_path)
+    try:
+        result = await yt.fetch_issues(None, 1000, lambda done, total: None)
+    finally:
+        await yt.aclose()
+    assert len(result.issues) == 5 and youtrack.list_requests == 2

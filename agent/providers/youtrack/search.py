@@ -44,6 +44,7 @@ async def fetch_all(
                 page = await api.issues(query, skip, top, ISSUE_FIELDS)
                 pages += 1
                 skip += len(page)
+                before = len(issues)
                 for raw in page[:top]:
                     problem = entry_problem(raw)
                     if problem is not None:
@@ -59,6 +60,11 @@ async def fetch_all(
                 reported = (min(len(issues), expected), expected)
                 on_progress(*reported)
                 if not page or len(page) < largest or (total is not None and skip >= total):
+                    break
+                if len(issues) == before:
+                    # A full page of nothing new: a server that ignores $skip would
+                    # answer the same page for ever.
+                    log.warning("YouTrack's page at %d repeated earlier issues; stopping", skip)
                     break
                 largest = max(largest, len(page))
             issues = issues[:limit]
