@@ -67,6 +67,7 @@ class AdminApi:
             "pageSize": self.sim.page_size,
             "latencySeconds": self.sim.latency_seconds,
             "listRequests": self.sim.list_requests,
+            "listsAnswered": self.sim.lists_answered,
             "users": [
                 {"login": u.login, "fullName": u.full_name, "token": u.token}
                 for u in self.sim.store.users.values()

@@ -37,7 +37,9 @@ class YouTrackSimulator(LoopbackSite):
         self.page_size: int | None = None
         self.latency_seconds = 0.0
         self.retry_after_seconds = 1
+        # Issue list requests that arrived (counted before any latency) and answered.
         self.list_requests = 0
+        self.lists_answered = 0
         # Set: the issue count answers -1, as YouTrack does while it is still counting.
         self.count_pending = False
         self._fault_status = 0
@@ -84,12 +86,16 @@ class YouTrackSimulator(LoopbackSite):
         request.path = path[len(self.context_path) :]
         if request.path.startswith("/_sim"):
             return self.admin.handle(request)
-        if request.method == "GET" and request.path.rstrip("/") == "/api/issues":
+        listing = request.method == "GET" and request.path.rstrip("/") == "/api/issues"
+        if listing:
             self.count_list_request()  # on arrival, before any latency
         self.sleep(self.latency_seconds)
         if request.path == "/api" or request.path.startswith("/api/"):
             with self._lock:
-                return self._api(request)
+                response = self._api(request)
+                if listing:
+                    self.lists_answered += 1
+                return response
         if request.path.startswith("/issue/"):
             key = request.path[len("/issue/") :]
             issue = self.store.find(key)

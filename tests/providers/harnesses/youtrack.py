@@ -28,6 +28,9 @@ class YouTrackHarness(ProviderHarness):
         self.sim.page_size = size
 
     def list_requests(self) -> int:
+        return self.sim.lists_answered
+
+    def list_requests_received(self) -> int | None:
         return self.sim.list_requests
 
     def drop_network(self) -> None:
