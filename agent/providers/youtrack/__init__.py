@@ -1,0 +1,5 @@
+"""YouTrack (Cloud or Server)."""
+
+from agent.providers.youtrack.provider import YouTrackProvider
+
+PROVIDER = YouTrackProvider()
