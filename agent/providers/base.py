@@ -204,6 +204,9 @@ class TrackerProvider(abc.ABC):
     # The optional methods (protocol.types.CAPABILITIES) this tracker supports; the
     # session raises `unsupported` for the others, and clients do not offer them.
     capabilities: ClassVar[tuple[str, ...]] = ()
+    # Where `providers/list` shows it: lower first, then by id (Jira Server, the one
+    # this project started with, stays first whatever folders are added).
+    listing_order: ClassVar[int] = 100
 
     @abc.abstractmethod
     def auth_methods(self) -> list[AuthMethod]:

@@ -40,4 +40,4 @@ def discover() -> ProviderRegistry:
         provider = getattr(module, "PROVIDER", None)
         if isinstance(provider, TrackerProvider):
             found.append(provider)
-    return ProviderRegistry(found)
+    return ProviderRegistry(sorted(found, key=lambda p: (p.listing_order, p.id)))

@@ -50,6 +50,7 @@ class JiraServerProvider(TrackerProvider):
     id = "jira-server"
     name = "Jira Server / Data Center"
     capabilities = CAPABILITIES
+    listing_order = 0
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()

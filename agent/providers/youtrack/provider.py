@@ -21,7 +21,7 @@ from agent.providers.base import (
 from agent.providers.youtrack import methods
 from agent.secret import Secret
 from agent.settings import Settings
-from agent.urls import EXAMPLE, normalize_base_url
+from agent.urls import normalize_base_url
 from protocol.types import AuthMethod
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class YouTrackProvider(TrackerProvider):
                 raise InvalidParams(
                     f"fields.{field.name}", f"{field.label} is required.", hint=field.help
                 )
-        base_url = _base_url(fields["baseUrl"])
+        base_url = normalize_base_url(fields["baseUrl"], example=YOUTRACK_EXAMPLE)
         # The REST API's own address pasted by mistake: the service is one level up.
         for suffix in ("/api", "/rest"):
             if base_url.endswith(suffix):
@@ -110,29 +110,6 @@ class YouTrackProvider(TrackerProvider):
 
 
 YOUTRACK_EXAMPLE = "e.g. https://example.youtrack.cloud or https://example.com/youtrack"
-# agent.urls words its generic hints for Jira; a YouTrack form shows YouTrack's.
-_GENERIC_HINTS = {
-    EXAMPLE: YOUTRACK_EXAMPLE,
-    "Use the address of Jira itself, e.g. https://example.com/jira": (
-        f"Use the address of YouTrack itself, {YOUTRACK_EXAMPLE}."
-    ),
-    f"Enter the address you open Jira at ({EXAMPLE}); a token goes in its own field.": (
-        f"Enter the address you open YouTrack at ({YOUTRACK_EXAMPLE}); a token goes in its "
-        "own field."
-    ),
-}
-
-
-def _base_url(raw: str) -> str:
-    """`agent.urls.normalize_base_url`, its errors in YouTrack's words."""
-    try:
-        return normalize_base_url(raw)
-    except InvalidParams as exc:
-        if exc.hint in _GENERIC_HINTS:
-            exc.hint = _GENERIC_HINTS[exc.hint]
-        exc.message = exc.message.replace("Jira's context path", "YouTrack's context path")
-        exc.args = (exc.message,)
-        raise
 
 
 def _bearer(token: Secret) -> "httpx.Auth":
