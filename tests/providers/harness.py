@@ -4,6 +4,11 @@ Every provider has one `ProviderHarness` in `tests/providers/harnesses/<provider
 (the module exports `HARNESS`, the class). The suite (`test_conformance.py`) runs each
 of its tests once per harness, against the provider's simulator on 127.0.0.1 and the
 agent as a subprocess over stdio; a provider is done when it passes.
+
+A harness module imports this one as `providers.harness` (tests/ is on the path, as
+for mypy). The suite makes one harness per test (`HARNESS()`, no arguments), starts
+it, and stops it after the test, so no fault, latency or page size outlives a test.
+Methods below "optional" have defaults; see docs/providers.md.
 """
 
 import abc
@@ -84,3 +89,15 @@ class ProviderHarness(abc.ABC):
     def bad_query(self) -> str | None:
         """A search the tracker refuses as malformed (`remoteError`), or None if every
         string is a valid search there."""
+
+    # --- optional: what the suite checks when a harness says it ---------------------------
+
+    def expected_user_name(self, user: str) -> str | None:
+        """The `Instance.user.name` configure answers for `user` (the login, or an
+        account id where the tracker names users so); None: any non-empty name."""
+        return None
+
+    def revoke(self, user: str) -> bool:
+        """Make the tracker refuse the credentials `fields(user)` carries from now on (the
+        user revoked the token); False if the simulator cannot, and the suite skips that."""
+        return False

@@ -1,0 +1,122 @@
+"""The conformance harness of Jira Server / Data Center (`jira-server`): its simulator
+(simulators/jira_server) with a personal access token.
+
+Lists are the searches (`/rest/api/2/search`). A 429, 502 or 503 comes from the
+simulator's own faults (Jira's rate-limit headers, nginx's 502 page, Tomcat's 503); any
+other status is Jira's JSON error body (`errorMessages`), answered by this harness in
+front of the simulator.
+"""
+
+import threading
+from typing import ClassVar
+
+from providers.harness import ProviderHarness
+
+from simulators.jira_server import JiraSimulator, SimulatorConfig
+from simulators.jira_server.wire import Request, Response, error_response
+
+SEARCH = "/rest/api/2/search"
+# Enough issues for alice to need well over three small pages, few enough to be quick.
+ISSUE_COUNT = 90
+
+
+class _Simulator(JiraSimulator):
+    """The simulator, with list requests answering any status on demand."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        super().__init__(config)
+        self.failing_lists: list[int] = []
+        self._failing_lock = threading.Lock()
+
+    def route(self, request: Request) -> Response:
+        if request.path.endswith(SEARCH):
+            with self._failing_lock:
+                status = self.failing_lists.pop(0) if self.failing_lists else None
+            if status is not None:
+                return error_response(status, [f"Internal server error ({status})."])
+        return super().route(request)
+
+
+class JiraServerHarness(ProviderHarness):
+    provider_id = "jira-server"
+    auth_method = "token"
+    user = "alice"
+    small_page_size = 10
+
+    def __init__(self) -> None:
+        self.sim = _Simulator(SimulatorConfig(issue_count=ISSUE_COUNT))
+
+    # --- the simulator -----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.sim.start()
+
+    def stop(self) -> None:
+        self.sim.stop()
+
+    @property
+    def base_url(self) -> str:
+        return self.sim.base_url
+
+    def set_page_size(self, size: int) -> None:
+        self.sim.config.max_results_cap = size
+
+    def list_requests(self) -> int:
+        return sum(1 for r in list(self.sim.request_log) if r.path.endswith(SEARCH))
+
+    def drop_network(self) -> None:
+        self.sim.drop_network()
+
+    def restore_network(self) -> None:
+        self.sim.restore_network()
+
+    def set_latency(self, seconds: float) -> None:
+        self.sim.faults.latency_seconds = seconds
+
+    def fail_lists(self, status: int, count: int) -> None:
+        faults = self.sim.faults
+        if status == 429:
+            faults.rate_limit(count, retry_after=1, match=SEARCH)
+        elif status == 502:
+            faults.html_502(count, match=SEARCH)
+        elif status == 503:
+            faults.unavailable_503(count, match=SEARCH)
+        else:
+            with self.sim._failing_lock:
+                self.sim.failing_lists.extend([status] * count)
+
+    # --- what the agent is given and should answer ---------------------------------------
+
+    def fields(self, user: str) -> dict[str, str]:
+        return {"baseUrl": self.base_url, "token": self.sim.user(user).pat}
+
+    def wrong_fields(self) -> dict[str, str]:
+        # The shape of a real token (base64 of "<12 digits>:<20 bytes>"), unknown to Jira.
+        return {"baseUrl": self.base_url, "token": "MDAwMDAwMDAwOTk5OldyT25nV3JPbmdXck9uZ1dy"}
+
+    def secrets(self, user: str) -> list[str]:
+        return [self.sim.user(user).pat]
+
+    def expected_user_name(self, user: str) -> str | None:
+        return user
+
+    def revoke(self, user: str) -> bool:
+        return self.sim.revoke_pat(self.sim.user(user).pat)
+
+    def expected_open_keys(self, user: str) -> list[str]:
+        mine = [i for i in self.sim.issues if i.assignee == user and i.resolution_id is None]
+        mine.sort(key=lambda i: (i.updated, i.id), reverse=True)
+        return [i.key for i in mine]
+
+    QUERY: ClassVar[str] = "resolution is not EMPTY ORDER BY updated DESC"
+
+    def query(self) -> tuple[str, list[str]]:
+        done = [i for i in self.sim.issues if i.resolution_id is not None]
+        done.sort(key=lambda i: (i.updated, i.id), reverse=True)
+        return self.QUERY, [i.key for i in done]
+
+    def bad_query(self) -> str | None:
+        return "project = = ISB"
+
+
+HARNESS = JiraServerHarness
