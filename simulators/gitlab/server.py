@@ -36,6 +36,12 @@ class GitLabSimulator(LoopbackSite):
     def user(self, username: str) -> User:
         return self.store.user(username)
 
+    def revoke_token(self, username: str) -> None:
+        """The user revoked the token: GitLab answers 401 to it from now on."""
+        with self.store.lock:
+            user = self.store.user(username)
+            user.token = f"{user.token}-revoked"
+
     def list_requests(self) -> int:
         return sum(1 for r in self.request_log if r.path == "/api/v4/issues")
 

@@ -3,7 +3,7 @@ work on one issue."""
 
 from collections.abc import Callable
 
-from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
+from agent.providers.base import FetchResult, ProgressCallback, TrackerSession, unsupported
 from agent.providers.gitlab import work
 from agent.providers.gitlab.api import GitLabApi
 from agent.providers.gitlab.issues import to_user
@@ -39,7 +39,9 @@ class GitLabSession(TrackerSession):
         return await work.get_issue(self.api, key, self._projects)
 
     async def issue_with_transitions(self, key: str) -> tuple[Issue, list[Transition]]:
-        return await work.issue_with_transitions(self.api, key, self._projects)
+        # Only `startWork` asks for this, and GitLab has no state "in progress" to move
+        # an issue into (opened and closed only): not among the capabilities.
+        raise unsupported("starting work")
 
     async def transition(self, key: str, transition_id: str, comment: str | None) -> Issue:
         return await work.transition(self.api, key, transition_id, comment, self._projects)

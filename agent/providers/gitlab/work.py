@@ -24,7 +24,7 @@ from agent.providers.gitlab.issues import (
 from agent.providers.gitlab.keys import parse_key
 from agent.providers.gitlab.projects import ProjectNames
 from protocol.converter import structure
-from protocol.types import Comment, Issue, IssueDetail, Transition, User
+from protocol.types import Comment, Issue, IssueDetail, User
 
 MAX_NOTE_PAGES = 20
 
@@ -85,13 +85,6 @@ async def _notes(api: GitLabApi, issue_path: str) -> list[dict[str, Any]]:
         notes += [n for n in body if isinstance(n, dict)]
         url = paging.next_url(response, url, api.base_url) if body else None
     return notes
-
-
-async def issue_with_transitions(
-    api: GitLabApi, key: str, projects: ProjectNames
-) -> tuple[Issue, list[Transition]]:
-    raw = await raw_issue(api, key)
-    return await as_issue(api, raw, projects), transitions_of(raw)
 
 
 async def transition(

@@ -63,5 +63,12 @@ class GitLabHarness(ProviderHarness):
     def bad_query(self) -> str | None:
         return None  # `search` is free text: GitLab accepts every string
 
+    def expected_user_name(self, user: str) -> str | None:
+        return user  # GitLab users are named by username
+
+    def revoke(self, user: str) -> bool:
+        self.sim.revoke_token(user)
+        return True
+
 
 HARNESS = GitLabHarness
