@@ -23,6 +23,9 @@ class User:
     username: str
     name: str
     token: str
+    # The token's scopes: `api` reads and writes, `read_api` only reads, `read_user`
+    # only reads the user itself.
+    scopes: tuple[str, ...] = ("api",)
 
     def json(self, base_url: str) -> dict[str, object]:
         return {
@@ -196,9 +199,11 @@ class Store:
     def user_by_token(self, token: str) -> User | None:
         return next((u for u in self.users if u.token == token), None)
 
-    def add_user(self, username: str, name: str, token: str) -> User:
+    def add_user(
+        self, username: str, name: str, token: str, scopes: tuple[str, ...] = ("api",)
+    ) -> User:
         with self.lock:
-            user = User(len(self.users) + 1, username, name, token)
+            user = User(len(self.users) + 1, username, name, token, scopes)
             self.users.append(user)
             for project in self.projects:
                 project.members.append(username)

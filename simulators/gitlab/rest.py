@@ -49,6 +49,28 @@ def error(status: int, message: str) -> Response:
     return json_response(status, {"message": message})
 
 
+def scopes_for(method: str, path: str) -> tuple[str, ...]:
+    """The token scopes of which a request needs one (GitLab's personal access tokens)."""
+    if method != "GET":
+        return ("api",)
+    if path == "/user":
+        return ("api", "read_api", "read_user")
+    return ("api", "read_api")
+
+
+def insufficient_scope(needed: tuple[str, ...]) -> Response:
+    """What GitLab (Doorkeeper) answers a token without the scope a request needs."""
+    return json_response(
+        403,
+        {
+            "error": "insufficient_scope",
+            "error_description": "The request requires higher privileges than provided by "
+            "the access token.",
+            "scope": " ".join(needed),
+        },
+    )
+
+
 def invalid(name: str) -> Response:
     return json_response(400, {"error": f"{name} does not have a valid value"})
 
@@ -72,6 +94,9 @@ class Api:
     def route(self, request: Request, user: User) -> Response:
         path = request.full_path[len("/api/v4") :]
         method = request.method
+        needed = scopes_for(method, path)
+        if not set(needed) & set(user.scopes):
+            return insufficient_scope(needed)
         if path == "/user" and method == "GET":
             return json_response(
                 200, {**user.json(request.base_url), "email": f"{user.username}@example.com"}

@@ -115,7 +115,8 @@ class GitLabSimulator(LoopbackSite):
             token = str(body.get("token", f"glpat-{username}-sim0000000000000"))
             if not username:
                 return json_response(400, {"error": "username is required"})
-            self.store.add_user(username, name or username, token)
+            scopes = tuple(str(x) for x in body.get("scopes", ["api"]))
+            self.store.add_user(username, name or username, token, scopes)
         elif path == "/_sim/reset":
             self.faults = Faults()
             self.page_size = MAX_PER_PAGE

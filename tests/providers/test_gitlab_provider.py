@@ -171,3 +171,32 @@ async def test_work_on_one_issue(gitlab: GitLabSimulator, session: GitLabSession
     with pytest.raises(RemoteError) as missing:
         await session.get_issue("acme/frontend#999")
     assert missing.value.data["httpStatus"] == 404
+
+
+async def test_a_read_only_token_lists_but_cannot_comment(
+    gitlab: GitLabSimulator, tmp_path: Path
+) -> None:
+    gitlab.store.add_user("rita", "Rita Reader", "glpat-rita-readonly-01", ("read_api",))
+    instance = InstanceConfig(gitlab.base_url, "token")
+    credentials = Credentials({"token": Secret("glpat-rita-readonly-01")})
+    session = PROVIDER.open_session(instance, credentials, settings(tmp_path))
+    try:
+        await session.fetch_issues(None, 5, lambda n, of: None)
+        with pytest.raises(RemoteError) as refused:
+            await session.comment(gitlab.store.issues[0].reference, "hello")
+        assert "scopes do not allow it" in refused.value.message
+        assert refused.value.data["action"] == "configure"
+    finally:
+        await session.aclose()
+
+
+async def test_check_with_a_token_that_may_not_read_the_user(
+    gitlab: GitLabSimulator, tmp_path: Path
+) -> None:
+    gitlab.store.add_user("rex", "Rex", "glpat-rex-repository-01", ("read_repository",))
+    parsed = PROVIDER.parse_configuration(
+        "token", {"baseUrl": gitlab.base_url, "token": "glpat-rex-repository-01"}
+    )
+    with pytest.raises(RemoteError) as refused:
+        await PROVIDER.check(parsed, Credentials(parsed.secrets), settings(tmp_path))
+    assert refused.value.data["httpStatus"] == 403

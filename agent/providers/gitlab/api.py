@@ -80,7 +80,7 @@ class GitLabApi:
         try:
             body = self.read(response, "the current user request")
         except RemoteError:
-            if response.status_code >= 500:
+            if response.status_code >= 500 or failures.insufficient_scope(response):
                 raise
             raise failures.not_gitlab(response) from None
         if not isinstance(body, dict) or not isinstance(body.get("username"), str):

@@ -113,10 +113,32 @@ def not_json(response: "httpx.Response") -> RemoteError:
     )
 
 
+def insufficient_scope(response: "httpx.Response") -> bool:
+    """A 403 for a token whose scopes do not allow the request."""
+    body = parse_json(response)
+    return (
+        response.status_code == 403
+        and isinstance(body, dict)
+        and body.get("error") == "insufficient_scope"
+    )
+
+
 def remote_error(response: "httpx.Response", what: str) -> AgentError:
     status = response.status_code
     if parse_json(response) is _NOT_JSON:
         return not_json(response)
+    if insufficient_scope(response):
+        body = parse_json(response)
+        needed = str(body.get("scope") or "api")
+        return RemoteError(
+            f"GitLab refused {what}: the access token's scopes do not allow it (it needs "
+            f"one of: {needed}).",
+            hint="Create a personal access token with scope api (read_api only reads) and "
+            "configure it again.",
+            httpStatus=status,
+            messages=messages(response),
+            action="configure",
+        )
     found = messages(response)
     said = "; ".join(found) if found else "no message"
     action: ErrorAction | None = None
