@@ -59,6 +59,10 @@ def test_the_form_defaults_to_gitlab_com_and_drops_api_v4() -> None:
     with pytest.raises(InvalidParams) as bad_url:
         PROVIDER.parse_configuration("token", {"baseUrl": "gitlab", "token": "glpat-x"})
     assert bad_url.value.field == "fields.baseUrl"
+    with pytest.raises(InvalidParams) as query:
+        PROVIDER.parse_configuration("token", {"baseUrl": "https://x.org/?a=1", "token": "t"})
+    assert "Jira" not in f"{query.value.message} {query.value.hint}"
+    assert "https://gitlab.example.com" in str(query.value.hint)
 
 
 def test_keys_are_full_references() -> None:

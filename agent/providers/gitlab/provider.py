@@ -16,9 +16,9 @@ from agent.providers.base import (
     TrackerSession,
 )
 from agent.providers.gitlab import methods
+from agent.providers.gitlab.urls import gitlab_base_url
 from agent.secret import Secret
 from agent.settings import Settings
-from agent.urls import normalize_base_url
 from protocol.types import AuthMethod
 
 if TYPE_CHECKING:
@@ -57,9 +57,7 @@ class GitLabProvider(TrackerProvider):
                 "fields.token",
                 "The token contains spaces or line breaks; paste only the token itself.",
             )
-        base_url = normalize_base_url(raw_url)
-        if base_url.endswith("/api/v4"):
-            base_url = base_url[: -len("/api/v4")]
+        base_url = gitlab_base_url(raw_url)
         return ParsedConfiguration(base_url, auth_method, secrets={"token": Secret(token)})
 
     async def check(
