@@ -440,9 +440,19 @@ def test_cancelling_a_fetch_in_flight_answers_cancelled_and_the_agent_goes_on(
     # The tracker holds every answer far longer than any wait here: an answer can only
     # come from the cancellation.
     harness.set_latency(300)
-    seen = harness.list_requests()
-    msg_id = agent.request(FETCH, {"instanceId": instance_id, "workDoneToken": "cancel-me"})
-    wait_until(lambda: harness.list_requests() > seen, "the fetch's list request")
+    seen = harness.list_requests_received()
+    token = "cancel-me"
+    msg_id = agent.request(FETCH, {"instanceId": instance_id, "workDoneToken": token})
+    agent.wait_for(
+        lambda m: (
+            m.get("method") == "$/progress"
+            and m["params"]["token"] == token
+            and m["params"]["value"]["kind"] == "begin"
+        )
+    )
+    if seen is not None:
+        received = harness.list_requests_received
+        wait_until(lambda: (received() or 0) > seen, "the fetch's list request reaching it")
     agent.notify("$/cancelRequest", {"id": msg_id})
     error = error_of(agent.response(msg_id, timeout=CALL), CANCELLED)
     assert error["data"]["kind"] == "cancelled"
@@ -560,6 +570,8 @@ def test_methods_in_the_capabilities_are_served(agent: RawAgent, harness: Provid
         if "error" in reply:
             refused = reply["error"]["code"]
             assert refused not in (UNSUPPORTED, METHOD_NOT_FOUND, INTERNAL_ERROR), (method, reply)
+            # A key the fetch gave is a key, whatever its shape (`owner/repo#12`).
+            assert reply["error"]["data"].get("field") != "key", (method, reply)
 
 
 def test_issues_get_reads_a_fetched_issue(agent: RawAgent, harness: ProviderHarness) -> None:
