@@ -66,6 +66,10 @@ class GitLabHarness(ProviderHarness):
     def expected_user_name(self, user: str) -> str | None:
         return user  # GitLab users are named by username
 
+    def list_requests_received(self) -> int | None:
+        # The site logs each request before answering it (and before its latency).
+        return self.sim.list_requests()
+
     def revoke(self, user: str) -> bool:
         self.sim.revoke_token(user)
         return True
