@@ -1,0 +1,4 @@
+"""GitLab's content types."""
+
+JSON = "application/json"
+TEXT = "text/plain"
