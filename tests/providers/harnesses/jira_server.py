@@ -28,6 +28,10 @@ class _Simulator(JiraSimulator):
         self.failing_lists: list[int] = []
         self._failing_lock = threading.Lock()
 
+    def fail_lists(self, status: int, count: int) -> None:
+        with self._failing_lock:
+            self.failing_lists.extend([status] * count)
+
     def route(self, request: Request) -> Response:
         if request.path.endswith(SEARCH):
             with self._failing_lock:
@@ -62,7 +66,11 @@ class JiraServerHarness(ProviderHarness):
         self.sim.config.max_results_cap = size
 
     def list_requests(self) -> int:
+        # The request log records a request as it arrives: answered, or held by latency.
         return sum(1 for r in list(self.sim.request_log) if r.path.endswith(SEARCH))
+
+    def list_requests_received(self) -> int | None:
+        return self.list_requests()
 
     def drop_network(self) -> None:
         self.sim.drop_network()
@@ -82,8 +90,7 @@ class JiraServerHarness(ProviderHarness):
         elif status == 503:
             faults.unavailable_503(count, match=SEARCH)
         else:
-            with self.sim._failing_lock:
-                self.sim.failing_lists.extend([status] * count)
+            self.sim.fail_lists(status, count)
 
     # --- what the agent is given and should answer ---------------------------------------
 
@@ -99,6 +106,9 @@ class JiraServerHarness(ProviderHarness):
 
     def expected_user_name(self, user: str) -> str | None:
         return user
+
+    def revoke(self, user: str) -> bool:
+        return self.sim.revoke_pat(self.sim.user(user).pat)
 
     def expected_open_keys(self, user: str) -> list[str]:
         mine = [i for i in self.sim.issues if i.assignee == user and i.resolution_id is None]
