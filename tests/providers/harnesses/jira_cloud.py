@@ -65,6 +65,16 @@ class JiraCloudHarness(ProviderHarness):
     def bad_query(self) -> str | None:
         return "assignee = = currentUser("
 
+    def expected_user_name(self, user: str) -> str | None:
+        return self.sim.user(user).account_id  # Cloud users are account ids
+
+    def list_requests_received(self) -> int | None:
+        return self.sim.list_requests  # the simulator counts searches on arrival
+
+    def revoke(self, user: str) -> bool:
+        self.sim.user(user).api_token = f"revoked-{self.sim.user(user).api_token}"
+        return True
+
     def _keys(self, jql: str, user: str) -> list[str]:
         """Read from the simulator's data through its JQL (checked by its own tests)."""
         return [i.key for i in parse(jql, self.sim.user(user), self.sim.users).run(self.sim.issues)]
