@@ -24,6 +24,8 @@ from agent.settings import Settings
 from agent.urls import normalize_base_url
 from protocol.types import AuthMethod
 
+CLOUD_EXAMPLE = "e.g. https://your-site.atlassian.net"
+
 if TYPE_CHECKING:
     from agent.providers.jira_cloud.api import CloudApi
 
@@ -57,7 +59,7 @@ class JiraCloudProvider(TrackerProvider):
                 raise InvalidParams(
                     f"fields.{field.name}", f"{field.label} is required.", hint=field.help
                 )
-        base_url = normalize_base_url(fields["baseUrl"])
+        base_url = normalize_base_url(fields["baseUrl"], example=CLOUD_EXAMPLE)
         parts = urlsplit(base_url)
         if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
             raise InvalidParams(
