@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
+from agent.providers.base import FetchResult, ProgressCallback, TrackerSession, unsupported
 from agent.providers.github import work
 from agent.providers.github.api import GitHubApi
 from agent.providers.github.fetch import fetch_all
@@ -30,7 +30,9 @@ class GitHubSession(TrackerSession):
         return await work.get_issue(self.api, key)
 
     async def issue_with_transitions(self, key: str) -> tuple[Issue, list[Transition]]:
-        return await work.issue_with_transitions(self.api, key)
+        # Only start-work asks for this, and it needs a way into progress, which GitHub
+        # does not have (open or closed): it is not among the capabilities.
+        raise unsupported("starting work (GitHub issues are only open or closed)")
 
     async def transition(self, key: str, transition_id: str, comment: str | None) -> Issue:
         return await work.transition(self.api, key, transition_id, comment)

@@ -107,11 +107,6 @@ async def get_issue(api: GitHubApi, key: str) -> IssueDetail:
     )
 
 
-async def issue_with_transitions(api: GitHubApi, key: str) -> tuple[Issue, list[Transition]]:
-    raw = await _raw_issue(api, key)
-    return issues.to_issue(raw), transitions_of(raw)
-
-
 async def add_comment(api: GitHubApi, key: str, body: str) -> Comment:
     raw = await api.request(
         "POST", f"{_path(key)}/comments", what=f"the comment on {key}", json={"body": body}
