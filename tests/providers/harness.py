@@ -96,3 +96,14 @@ class ProviderHarness(abc.ABC):
         """The `Instance.user.name` configure answers for `user` (the login, or an
         account id where the tracker names users so); None: any non-empty name."""
         return None
+
+    def list_requests_received(self) -> int | None:
+        """How many list or search requests have reached the simulator, answered or not
+        (one held by `set_latency` counts); None: it cannot tell, and the cancellation
+        test cancels once the fetch has begun (its `$/progress` begin)."""
+        return None
+
+    def revoke(self, user: str) -> bool:
+        """Make the tracker refuse the credentials `fields(user)` carries from now on (the
+        user revoked the token); False if the simulator cannot, and the suite skips that."""
+        return False

@@ -34,6 +34,7 @@ UNSUPPORTED = -32005
 RATE_LIMITED = -32006
 INVALID_PARAMS = -32602
 METHOD_NOT_FOUND = -32601
+INTERNAL_ERROR = -32603
 CANCELLED = -32800
 
 # Generous bounds on a hang of a loaded runner, never a speed requirement.
@@ -88,6 +89,13 @@ def listed(agent: RawAgent, harness: ProviderHarness) -> dict[str, Any]:
     provider = found[0]
     assert isinstance(provider, dict)
     return provider
+
+
+def secret_fields(agent: RawAgent, harness: ProviderHarness) -> set[str]:
+    """The names of the fields the harness's auth method marks secret."""
+    provider = listed(agent, harness)
+    method = next(m for m in provider["authMethods"] if m["id"] == harness.auth_method)
+    return {f["name"] for f in method["fields"] if f["kind"] in ("secret", "multilineSecret")}
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = ARRIVAL) -> None:
@@ -198,12 +206,14 @@ def test_wrong_credentials_are_refused_and_nothing_is_stored(
     wrong = harness.wrong_fields()
     error = error_of(configure(agent, harness, wrong), AUTHENTICATION_FAILED)
     assert error["data"]["kind"] == "authenticationFailed"
+    assert error["data"]["action"] == "configure"  # re-enter the credentials
     assert listed(agent, harness)["instances"] == []
     said = str(error)
-    secret_values = [v for k, v in wrong.items() if k != "baseUrl" and len(v) >= 4]
-    for value in secret_values:
+    refused = [v for k, v in wrong.items() if k in secret_fields(agent, harness)]
+    assert refused, "wrong_fields() carries no secret field"
+    stored = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
+    for value in refused:
         assert value not in said
-        stored = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
         assert value.encode() not in stored
 
 
@@ -217,6 +227,25 @@ def test_wrong_credentials_leave_a_connected_instance_as_it_was(
     instances = listed(agent, harness)["instances"]
     assert [(i["instanceId"], i["state"]) for i in instances] == [(instance_id, "connected")]
     assert result_of(fetch(agent, instance_id, limit=1))["issues"]
+
+
+def test_a_required_field_left_out_is_invalid_params_on_it(
+    agent: RawAgent, harness: ProviderHarness
+) -> None:
+    method = next(
+        m for m in listed(agent, harness)["authMethods"] if m["id"] == harness.auth_method
+    )
+    # A field with a default (GitHub's baseUrl) may be left out: the default stands.
+    required = [f["name"] for f in method["fields"] if f["required"] and not f.get("default")]
+    assert required
+    for name in required:
+        for fields in (
+            {k: v for k, v in harness.fields(harness.user).items() if k != name},
+            {**harness.fields(harness.user), name: "  "},
+        ):
+            error = error_of(configure(agent, harness, fields), INVALID_PARAMS)
+            assert error["data"]["field"] == f"fields.{name}", (name, error)
+    assert listed(agent, harness)["instances"] == []
 
 
 @pytest.mark.parametrize(
@@ -286,6 +315,7 @@ def test_a_dropped_network_is_unreachable_without_a_stale_list(
     harness.drop_network()
     error = error_of(fetch(agent, instance_id), UNREACHABLE)
     assert error["data"]["kind"] == "unreachable"
+    assert error["data"]["action"] == "retry"
     # The network failing drops nothing: once it is back, the same instance fetches.
     harness.restore_network()
     instances = listed(agent, harness)["instances"]
@@ -303,6 +333,8 @@ def test_a_server_error_is_a_remote_error(
     error = error_of(fetch(agent, instance_id), REMOTE_ERROR)
     assert error["data"]["kind"] == "remoteError"
     assert error["data"]["httpStatus"] == status
+    assert error["data"]["action"] == "retry"
+    assert all(isinstance(m, str) for m in error["data"]["messages"]), error
 
 
 def test_rate_limiting_that_stays_is_rate_limited_with_a_finite_wait(
@@ -312,6 +344,7 @@ def test_rate_limiting_that_stays_is_rate_limited_with_a_finite_wait(
     harness.fail_lists(429, RATE_LIMIT_RETRIES + 5)
     error = error_of(fetch(agent, instance_id), RATE_LIMITED)
     assert error["data"]["kind"] == "rateLimited"
+    assert error["data"]["action"] == "retry"
     wait = error["data"]["retryAfterSeconds"]
     assert isinstance(wait, int | float) and math.isfinite(wait) and wait >= 0, wait
 
@@ -324,6 +357,55 @@ def test_a_malformed_query_is_a_remote_error(agent: RawAgent, harness: ProviderH
     error = error_of(fetch(agent, instance_id, query=bad), REMOTE_ERROR)
     assert error["data"]["kind"] == "remoteError"
     assert 400 <= error["data"]["httpStatus"] < 500
+    # The tracker's own words about the query reach the user.
+    messages = error["data"]["messages"]
+    assert messages and all(isinstance(m, str) and m for m in messages), error
+
+
+def test_credentials_refused_mid_session_are_authentication_failed(
+    agent: RawAgent, harness: ProviderHarness
+) -> None:
+    instance_id = connect(agent, harness)
+    assert result_of(fetch(agent, instance_id, limit=1))["issues"]  # kept for offline use
+    if not harness.revoke(harness.user):
+        pytest.skip(f"the {harness.provider_id} simulator cannot revoke credentials")
+    error = error_of(fetch(agent, instance_id, limit=1), AUTHENTICATION_FAILED)
+    assert error["data"]["kind"] == "authenticationFailed"
+    assert error["data"]["action"] == "configure"
+    # Refused credentials are not a network failure: no kept list stands in for them.
+    assert "result" not in fetch(agent, instance_id, limit=1)
+    (instance,) = listed(agent, harness)["instances"]
+    assert instance["instanceId"] == instance_id and instance["state"] == "error", instance
+
+
+TRACKERS = {"jira": "Jira", "github": "GitHub", "gitlab": "GitLab", "youtrack": "YouTrack"}
+
+
+def test_error_messages_name_no_other_tracker(agent: RawAgent, harness: ProviderHarness) -> None:
+    """The agent's shared code (retries, the network) speaks for every provider: a GitHub
+    user is not told that Jira is rate-limiting them."""
+    others = [
+        name for prefix, name in TRACKERS.items() if not harness.provider_id.startswith(prefix)
+    ]
+    fields = harness.fields(harness.user)
+    errors = [error_of(configure(agent, harness, harness.wrong_fields()), AUTHENTICATION_FAILED)]
+    for base_url in ("example.com/tracker", "https://example.com/?q=1"):
+        reply = configure(agent, harness, {**fields, "baseUrl": base_url})
+        errors.append(error_of(reply, INVALID_PARAMS))
+    instance_id = connect(agent, harness)
+    # One fault at a time, each used up by its fetch (a 500 is not sent again): what a
+    # fetch meets is what it was armed with.
+    harness.fail_lists(500, 1)
+    errors.append(error_of(fetch(agent, instance_id, limit=1), REMOTE_ERROR))
+    harness.drop_network()
+    errors.append(error_of(fetch(agent, instance_id, query=harness.query()[0]), UNREACHABLE))
+    harness.restore_network()
+    harness.fail_lists(429, RATE_LIMIT_RETRIES + 5)
+    errors.append(error_of(fetch(agent, instance_id, limit=1), RATE_LIMITED))
+    for error in errors:
+        words = " ".join([error["message"], str(error["data"].get("hint", ""))])
+        for other in others:
+            assert other.lower() not in words.lower(), (other, error)
 
 
 # --- progress and cancellation ----------------------------------------------------------
@@ -358,9 +440,19 @@ def test_cancelling_a_fetch_in_flight_answers_cancelled_and_the_agent_goes_on(
     # The tracker holds every answer far longer than any wait here: an answer can only
     # come from the cancellation.
     harness.set_latency(300)
-    seen = harness.list_requests()
-    msg_id = agent.request(FETCH, {"instanceId": instance_id, "workDoneToken": "cancel-me"})
-    wait_until(lambda: harness.list_requests() > seen, "the fetch's list request")
+    seen = harness.list_requests_received()
+    token = "cancel-me"
+    msg_id = agent.request(FETCH, {"instanceId": instance_id, "workDoneToken": token})
+    agent.wait_for(
+        lambda m: (
+            m.get("method") == "$/progress"
+            and m["params"]["token"] == token
+            and m["params"]["value"]["kind"] == "begin"
+        )
+    )
+    if seen is not None:
+        received = harness.list_requests_received
+        wait_until(lambda: (received() or 0) > seen, "the fetch's list request reaching it")
     agent.notify("$/cancelRequest", {"id": msg_id})
     error = error_of(agent.response(msg_id, timeout=CALL), CANCELLED)
     assert error["data"]["kind"] == "cancelled"
@@ -389,12 +481,12 @@ def test_secrets_never_leak_to_the_log_the_wire_or_readable_files(
     wrong = harness.wrong_fields()
     secrets = [s for s in harness.secrets(harness.user) if s]
     assert secrets, "the harness names no secret"
-    secret_names = {k for k, v in good.items() if v in secrets}
-    wrong_secrets = [v for k, v in wrong.items() if k in secret_names and v not in secrets]
-    plain = [v for k, v in good.items() if k not in secret_names]
     agent = RawAgent(agent_env(home, ISSUEBRIDGE_LOG="debug"))
     try:
         agent.initialize(options={"http": {"timeoutSeconds": 20}})
+        secret_names = secret_fields(agent, harness)
+        wrong_secrets = [v for k, v in wrong.items() if k in secret_names and v not in secrets]
+        plain = [v for k, v in good.items() if k not in secret_names]
         instance_id = connect(agent, harness)
         harness.set_page_size(harness.small_page_size)
         result_of(fetch(agent, instance_id))
@@ -476,7 +568,10 @@ def test_methods_in_the_capabilities_are_served(agent: RawAgent, harness: Provid
         # Made-up params may be refused (a transition the issue lacks, a form's required
         # fields), never as unsupported.
         if "error" in reply:
-            assert reply["error"]["code"] not in (UNSUPPORTED, METHOD_NOT_FOUND), (method, reply)
+            refused = reply["error"]["code"]
+            assert refused not in (UNSUPPORTED, METHOD_NOT_FOUND, INTERNAL_ERROR), (method, reply)
+            # A key the fetch gave is a key, whatever its shape (`owner/repo#12`).
+            assert reply["error"]["data"].get("field") != "key", (method, reply)
 
 
 def test_issues_get_reads_a_fetched_issue(agent: RawAgent, harness: ProviderHarness) -> None:

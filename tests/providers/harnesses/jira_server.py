@@ -62,7 +62,11 @@ class JiraServerHarness(ProviderHarness):
         self.sim.config.max_results_cap = size
 
     def list_requests(self) -> int:
+        # The request log records a request as it arrives: answered, or held by latency.
         return sum(1 for r in list(self.sim.request_log) if r.path.endswith(SEARCH))
+
+    def list_requests_received(self) -> int | None:
+        return self.list_requests()
 
     def drop_network(self) -> None:
         self.sim.drop_network()
@@ -99,6 +103,9 @@ class JiraServerHarness(ProviderHarness):
 
     def expected_user_name(self, user: str) -> str | None:
         return user
+
+    def revoke(self, user: str) -> bool:
+        return self.sim.revoke_pat(self.sim.user(user).pat)
 
     def expected_open_keys(self, user: str) -> list[str]:
         mine = [i for i in self.sim.issues if i.assignee == user and i.resolution_id is None]
