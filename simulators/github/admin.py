@@ -9,6 +9,7 @@ tests in other processes. Not part of GitHub; faults and latency never apply to 
   admin API goes with it, so a test in another process restores it by restarting.
 - `GET /_sim/users`: logins, names and tokens; `POST /_sim/users` `{"login", "name"?,
   "token"?}`.
+- `POST /_sim/tokens/revoke` `{"login"}`: the user's token answers 401 from now on.
 - `POST /_sim/issues` `{"repo", "title", "assignees"?, "state"?, "pullRequest"?}`.
 """
 
@@ -83,6 +84,9 @@ class AdminApi:
                     str(body["login"]), str(body.get("name") or ""), body.get("token")
                 )
                 return json_response(201, {"login": user.login, "token": user.token})
+            if key == ("POST", "/tokens/revoke"):
+                revoked = self.sim.data.revoke(str(body["login"]))
+                return no_content() if revoked else json_response(404, {"message": "No such user."})
             if key == ("POST", "/issues"):
                 issue = self.sim.data.add_issue(
                     str(body["repo"]),

@@ -176,6 +176,15 @@ class GitHubData:
 
     # --- reading and changing -----------------------------------------------------
 
+    def revoke(self, login: str) -> bool:
+        """The user revoked their token: GitHub answers 401 Bad credentials to it now."""
+        with self.lock:
+            user = self.users.get(login)
+            if user is None:
+                return False
+            user.token = token_for(f"{login}:revoked:{user.token}", self.seed)
+            return True
+
     def user_by_token(self, token: str) -> User | None:
         with self.lock:
             return next((u for u in self.users.values() if u.token == token), None)

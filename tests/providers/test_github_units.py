@@ -81,6 +81,8 @@ def test_an_issue_becomes_the_contracts_shape() -> None:
     assert wire["project"] == {"key": "acme/widgets", "name": "acme/widgets"}
     assert wire["status"] == {"name": "Closed", "category": "done"}
     assert wire["assignee"] == {"name": "alice", "displayName": "alice"}
+    # Among several assignees, the connected user is the one shown.
+    assert issues.to_wire(RAW, me="Bob")["assignee"]["name"] == "bob"
     assert wire["url"] == RAW["html_url"]
     embedded = {**RAW, "repository": {"full_name": "acme/other"}, "state": "open"}
     assert issues.to_wire(embedded)["key"] == "acme/other#12"
@@ -125,3 +127,14 @@ def test_searches_ask_for_issues_newest_update_first() -> None:
     default = fetch.default_url(50)
     for part in ("filter=assigned", "state=open", "sort=updated", "direction=desc", "per_page=50"):
         assert part in default
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://example.com/?q=1", "example.com", "https://h/ghp_AbCdEfGhIjKlMnOp1234"]
+)
+def test_base_url_errors_speak_of_github(base_url: str) -> None:
+    with pytest.raises(InvalidParams) as bad:
+        PROVIDER.parse_configuration("token", {"baseUrl": base_url, "token": "t"})
+    assert bad.value.field == "fields.baseUrl"
+    words = f"{bad.value.message} {bad.value.hint}".lower()
+    assert "jira" not in words

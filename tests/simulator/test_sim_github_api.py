@@ -188,4 +188,6 @@ def test_the_admin_api_drives_the_simulator(sim: GitHubSimulator) -> None:
     ).json()
     assert made["key"].startswith("acme/widgets#")
     assert httpx.get(f"{admin}/state").json()["listRequests"] == 2
+    assert httpx.post(f"{admin}/tokens/revoke", json={"login": "dave"}).status_code == 204
+    assert httpx.get(f"{sim.api_url}/user", headers=dave).status_code == 401
     assert httpx.get(f"{admin}/nothing").status_code == 404

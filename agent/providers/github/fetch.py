@@ -57,7 +57,10 @@ async def fetch_all(
     limit: int,
     on_progress: ProgressCallback,
     deadline_seconds: float,
+    me: str | None = None,
 ) -> FetchResult:
+    """Every issue up to `limit`; `me` (the connected login) is the assignee shown where
+    an issue has several."""
     per_page = min(LARGEST_PAGE, limit)
     searching = bool(query and query.strip())
     url: str | None = search_url(query or "", per_page) if searching else default_url(per_page)
@@ -83,7 +86,7 @@ async def fetch_all(
                         continue
                     if issues.is_pull_request(raw):
                         continue
-                    issue = issues.to_wire(raw, shared)
+                    issue = issues.to_wire(raw, shared, me)
                     if issue["id"] in seen:
                         continue
                     seen.add(issue["id"])

@@ -75,17 +75,22 @@ def to_user(raw: Any) -> User:
     return User(name=login, display_name=str(name) if isinstance(name, str) and name else login)
 
 
-def _assignee(raw: dict[str, Any]) -> dict[str, Any] | None:
+def _assignee(raw: dict[str, Any], me: str | None = None) -> dict[str, Any] | None:
+    """The connected user when among the assignees, else the first of them."""
     people = raw.get("assignees")
     if isinstance(people, list):
-        first = next((p for p in people if isinstance(p, dict) and p.get("login")), None)
-        if first is not None:
-            return first
+        named = [p for p in people if isinstance(p, dict) and isinstance(p.get("login"), str)]
+        mine = me.lower() if me else None
+        chosen = next((p for p in named if p["login"].lower() == mine), None)
+        if chosen is not None or named:
+            return chosen or named[0]
     single = raw.get("assignee")
     return single if isinstance(single, dict) and single.get("login") else None
 
 
-def to_wire(raw: dict[str, Any], shared: dict[Any, Any] | None = None) -> dict[str, Any]:
+def to_wire(
+    raw: dict[str, Any], shared: dict[Any, Any] | None = None, me: str | None = None
+) -> dict[str, Any]:
     """Exactly `unstructure(to_issue(raw))`, without building attrs objects; equal
     projects and users are one object for the whole fetch (`shared`)."""
     cache: dict[Any, Any] = {} if shared is None else shared
@@ -101,7 +106,7 @@ def to_wire(raw: dict[str, Any], shared: dict[Any, Any] | None = None) -> dict[s
         "updatedAt": str(raw.get("updated_at") or ""),
         "type": "Issue",
     }
-    person = _assignee(raw)
+    person = _assignee(raw, me)
     if person is not None:
         user = to_user(person)
         issue["assignee"] = cache.setdefault(
@@ -111,9 +116,9 @@ def to_wire(raw: dict[str, Any], shared: dict[Any, Any] | None = None) -> dict[s
     return issue
 
 
-def to_issue(raw: dict[str, Any]) -> Issue:
-    wire = to_wire(raw)
-    person = _assignee(raw)
+def to_issue(raw: dict[str, Any], me: str | None = None) -> Issue:
+    wire = to_wire(raw, me=me)
+    person = _assignee(raw, me)
     return Issue(
         id=wire["id"],
         key=wire["key"],

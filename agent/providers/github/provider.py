@@ -59,7 +59,7 @@ class GitHubProvider(TrackerProvider):
                 hint=f"{methods.DEFAULT_BASE_URL} for github.com; https://HOST/api/v3 for "
                 "GitHub Enterprise Server.",
             )
-        base_url = api_base_url(normalize_base_url(raw_url))
+        base_url = api_base_url(_normalized(raw_url))
         token = fields.get("token", "")
         token = token.strip() if isinstance(token, str) else ""
         if not token:
@@ -129,6 +129,26 @@ def api_base_url(base_url: str) -> str:
     if parts.hostname in _WEB_HOSTS and parts.path in ("", "/api/v3"):
         return methods.DEFAULT_BASE_URL
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+_EXAMPLE = "e.g. https://api.github.com, or https://github.example.com/api/v3"
+
+
+def _normalized(raw_url: str) -> str:
+    """`agent.urls`' checks, in GitHub's words where those name another tracker."""
+    try:
+        return normalize_base_url(raw_url)
+    except InvalidParams as exc:
+        if "jira" in exc.message.lower():
+            exc.message = (
+                "The base URL's path looks like it holds a token or password, not a path "
+                "to GitHub's API."
+            )
+            exc.args = (exc.message,)
+        if exc.hint is not None and "jira" in exc.hint.lower():
+            token = "; the token goes in its own field" if "token" in exc.hint else ""
+            exc.hint = f"Use the address of GitHub's API ({_EXAMPLE}){token}."
+        raise
 
 
 def not_github(base_url: str) -> UnsupportedServer:

@@ -14,6 +14,7 @@ class GitHubSession(TrackerSession):
         self._new_api = new_api
         self._api: GitHubApi | None = None
         self.operation_timeout_seconds = operation_timeout_seconds
+        self._me: User | None = None
 
     @property
     def api(self) -> GitHubApi:
@@ -24,7 +25,10 @@ class GitHubSession(TrackerSession):
     async def fetch_issues(
         self, jql: str | None, limit: int, on_progress: ProgressCallback
     ) -> FetchResult:
-        return await fetch_all(self.api, jql, limit, on_progress, self.operation_timeout_seconds)
+        me = await self.current_user()
+        return await fetch_all(
+            self.api, jql, limit, on_progress, self.operation_timeout_seconds, me.name
+        )
 
     async def get_issue(self, key: str) -> IssueDetail:
         return await work.get_issue(self.api, key)
@@ -47,7 +51,11 @@ class GitHubSession(TrackerSession):
         return await work.assign(self.api, key, user_name)
 
     async def current_user(self) -> User:
-        return await work.current_user(self.api)
+        """The token's user, asked once per session (the issue list names them among
+        several assignees)."""
+        if self._me is None:
+            self._me = await work.current_user(self.api)
+        return self._me
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

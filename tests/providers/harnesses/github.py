@@ -30,6 +30,16 @@ class GitHubHarness(ProviderHarness):
     def list_requests(self) -> int:
         return self.sim.list_requests
 
+    def list_requests_received(self) -> int | None:
+        # Counted as each request arrives, before any latency holds it.
+        return self.sim.list_requests
+
+    def revoke(self, user: str) -> bool:
+        return self.sim.data.revoke(user)
+
+    def expected_user_name(self, user: str) -> str | None:
+        return user  # the login
+
     def drop_network(self) -> None:
         self.sim.drop_network()
 
