@@ -8,7 +8,7 @@ providers at start-up stays cheap.
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from agent.errors import InvalidParams, RemoteError, UnsupportedServer
+from agent.errors import InvalidParams, UnsupportedServer
 from agent.providers.base import (
     Credentials,
     InstanceConfig,
@@ -79,16 +79,11 @@ class GitHubProvider(TrackerProvider):
         api = self._api(parsed, credentials, settings)
         try:
             response = await api.send("GET", "/user")
-            if response.status_code in (404, 406) or (
-                response.status_code < 400 and "json" not in _content_type(response)
-            ):
+            # A web page, or no such resource: not GitHub's API at this address.
+            web_page = response.status_code == 200 and "json" not in _content_type(response)
+            if response.status_code in (404, 406) or web_page:
                 raise not_github(parsed.base_url)
-            try:
-                me = api.read(response, "the current user request")
-            except RemoteError as exc:
-                if exc.data.get("httpStatus", 0) < 500 and "json" not in _content_type(response):
-                    raise not_github(parsed.base_url) from None
-                raise
+            me = api.read(response, "the current user request")
             if not isinstance(me, dict) or not isinstance(me.get("login"), str):
                 raise not_github(parsed.base_url)
             enterprise = response.headers.get("x-github-enterprise-version")
