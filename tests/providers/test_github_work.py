@@ -161,3 +161,28 @@ async def test_a_spent_primary_limit_is_reported_at_once() -> None:
         await fetch_all(api_of(httpx.MockTransport(answer)), None, 10, no_progress, 10)
     assert limited.value.data["retryAfterSeconds"] == 3600
     assert calls == 1
+
+
+async def test_secondary_limits_wait_on_429_and_stop_on_403() -> None:
+    calls = 0
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        status = 429 if request.url.params.get("state") == "open" else 403
+        return httpx.Response(
+            status,
+            json={"message": "You have exceeded a secondary rate limit."},
+            headers={"retry-after": "0"},
+        )
+
+    with pytest.raises(RateLimited) as waited:
+        await fetch_all(api_of(httpx.MockTransport(answer)), None, 10, no_progress, 30)
+    assert calls == 4  # the first answer and three waits of retry-after (agent.retry)
+    assert "GitHub" in waited.value.message
+    calls = 0
+    api = api_of(httpx.MockTransport(answer))
+    with pytest.raises(RateLimited) as refused:
+        await api.request("GET", "/user", what="the current user request")
+    assert calls == 1
+    assert refused.value.data["retryAfterSeconds"] == 0
