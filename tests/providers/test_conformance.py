@@ -323,6 +323,21 @@ def test_a_dropped_network_is_unreachable_without_a_stale_list(
     assert result_of(fetch(agent, instance_id, limit=3))["issues"]
 
 
+def test_a_dropped_network_after_a_fetch_answers_the_kept_list_as_stale(
+    agent: RawAgent, harness: ProviderHarness
+) -> None:
+    instance_id = connect(agent, harness)
+    fresh = result_of(fetch(agent, instance_id))
+    harness.drop_network()
+    stale = result_of(fetch(agent, instance_id))
+    assert stale["stale"] is True, stale
+    assert keys_of(stale) == keys_of(fresh) and stale["total"] == fresh["total"]
+    assert stale["fetchedAt"] and stale["staleReason"]
+    # Asked for a fresh answer, the provider's own failure comes back.
+    error = error_of(fetch(agent, instance_id, fresh=True), UNREACHABLE)
+    assert error["data"]["kind"] == "unreachable"
+
+
 @pytest.mark.parametrize("status", [500, 503])
 def test_a_server_error_is_a_remote_error(
     agent: RawAgent, harness: ProviderHarness, status: int

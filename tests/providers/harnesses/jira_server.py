@@ -28,6 +28,10 @@ class _Simulator(JiraSimulator):
         self.failing_lists: list[int] = []
         self._failing_lock = threading.Lock()
 
+    def fail_lists(self, status: int, count: int) -> None:
+        with self._failing_lock:
+            self.failing_lists.extend([status] * count)
+
     def route(self, request: Request) -> Response:
         if request.path.endswith(SEARCH):
             with self._failing_lock:
@@ -86,8 +90,7 @@ class JiraServerHarness(ProviderHarness):
         elif status == 503:
             faults.unavailable_503(count, match=SEARCH)
         else:
-            with self.sim._failing_lock:
-                self.sim.failing_lists.extend([status] * count)
+            self.sim.fail_lists(status, count)
 
     # --- what the agent is given and should answer ---------------------------------------
 
