@@ -147,7 +147,7 @@ def _too_large(response: "httpx.Response", where: str) -> RemoteError:
     limit = f"{MAX_BODY_BYTES // (1024 * 1024)} MiB"
     return RemoteError(
         f"The answer from {where} was too large (over {limit}); the agent stopped reading it.",
-        hint="No Jira answer is that large: a proxy or another server may be answering at "
+        hint="No tracker answer is that large: a proxy or another server may be answering at "
         "this address. Check the base URL.",
         httpStatus=response.status_code,
         messages=[f"answer over {limit}"],

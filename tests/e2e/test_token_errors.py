@@ -43,7 +43,7 @@ def test_unusable_base_urls_are_invalid_params(agent: RawAgent, base_url: str, w
 def test_missing_token_unknown_provider_and_method(agent: RawAgent) -> None:
     error = error_of(_configure(agent, {"baseUrl": "https://jira.example.com"}))
     assert (error["code"], error["data"]["field"]) == (-32602, "fields.token")
-    error = error_of(_configure(agent, {"baseUrl": "https://x"}, provider="github"))
+    error = error_of(_configure(agent, {"baseUrl": "https://x"}, provider="no-such-tracker"))
     assert (error["code"], error["data"]["field"]) == (-32602, "providerId")
     assert "jira-server" in error["message"]
     error = error_of(_configure(agent, {"baseUrl": "https://x"}, method="password"))

@@ -130,20 +130,7 @@ _EXAMPLE = "e.g. https://api.github.com, or https://github.example.com/api/v3"
 
 
 def _normalized(raw_url: str) -> str:
-    """`agent.urls`' checks, in GitHub's words where those name another tracker."""
-    try:
-        return normalize_base_url(raw_url)
-    except InvalidParams as exc:
-        if "jira" in exc.message.lower():
-            exc.message = (
-                "The base URL's path looks like it holds a token or password, not a path "
-                "to GitHub's API."
-            )
-            exc.args = (exc.message,)
-        if exc.hint is not None and "jira" in exc.hint.lower():
-            token = "; the token goes in its own field" if "token" in exc.hint else ""
-            exc.hint = f"Use the address of GitHub's API ({_EXAMPLE}){token}."
-        raise
+    return normalize_base_url(raw_url, example=_EXAMPLE)
 
 
 def not_github(base_url: str) -> UnsupportedServer:
