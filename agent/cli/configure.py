@@ -87,6 +87,12 @@ async def _configure(
 
 
 async def configure(args: argparse.Namespace, agent: AgentConnection) -> int:
+    if args.provider != "jira-server" or args.auth or args.field:
+        from agent.cli.form_configure import configure_from_form
+
+        return await configure_from_form(args, agent)
+    if not args.base_url:
+        raise CliError("configure jira-server needs --base-url (Jira's address)", 2)
     if args.oauth2:
         return await configure_oauth2(args, agent)
     if args.oauth:

@@ -195,12 +195,30 @@ def build_parser() -> argparse.ArgumentParser:
         "(OAuth 1.0a): the Application Link's consumer key and a generated key (--key-id) or "
         "a PEM file.",
     )
-    configure.add_argument("provider", choices=["jira-server"], help="the tracker: jira-server")
+    configure.add_argument(
+        "provider",
+        help="the tracker's provider id (`issuebridge providers` lists them): jira-server, "
+        "jira-cloud, github, gitlab, youtrack, …",
+    )
     configure.add_argument(
         "--base-url",
-        required=True,
         type=_not_empty("base URL", "e.g. https://jira.example.com/jira"),
-        help="Jira's address, with its context path, e.g. https://jira.example.com/jira",
+        help="the tracker's address, e.g. https://jira.example.com/jira (Jira with its "
+        "context path); a provider whose form has a default (github: https://api.github.com) "
+        "may leave it out",
+    )
+    configure.add_argument(
+        "--auth",
+        metavar="METHOD",
+        help="the auth method, as `issuebridge providers` lists it (default: the provider's "
+        "first); any provider's form is filled from --base-url, --field and prompts",
+    )
+    configure.add_argument(
+        "--field",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a field of the provider's form, e.g. --field email=me@example.com (secrets: "
+        "--token-stdin or a hidden prompt instead)",
     )
     configure.add_argument("--token", help=argparse.SUPPRESS)
     configure.add_argument(
