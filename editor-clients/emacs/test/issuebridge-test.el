@@ -146,6 +146,13 @@ Read in one page (the cap is 1000 here; the tests lower it afterwards)."
 
 ;;;; The tests
 
+;; The agent offers several trackers; these tests connect to the Jira simulator.
+(defconst issuebridge-test--tracker "Jira Server / Data Center")
+
+(defun issuebridge-test--tracker-prompt-p (prompt)
+  "Non-nil when PROMPT asks which tracker to connect to."
+  (string-prefix-p "Tracker" prompt))
+
 (ert-deftest issuebridge-token-lists-every-issue-past-the-cap ()
   "Configure with a token; `issuebridge-issues' lists every open issue of the user,
 though the server answers at most 25 a page; RET opens one; g fetches again."
@@ -277,9 +284,11 @@ agent's window/showMessage reaches the echo area."
            (token (issuebridge-test--token "bob")))
       (cl-letf (((symbol-function 'completing-read)
                  (lambda (prompt table &rest _)
-                   (push prompt prompts)
-                   (should (assoc "Personal access token" table))
-                   "Personal access token"))
+                   (if (issuebridge-test--tracker-prompt-p prompt)
+                       issuebridge-test--tracker
+                     (push prompt prompts)
+                     (should (assoc "Personal access token" table))
+                     "Personal access token")))
                 ((symbol-function 'read-string)
                  (lambda (prompt &rest _) (push prompt prompts) (pop urls)))
                 ((symbol-function 'read-passwd)
@@ -362,10 +371,12 @@ prompt and added to Jira meanwhile, then \"Allow access in the browser now?\"."
           (progn
             (cl-letf (((symbol-function 'completing-read)
                        (lambda (prompt &rest _)
-                         (push prompt asked)
-                         (if (string-prefix-p "Sign in with" prompt)
-                             "OAuth 1.0a (Application Link)"
-                           "generate a new key pair")))
+                         (cond ((issuebridge-test--tracker-prompt-p prompt)
+                                issuebridge-test--tracker)
+                               ((progn (push prompt asked)
+                                       (string-prefix-p "Sign in with" prompt))
+                                "OAuth 1.0a (Application Link)")
+                               (t "generate a new key pair"))))
                       ((symbol-function 'read-string)
                        (lambda (prompt &rest _)
                          (push prompt asked)
@@ -533,8 +544,10 @@ browser auto-approved.  Skipped while the agent offers no `oauth2'."
         (unwind-protect
             (progn
               (cl-letf (((symbol-function 'completing-read)
-                         (lambda (_prompt table &rest _)
-                           (car (rassoc method table))))
+                         (lambda (prompt table &rest _)
+                           (if (issuebridge-test--tracker-prompt-p prompt)
+                               issuebridge-test--tracker
+                             (car (rassoc method table)))))
                         ((symbol-function 'read-string)
                          (lambda (prompt &optional initial &rest _)
                            (funcall answer prompt initial)))

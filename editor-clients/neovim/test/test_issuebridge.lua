@@ -37,8 +37,14 @@ end
 local notes, prompts, opened = {}, {}, {}
 local script = {} -- prompt pattern -> answer (a value, or a function of the prompt)
 
+-- The agent offers several trackers; these tests connect to the Jira simulator.
+local PROVIDER = 'Jira Server / Data Center'
+
 local function answer(kind, prompt, fallback, default)
   table.insert(prompts, kind .. ': ' .. prompt)
+  if prompt == 'Provider' and script[prompt] == nil then
+    return PROVIDER
+  end
   for pattern, value in pairs(script) do
     if prompt:find(pattern, 1, true) then
       if type(value) == 'function' then
@@ -202,12 +208,13 @@ tests[#tests + 1] = {
       end,
     })
     -- Neovim's own prompts this time (inputlist, input, inputsecret), fed typed keys:
-    -- the method, a base URL the agent refuses, the token, then the URL again
-    -- (<C-u> clears what the prompt starts with: the refused one).
+    -- the provider (Jira Server, listed first), the method, a base URL the agent
+    -- refuses, the token, then the URL again (<C-u> clears what the prompt starts
+    -- with: the refused one).
     local stubs = { select = vim.ui.select, input = vim.ui.input, inputsecret = vim.fn.inputsecret }
     vim.ui.select, vim.ui.input, vim.fn.inputsecret = real_ui.select, real_ui.input, real_ui.inputsecret
     local ok, err = pcall(function()
-      for _, keys in ipairs({ '1\r', urls[1] .. '\r', alice.pat .. '\r', '\21' .. urls[2] .. '\r' }) do
+      for _, keys in ipairs({ '1\r', '1\r', urls[1] .. '\r', alice.pat .. '\r', '\21' .. urls[2] .. '\r' }) do
         vim.api.nvim_feedkeys(keys, 't', false)
       end
       local _, from = command('IssuebridgeConfigure', 'connected to')

@@ -244,6 +244,48 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await note.waitFor({ state: "hidden" });
   });
 
+  test("the Integrations panel lists every provider the agent has, each with its own form", async () => {
+    // What the agent describes, asked by the test itself with the extension's Python.
+    const described = new AgentClient(python);
+    let providers: { id: string; name: string; authMethods: { id: string; label: string; fields: { name: string }[] }[] }[] = [];
+    try {
+      await described.initialize();
+      const listed = (await described.request("issuebridge/providers/list", {})).result as { providers: typeof providers };
+      providers = listed.providers;
+    } finally {
+      await described.close();
+    }
+    for (const id of ["jira-server", "jira-cloud", "github", "gitlab", "youtrack"]) {
+      assert.ok(providers.some((p) => p.id === id), `the agent offers ${id}`);
+    }
+    await runCommand(page, "issuebridge: Open Integrations");
+    const panel = integrationsPanel(page);
+    // One form at a time: the first provider's is open, each other's behind its button.
+    const first = providers[0]!;
+    await panel.locator(`[data-provider-id="${first.id}"]`).getByRole("heading", { name: `Connect to ${first.name}` }).waitFor({ timeout: 30_000 });
+    for (const provider of providers) {
+      const section = panel.locator(`[data-provider-id="${provider.id}"]`);
+      await section.getByRole("heading", { name: provider.name, level: 2 }).waitFor({ timeout: 30_000 });
+      if (provider !== first) {
+        await section.getByRole("button", { name: `Connect to ${provider.name}…` }).click();
+      }
+      await section.getByRole("heading", { name: `Connect to ${provider.name}` }).waitFor({ timeout: 30_000 });
+      assert.equal(await panel.locator("form.config-form").count(), 1, "only the chosen provider's form is on the page");
+      // Its first method's form, rendered from the agent's fields alone.
+      const method = provider.authMethods[0]!;
+      const radio = section.getByRole("radio", { name: new RegExp(method.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+      if (await radio.count()) await radio.first().check();
+      for (const field of method.fields) {
+        await section.locator(`[name="${field.name}"]`).first().waitFor({ timeout: 30_000 });
+      }
+    }
+    await panel.locator(`[data-provider-id="${first.id}"]`).evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await shot("integrations-providers.png");
+    // Back to the first provider's form, where the next steps connect.
+    await panel.locator(`[data-provider-id="${first.id}"]`).getByRole("button", { name: `Connect to ${first.name}…` }).click();
+    await panel.getByRole("heading", { name: `Connect to ${first.name}` }).waitFor();
+  });
+
   test("a wrong token shows the agent's error message once, beside the token", async () => {
     const panel = integrationsPanel(page);
     await panel.getByLabel("Jira base URL").fill(sim.baseUrl);

@@ -64,10 +64,15 @@ export function notification(page: Page, text: string | RegExp): Locator {
 
 export async function showIssuesView(page: Page): Promise<Locator> {
   const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /issues/i }) });
-  if (!(await view.locator(".monaco-list").isVisible().catch(() => false))) {
+  const list = view.locator(".monaco-list");
+  // The activity bar icon toggles: a click while the container is already shown (its
+  // list not drawn yet, say) hides the side bar. So click, and click again if the
+  // list did not come.
+  for (let attempt = 0; attempt < 3 && !(await list.isVisible().catch(() => false)); attempt++) {
     await page.locator('.activitybar [aria-label^="issuebridge"]').first().click();
+    await list.waitFor({ state: "visible", timeout: 10_000 }).catch(() => undefined);
   }
-  await view.locator(".monaco-list").waitFor({ state: "visible", timeout: 30_000 });
+  await list.waitFor({ state: "visible", timeout: 30_000 });
   await widenSideBar(page, 560);
   return view;
 }

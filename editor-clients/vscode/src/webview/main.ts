@@ -59,6 +59,9 @@ function saveMethod(providerId: string, methodId: string): void {
 
 interface ProviderView {
   section: HTMLElement;
+  heading: HTMLElement;
+  connectHeading: HTMLElement;
+  connectOther: HTMLButtonElement;
   instances: HTMLElement;
   methods: HTMLElement;
   formHost: HTMLElement;
@@ -662,6 +665,7 @@ function showFormFor(provider: Provider, instance: Instance, options: { generate
   if (!view || !method) return;
   view.methodId = method.id;
   saveMethod(provider.id, method.id);
+  openProviderForm(provider.id);
   renderMethods(provider, view);
   renderForm(provider, view, prefillFor(instance, controlsFor(method)), advancedValuesOf(instance.http, instance.insecure === true));
   view.formHost.scrollIntoView({ block: "nearest" });
@@ -679,17 +683,24 @@ function ensureProviderView(provider: Provider): ProviderView {
     const instances = h("div", { class: "instances" });
     const methods = h("div");
     const formHost = h("div");
-    const section = h(
-      "section",
-      { class: "provider", "data-provider-id": provider.id, "aria-label": provider.name },
-      h("h2", {}, provider.name),
+    const heading = h("h2", {}, provider.name);
+    const connectHeading = h("h3", {}, `Connect to ${provider.name}`);
+    const connectOther = button(`Connect to ${provider.name}…`, () => openProviderForm(provider.id), {
+      class: "secondary connect-other",
+    });
+    const section = h("section", { class: "provider", "data-provider-id": provider.id, "aria-label": provider.name });
+    const saved = savedState().methods[provider.id];
+    view = {
+      section,
+      heading,
+      connectHeading,
+      connectOther,
       instances,
-      h("h3", {}, `Connect to ${provider.name}`),
       methods,
       formHost,
-    );
-    const saved = savedState().methods[provider.id];
-    view = { section, instances, methods, formHost, methodId: saved ?? provider.authMethods[0]?.id, methodsSignature: "" };
+      methodId: saved ?? provider.authMethods[0]?.id,
+      methodsSignature: "",
+    };
     providerViews.set(provider.id, view);
   }
   // Rebuild the form only when the agent describes it differently, so a state
@@ -703,9 +714,31 @@ function ensureProviderView(provider: Provider): ProviderView {
   return view;
 }
 
+// One provider's form is open at a time (the first provider's, until another's
+// "Connect to …" is chosen); the others show their instances and that button, so a
+// panel of many trackers stays short and each form is the only one on the page.
+let openFormProviderId: string | undefined;
+
+function openProviderForm(providerId: string): void {
+  if (openFormProviderId === providerId) return;
+  openFormProviderId = providerId;
+  render();
+  providerViews.get(providerId)?.connectHeading.scrollIntoView({ block: "nearest" });
+}
+
+function layOut(provider: Provider, view: ProviderView): HTMLElement {
+  const open = (openFormProviderId ?? providers[0]?.id) === provider.id;
+  view.section.replaceChildren(
+    view.heading,
+    view.instances,
+    ...(open ? [view.connectHeading, view.methods, view.formHost] : [view.connectOther]),
+  );
+  return view.section;
+}
+
 function render(): void {
   renderHeader();
-  const sections = providers.map((provider) => ensureProviderView(provider).section);
+  const sections = providers.map((provider) => layOut(provider, ensureProviderView(provider)));
   const known = new Set(providers.map((p) => p.id));
   for (const id of [...providerViews.keys()]) if (!known.has(id)) providerViews.delete(id);
   app.replaceChildren(
