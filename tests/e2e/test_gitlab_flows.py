@@ -22,13 +22,6 @@ ASSIGN = "issuebridge/issues/assign"
 ASSIGNEES = "issuebridge/issues/assignees"
 PROVIDERS = "issuebridge/providers/list"
 
-# agent/services/work.py accepts only Jira-shaped keys (`CORE-12`) and upper-cases
-# them, so `group/project#12` never reaches the provider: reported to the lead (issue
-# 15). The same steps pass in process (tests/providers/test_gitlab_provider.py).
-NEEDS_NEUTRAL_KEYS = pytest.mark.xfail(
-    reason="the work service refuses keys that are not Jira's", raises=AssertionError
-)
-
 
 @pytest.fixture
 def gitlab() -> Iterator[GitLabSimulator]:
@@ -104,7 +97,6 @@ def test_a_list_without_x_next_page_is_paged_by_link(
     assert gitlab.list_requests() == 5
 
 
-@NEEDS_NEUTRAL_KEYS
 def test_get_comment_close_and_reopen(agent: RawAgent, gitlab: GitLabSimulator) -> None:
     instance = connect(agent, gitlab)
     backend = gitlab.store.project("acme/backend")
@@ -147,7 +139,6 @@ def test_get_comment_close_and_reopen(agent: RawAgent, gitlab: GitLabSimulator) 
     assert result_of(reopened)["issue"]["status"]["category"] == "todo"
 
 
-@NEEDS_NEUTRAL_KEYS
 def test_assign_by_username_and_unassign(agent: RawAgent, gitlab: GitLabSimulator) -> None:
     instance = connect(agent, gitlab)
     project = gitlab.store.project("tools/cli")
