@@ -3,7 +3,6 @@
 restart, and a refused renewal (revoked in Jira) that leaves the instance needing
 authorization."""
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,9 @@ def test_the_access_token_is_renewed_before_it_expires(
     instance_id, _client = oauth2_connected(agent, jira)
     since = len(jira.request_log)
     # Work goes on; before the token's eight seconds are up the agent renews it, so no
-    # request is ever refused.
-    deadline = time.monotonic() + 30
+    # request is ever refused. (A refresh that never comes is caught by the test's
+    # timeout, pytest-timeout's, not by a clock here.)
     while not token_grants(jira, "refresh_token", since):
-        assert time.monotonic() < deadline, "no refresh within 30 s"
         reply = agent.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)
         assert "result" in reply, reply
     reply = agent.call(FETCH, {"instanceId": instance_id, "limit": 1}, timeout=30)

@@ -7,13 +7,12 @@ the primary limit spent says `x-ratelimit-remaining: 0` and when it resets
 send `retry-after`. Without either, GitHub asks to wait at least a minute.
 """
 
-import html
 import json
 import math
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from agent.bodies import describe_body
 from agent.errors import AgentError, AuthenticationFailed, RateLimited, RemoteError
 from agent.retry import MAX_RETRY_AFTER_SECONDS, retry_after_seconds
 from protocol.types import ErrorAction
@@ -152,21 +151,6 @@ def remote_error(response: "httpx.Response", what: str) -> AgentError:
         messages=said,
         action=action,
     )
-
-
-def describe_body(response: "httpx.Response") -> str:
-    """A non-JSON body in a few words: "an HTML page titled 'Unicorn! · GitHub'"."""
-    if not response.content:
-        return "an empty body"
-    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if "html" in kind or response.content[:200].lstrip()[:1] == b"<":
-        text = response.content[:20000].decode("utf-8", "replace")
-        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
-        if title and title.group(1).strip():
-            name = " ".join(html.unescape(title.group(1)).split())[:80]
-            return f"an HTML page titled {name!r}"
-        return "an HTML page"
-    return f"a {kind} body" if kind else "a body without a content type"
 
 
 def _url(response: "httpx.Response") -> str:

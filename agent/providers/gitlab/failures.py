@@ -10,8 +10,8 @@ front of it (nginx, Workhorse) answers 502/503 with HTML pages.
 import json
 from typing import TYPE_CHECKING, Any
 
+from agent import bodies
 from agent.errors import AgentError, AuthenticationFailed, RemoteError, UnsupportedServer
-from agent.providers.jira_server import failures as jira_failures
 from protocol.types import ErrorAction
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def describe_body(response: "httpx.Response") -> str:
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if kind == "text/plain" and response.content:
         return repr(response.content[:80].decode("utf-8", "replace").strip())
-    return jira_failures.describe_body(response)
+    return bodies.describe_body(response)
 
 
 def _url(response: "httpx.Response") -> str:

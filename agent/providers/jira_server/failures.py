@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from agent.bodies import describe_body
 from agent.errors import AgentError, AuthenticationFailed, RemoteError, UnsupportedServer
 from protocol.types import ErrorAction
 
@@ -126,21 +127,6 @@ def error_messages(response: "httpx.Response") -> list[str]:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def describe_body(response: "httpx.Response") -> str:
-    """A non-JSON body in a few words: "an HTML page titled 'Bad Gateway'"."""
-    if not response.content:
-        return "an empty body"
-    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if "html" in kind or response.content[:200].lstrip()[:1] == b"<":
-        text = response.content[:20000].decode("utf-8", "replace")
-        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
-        if title and title.group(1).strip():
-            name = " ".join(title.group(1).split())[:80]
-            return f"an HTML page titled {name!r}"
-        return "an HTML page"
-    return f"a {kind} body" if kind else "a body without a content type"
 
 
 def not_json(response: "httpx.Response") -> RemoteError:

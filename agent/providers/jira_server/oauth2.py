@@ -18,6 +18,7 @@ import attrs
 from agent.auth import oauth2
 from agent.auth.callback import OAUTH2
 from agent.auth.loopback import ListenAt
+from agent.bodies import describe_body
 from agent.errors import AuthenticationFailed, InvalidParams, UnsupportedServer
 from agent.providers.base import PendingAuthorization
 from agent.providers.jira_server import failures, oauth2_errors
@@ -137,7 +138,7 @@ async def probe_client(api: "JiraApi", link: Link) -> None:
             action="configure",
         )
     if 400 <= status < 500:
-        said = failures.describe_body(response).lower() + " " + response.text[:2000].lower()
+        said = describe_body(response).lower() + " " + response.text[:2000].lower()
         if "redirect" in said:
             raise InvalidParams(
                 "fields.redirectUri",
