@@ -29,6 +29,8 @@ class Settings:
     log_level: str | None = None
     # `issues.branchTemplate`: how `issues/startWork` names branches (agent.branch_names).
     branch_template: str = branch_names.DEFAULT_TEMPLATE
+    # `issueKeys.enabled`: links, hovers, completion and code actions on issue keys.
+    issue_keys_enabled: bool = True
     # Set only in an instance's settings (`Instances.settings_for`): `http` is then the
     # instance's effective settings, and these the secrets they need.
     net_secrets: NetSecrets = attrs.Factory(NetSecrets)
@@ -78,4 +80,5 @@ def parse_options(raw: Any, field_prefix: str = "initializationOptions") -> Sett
         http=options.http or HttpSettings(),
         log_level=options.log_level,
         branch_template=template or branch_names.DEFAULT_TEMPLATE,
+        issue_keys_enabled=options.issue_keys.enabled if options.issue_keys else True,
     )

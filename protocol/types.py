@@ -278,6 +278,14 @@ class IssuesSettings:
 
 
 @attrs.frozen
+class IssueKeysSettings:
+    """Issue keys in documents (links, hovers, completion, create-from-TODO); on by
+    default, and only ever for the project keys of a connected instance."""
+
+    enabled: bool = True
+
+
+@attrs.frozen
 class InitializationOptions:
     """Settings in `initialize.params.initializationOptions` and in configuration changes."""
 
@@ -286,6 +294,7 @@ class InitializationOptions:
     # The agent's stderr log (and `window/logMessage`) level; default `info`.
     log_level: LogLevel | None = None
     issues: IssuesSettings | None = None
+    issue_keys: IssueKeysSettings | None = None
 
 
 # --- requests ----------------------------------------------------------------
@@ -616,3 +625,35 @@ class ErrorData:
     action: ErrorAction | None = None
     # On `-32602` from `issues/create`: a message for every field that is wrong.
     field_errors: dict[str, str] | None = None
+
+
+# --- issue keys in documents (standard LSP) ------------------------------------
+
+# The command a "Create issue from this comment" code action carries.
+CREATE_ISSUE_FROM_COMMENT = "issuebridge.createIssueFromComment"
+
+
+@attrs.frozen
+class CreateFromCommentArgs:
+    """The one argument of `issuebridge.createIssueFromComment`: the comment's document
+    and line, the text after `TODO`/`FIXME` (the range the new key replaces), and the
+    instance and project the agent proposes (a client may let the user choose others)."""
+
+    uri: str
+    line: int
+    # LSP positions (UTF-16) of the comment text after the marker, on `line`.
+    start_character: int
+    end_character: int
+    text: str
+    # The path the description names: relative to the workspace folder where it is in one.
+    path: str
+    instance_id: str | None = None
+    project_key: str | None = None
+
+
+@attrs.frozen
+class CreateFromCommentResult:
+    """What the command did: the issue made, and whether the TODO text now names it."""
+
+    issue: Issue
+    edited: bool

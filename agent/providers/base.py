@@ -8,7 +8,7 @@ sessions that fetch issues. Services never branch on which tracker they serve.
 
 import abc
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -31,6 +31,12 @@ from protocol.types import (
 
 # A progress callback: (issues fetched so far, issues expected in all).
 ProgressCallback = Callable[[int, int], None]
+
+# How a tracker's issue keys look in text (agent.documents finds them):
+# "project": `PRJ-12`, the part before the dash a project key of the instance;
+# "repository": `owner/repo#12` (GitLab: `group/sub/project#12`), and `#12` in a
+# document inside a git checkout whose remote is a repository of the instance.
+KeyStyle = Literal["project", "repository"]
 
 
 @attrs.frozen
@@ -174,6 +180,27 @@ class TrackerSession(abc.ABC):
     async def current_user(self) -> User:
         raise unsupported("naming the connected user")
 
+    # --- issue keys in documents (trackers with a `key_style`) -------------------
+
+    async def key_prefixes(self) -> set[str]:
+        """Key style "project": the project keys whose `KEY-12` are issues here (cached
+        like `list_projects`); what the documents layer links, and nothing else."""
+        raise unsupported("issue keys in documents")
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        """The issues of these keys (as `Issue.key` spells them), as wire JSON like
+        `FetchResult.issues`; keys with no issue (or none the user may see) are left out.
+        Batched: one search per chunk of keys the tracker's API allows, never one
+        request per key where the API can do better."""
+        raise unsupported("issue keys in documents")
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        """Completion after `PROJECT-` (or `owner/repo#`): the user's open issues of that
+        project first (most recently updated first), then issues a server-side text
+        search for `text` finds (recent issues of the project when `text` is empty),
+        without repeats, at most `limit`, as wire JSON."""
+        raise unsupported("issue keys in documents")
+
 
 def unsupported(what: str) -> UnsupportedServer:
     return UnsupportedServer(f"This tracker does not support {what} through issuebridge.")
@@ -207,6 +234,8 @@ class TrackerProvider(abc.ABC):
     # Where `providers/list` shows it: lower first, then by id (Jira Server, the one
     # this project started with, stays first whatever folders are added).
     listing_order: ClassVar[int] = 100
+    # How its keys look in text (KeyStyle); None: documents show none of its keys.
+    key_style: ClassVar[KeyStyle | None] = None
 
     @abc.abstractmethod
     def auth_methods(self) -> list[AuthMethod]:
@@ -230,6 +259,16 @@ class TrackerProvider(abc.ABC):
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings
     ) -> TrackerSession:
         """A session for fetching; it makes no request until used."""
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str | None:
+        """The issue's page for the user, built without a request (documentLink needs it
+        at once); None when the tracker cannot build it from the key alone."""
+        return None
+
+    def repository_of_remote(self, instance: InstanceConfig, remote_url: str) -> str | None:
+        """Key style "repository": the `owner/repo` path a git remote URL (https, ssh or
+        scp form) names on this instance, or None when the remote is elsewhere."""
+        return None
 
     def needs_authorization(self, auth_method: str) -> bool:
         """True if the method connects through a browser authorization (not a token)."""

@@ -178,12 +178,18 @@ export interface IssuesSettings {
   branchTemplate?: string;
 }
 
+/** Issue keys in documents (links, hovers, completion, create-from-TODO); on by default, and only ever for the project keys of a connected instance. */
+export interface IssueKeysSettings {
+  enabled?: boolean;
+}
+
 /** Settings in `initialize.params.initializationOptions` and in configuration changes. */
 export interface InitializationOptions {
   http?: HttpSettings;
   storageDir?: string;
   logLevel?: LogLevel;
   issues?: IssuesSettings;
+  issueKeys?: IssueKeysSettings;
 }
 
 /** A request that takes no params. */
@@ -417,6 +423,24 @@ export interface ErrorData {
   field?: string;
   action?: ErrorAction;
   fieldErrors?: Record<string, string>;
+}
+
+/** The one argument of `issuebridge.createIssueFromComment`: the comment's document and line, the text after `TODO`/`FIXME` (the range the new key replaces), and the instance and project the agent proposes (a client may let the user choose others). */
+export interface CreateFromCommentArgs {
+  uri: string;
+  line: number;
+  startCharacter: number;
+  endCharacter: number;
+  text: string;
+  path: string;
+  instanceId?: string;
+  projectKey?: string;
+}
+
+/** What the command did: the issue made, and whether the TODO text now names it. */
+export interface CreateFromCommentResult {
+  issue: Issue;
+  edited: boolean;
 }
 
 /** Method names of the requests an editor sends to the agent. */
