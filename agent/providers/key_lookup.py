@@ -8,7 +8,7 @@ reserved characters, YouTrack's `#` and `:`, GitHub's qualifiers) sees anything 
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -48,3 +48,16 @@ def merge(
         if len(merged) >= limit:
             break
     return merged
+
+
+class Prefixes:
+    """A session's project keys, read once (`key_prefixes` is cached per session)."""
+
+    def __init__(self, read: Callable[[], Awaitable[set[str]]]) -> None:
+        self._read = read
+        self._keys: set[str] | None = None
+
+    async def get(self) -> set[str]:
+        if self._keys is None:
+            self._keys = await self._read()
+        return self._keys

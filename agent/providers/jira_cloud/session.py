@@ -8,6 +8,7 @@ from agent.providers.jira_cloud import keys as key_requests
 from agent.providers.jira_cloud import work
 from agent.providers.jira_cloud.api import CloudApi
 from agent.providers.jira_cloud.search import fetch_all
+from agent.providers.key_lookup import Prefixes
 from protocol.types import Comment, Issue, IssueDetail, Transition, User
 
 # The contract's default: my unresolved issues, most recently updated first.
@@ -19,7 +20,7 @@ class JiraCloudSession(TrackerSession):
         self._new_api = new_api
         self._api: CloudApi | None = None
         self.operation_timeout_seconds = operation_timeout_seconds
-        self._prefixes: set[str] | None = None
+        self._prefixes = Prefixes(lambda: key_requests.project_keys(self.api))
 
     @property
     def api(self) -> CloudApi:
@@ -55,9 +56,7 @@ class JiraCloudSession(TrackerSession):
         return await work.current_user(self.api)
 
     async def key_prefixes(self) -> set[str]:
-        if self._prefixes is None:
-            self._prefixes = await key_requests.project_keys(self.api)
-        return self._prefixes
+        return await self._prefixes.get()
 
     async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
         return await key_requests.lookup(self.api, keys)
