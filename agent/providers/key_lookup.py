@@ -33,6 +33,12 @@ def search_words(text: str) -> str:
     return " ".join(_WORD.findall(text)[:MAX_WORDS])
 
 
+def room(mine: list[Any], limit: int) -> int:
+    """How many issues the text search asks for after `mine`: enough to fill `limit` even
+    when `mine` come back in it too (they usually do: both are the newest first)."""
+    return limit + len(mine)
+
+
 def merge(
     mine: list[dict[str, Any]], found: list[dict[str, Any]], limit: int
 ) -> list[dict[str, Any]]:

@@ -127,7 +127,7 @@ async def test_suggestions_put_my_open_issues_of_the_project_first(
     project = harness.suggest_project()
     mine = [k for k in harness.expected_open_keys(harness.user) if in_project(k, project)]
     assert mine, "the harness's project needs open issues of the user"
-    limit = len(mine) + 5
+    limit = len(mine) + 2  # every harness's project has a few more issues
     suggested = await suggest(keyed, project, "", limit)
     keys = keys_of(suggested)
     assert len(keys) == len(set(keys)), keys

@@ -1,10 +1,11 @@
-"""Git remote URLs → the repository they name on an instance (`repository_of_remote`):
-every form git takes, with or without `.git`, ports and user info; another host, a
-local path or a form git has not is None."""
+"""Git remote URLs → the repository they name on a GitLab or GitHub instance
+(`repository_of_remote`): every form git takes, with or without `.git`, ports and user
+info; another host, a local path or a form git has not is None."""
 
 import pytest
 
 from agent.providers.base import InstanceConfig
+from agent.providers.github import PROVIDER as GITHUB_PROVIDER
 from agent.providers.gitlab import PROVIDER as GITLAB
 from agent.providers.remotes import parse_remote
 
@@ -80,3 +81,35 @@ def test_parse_remote_keeps_the_host_and_the_path() -> None:
     )
     assert parse_remote("git@host:~user/app.git") is None
     assert parse_remote("https://host/acme/../app") is None
+
+
+GITHUB = InstanceConfig("https://api.github.com", "token")
+ENTERPRISE = InstanceConfig("https://ghe.example.com/api/v3", "token")
+
+
+@pytest.mark.parametrize(
+    ("instance", "remote", "expected"),
+    [
+        (GITHUB, "https://github.com/octo-org/widgets.git", "octo-org/widgets"),
+        (GITHUB, "https://github.com/octo-org/widgets", "octo-org/widgets"),
+        (
+            GITHUB,
+            "https://x-access-token:ghp_x@github.com/octo-org/widgets.git",
+            "octo-org/widgets",
+        ),
+        (GITHUB, "git@github.com:octo-org/widgets.git", "octo-org/widgets"),
+        (GITHUB, "git@github.com:octo-org/my.repo", "octo-org/my.repo"),
+        (GITHUB, "ssh://git@github.com/octo-org/widgets.git", "octo-org/widgets"),
+        (GITHUB, "ssh://git@ssh.github.com:443/octo-org/widgets.git", "octo-org/widgets"),
+        (GITHUB, "git://github.com/octo-org/widgets.git", "octo-org/widgets"),
+        (GITHUB, "https://github.com/octo-org/widgets/issues", None),
+        (GITHUB, "https://gitlab.com/octo-org/widgets.git", None),
+        (GITHUB, "git@ghe.example.com:team/app.git", None),
+        (ENTERPRISE, "https://ghe.example.com/team/app.git", "team/app"),
+        (ENTERPRISE, "git@ghe.example.com:team/app.git", "team/app"),
+        (ENTERPRISE, "ssh://git@ghe.example.com:122/team/app.git", "team/app"),
+        (ENTERPRISE, "https://github.com/team/app.git", None),
+    ],
+)
+def test_github_remotes(instance: InstanceConfig, remote: str, expected: str | None) -> None:
+    assert GITHUB_PROVIDER.repository_of_remote(instance, remote) == expected

@@ -21,7 +21,7 @@ from agent.providers.gitlab.issues import entry_problem, reference, to_wire
 from agent.providers.gitlab.keys import IssueRef, parse_key
 from agent.providers.gitlab.paging import MAX_PER_PAGE
 from agent.providers.gitlab.projects import ProjectNames
-from agent.providers.key_lookup import chunks, merge, search_words, unique
+from agent.providers.key_lookup import chunks, merge, room, search_words, unique
 
 CONCURRENT_PROJECTS = 4
 
@@ -63,17 +63,17 @@ async def lookup(api: GitLabApi, keys: list[str], projects: ProjectNames) -> lis
 async def suggest(
     api: GitLabApi, project: str, text: str, limit: int, projects: ProjectNames
 ) -> list[dict[str, Any]]:
-    size = str(max(1, min(limit, MAX_PER_PAGE)))
-    order = [("order_by", "updated_at"), ("sort", "desc"), ("per_page", size)]
+    order = [("order_by", "updated_at"), ("sort", "desc")]
     words = search_words(text)
     searched = [("search", words)] if words else []
     mine_query = [("scope", "assigned_to_me"), ("state", "opened"), *searched, *order]
-    mine = await _issues(api, project, mine_query)
+    mine = await _issues(api, project, [*mine_query, ("per_page", _page(limit))])
     if mine is None:
         return []
     others = []
     if len(mine) < limit:
-        others = await _issues(api, project, [("scope", "all"), *searched, *order]) or []
+        wider = [("scope", "all"), *searched, *order, ("per_page", _page(room(mine, limit)))]
+        others = await _issues(api, project, wider) or []
     await projects.learn(api, [*mine, *others])
     wire = [to_wire(r, projects.names) for r in mine], [to_wire(r, projects.names) for r in others]
     return merge(*wire, limit)
@@ -91,6 +91,10 @@ async def _issues(
             return None
         raise
     return [raw for raw in body if entry_problem(raw) is None]
+
+
+def _page(size: int) -> str:
+    return str(max(1, min(size, MAX_PER_PAGE)))
 
 
 def _key(raw: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ from agent.errors import RemoteError
 from agent.providers.jira_cloud import normalise
 from agent.providers.jira_cloud.api import API, CloudApi
 from agent.providers.jira_server.issues import SEARCH_FIELDS_WITH_PROJECT, entry_problem, to_wire
-from agent.providers.key_lookup import chunks, merge, search_words, unique
+from agent.providers.key_lookup import chunks, merge, room, search_words, unique
 
 log = logging.getLogger("issuebridge.jira_cloud")
 
@@ -101,7 +101,7 @@ async def suggest(api: CloudApi, project: str, text: str, limit: int) -> list[di
     order = " ORDER BY updated DESC"
     mine_jql = f"{scope} AND assignee = currentUser() AND resolution = Unresolved{order}"
     mine = await _search(api, mine_jql, limit)
-    others = await _search(api, scope + order, limit) if len(mine) < limit else []
+    others = await _search(api, scope + order, room(mine, limit)) if len(mine) < limit else []
     return merge(mine, others, limit)
 
 

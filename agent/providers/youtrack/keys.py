@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from agent.errors import RemoteError
-from agent.providers.key_lookup import chunks, merge, search_words, unique
+from agent.providers.key_lookup import chunks, merge, room, search_words, unique
 from agent.providers.youtrack.api import YouTrackApi
 from agent.providers.youtrack.issues import ISSUE_FIELDS, entry_problem, to_wire
 
@@ -69,7 +69,7 @@ async def suggest(api: YouTrackApi, project: str, text: str, limit: int) -> list
     scope = f"project: {project}" + (f" {words}" if words else "")
     order = " sort by: updated desc"
     mine = await _search(api, f"{scope} for: me #Unresolved{order}", limit)
-    others = await _search(api, scope + order, limit) if len(mine) < limit else []
+    others = await _search(api, scope + order, room(mine, limit)) if len(mine) < limit else []
     return merge(mine, others, limit)
 
 
