@@ -7,6 +7,8 @@
   (empty when there is none), `X-Total` and `X-Total-Pages` (left out when the count
   is over 10,000, as GitLab does for performance), and `Link` (first, prev, next, last;
   no `last` without a total).
+- A project with its issues feature off answers 403 `{"message":"403 Forbidden"}` to
+  `/projects/:id/issues…`.
 - A parameter outside its values answers 400 `{"error":"<name> does not have a valid
   value"}`; an unknown project or issue 404 `{"message":"404 Project Not Found"}`.
 """
@@ -165,6 +167,7 @@ class Api:
                 i
                 for i in self.store.issues
                 if (project is None or i.project is project)
+                and i.project.issues_enabled
                 and (not iids or i.iid in iids)
                 and (scope != "assigned_to_me" or user.username in i.assignees)
                 and (scope != "created_by_me" or i.author == user.username)
@@ -194,6 +197,8 @@ class Api:
                 if not search or search in u.username.lower() or search in u.name.lower()
             ]
             return self.paged(request, found)
+        if rest.startswith("/issues") and not project.issues_enabled:
+            return error(403, "403 Forbidden")
         if rest == "/issues" and method == "GET":
             return self.list_issues(request, user, project)
         match = re.fullmatch(r"/issues/(\d+)(/notes)?", rest)

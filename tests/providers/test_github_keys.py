@@ -83,9 +83,11 @@ def test_the_query_is_aliases_per_repository_and_issue() -> None:
     assert query.rstrip().endswith("}")
 
 
-def test_errors_other_than_not_found_fail_the_lookup() -> None:
+def test_errors_of_one_path_leave_it_out_and_errors_without_data_fail_the_lookup() -> None:
     not_found = {"type": "NOT_FOUND", "path": ["r0"], "message": "Could not resolve"}
-    assert lookup._data({"data": {"r0": None}, "errors": [not_found]}) == {"r0": None}
+    saml = {"type": "FORBIDDEN", "path": ["r1"], "message": "Resource protected by SAML"}
+    data = {"r0": None, "r1": None}
+    assert lookup._data({"data": data, "errors": [not_found, saml]}) == data
     undefined = {
         "path": ["query", "viewer", "x"],
         "extensions": {"code": "undefinedField"},

@@ -1,6 +1,6 @@
 """The GitLab simulator's project issue list, as GitLab documents it: one project's
 issues, `scope` `all` by default, `iids[]` to pick issues, the same filters and paging
-as `/issues`, 404 for an unknown project."""
+as `/issues`, 404 for an unknown project, 403 for one whose issues are off."""
 
 from collections.abc import Iterator
 from urllib.parse import quote, urlencode
@@ -47,3 +47,11 @@ def test_a_bad_iid_and_an_unknown_project(gitlab: GitLabSimulator) -> None:
     assert issues(gitlab, "acme/backend", [("iids[]", "x")]).status_code == 400
     missing = issues(gitlab, "acme/nothing", [])
     assert missing.status_code == 404 and missing.json() == {"message": "404 Project Not Found"}
+
+
+def test_a_project_with_issues_off_answers_403(gitlab: GitLabSimulator) -> None:
+    project = gitlab.store.project("acme/frontend")
+    assert project is not None
+    project.issues_enabled = False
+    refused = issues(gitlab, "acme/frontend", [])
+    assert refused.status_code == 403 and refused.json() == {"message": "403 Forbidden"}

@@ -5,15 +5,17 @@
   `r0: repository(owner: "o", name: "r") { i0: issue(number: 12) { ...issue } }`, and
   `viewer { login }` (who "me" is, for the assignee shown). GitHub's REST API has no
   lookup of several issues by number. A repository or issue that cannot be resolved
-  is `null` with a `NOT_FOUND` error of that path: left out. A pull request's number
-  does not resolve to an Issue, so pull requests are left out too. Any other error is
-  the request's failure.
+  is `null` with an error of that path (`NOT_FOUND`; `FORBIDDEN` behind an
+  organization's SAML or IP rules): left out. A pull request's number does not resolve
+  to an Issue, so pull requests are left out too. An answer without `data` (the query
+  refused) is the request's failure.
 - Completion for `owner/repo#`: two searches, `repo:o/r is:issue is:open assignee:@me
   <words>`, then `repo:o/r is:issue <words>`, both sorted by update, `per_page` the
   limit (the second only when the first left room).
 """
 
 import json
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +24,8 @@ from agent.providers.github import issues
 from agent.providers.github.api import GitHubApi
 from agent.providers.github.web import graphql_url
 from agent.providers.key_lookup import chunks, merge, room, search_words, unique
+
+log = logging.getLogger("issuebridge.github")
 
 KEYS_PER_QUERY = 50
 ASSIGNEES = 10
@@ -87,24 +91,26 @@ async def lookup(api: GitHubApi, keys: list[str]) -> list[dict[str, Any]]:
 
 
 def _data(body: Any) -> dict[str, Any]:
-    """The answer's `data`; errors other than NOT_FOUND fail the request."""
+    """The answer's `data`. Errors beside data are about one repository or issue (its
+    `path`: NOT_FOUND, or FORBIDDEN where an organization's SAML or IP rules keep the
+    token out), whose entry is `null` and is left out; an answer without data (the
+    query refused, a parse or validation error) fails the lookup."""
     errors = body.get("errors") if isinstance(body, dict) else None
-    failed = (
-        [e for e in errors if not (isinstance(e, dict) and e.get("type") == "NOT_FOUND")]
-        if isinstance(errors, list)
-        else []
-    )
+    listed = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
     data = body.get("data") if isinstance(body, dict) else None
-    if failed or not isinstance(data, dict):
-        said = [str(e.get("message")) for e in failed if isinstance(e, dict)][:5]
-        raise RemoteError(
-            f"GitHub's GraphQL API refused the issue lookup ({'; '.join(said) or 'no data'}).",
-            hint="GitHub Enterprise Server may be older than the fields asked for; links still "
-            "work without the details.",
-            httpStatus=200,
-            messages=said or ["no data"],
-        )
-    return data
+    if isinstance(data, dict):
+        for error in listed:
+            if error.get("type") != "NOT_FOUND":
+                log.info("GitHub left out %s: %s", error.get("path"), error.get("type"))
+        return data
+    said = [str(e.get("message"))[:200] for e in listed][:5]
+    raise RemoteError(
+        f"GitHub's GraphQL API refused the issue lookup ({'; '.join(said) or 'no data'}).",
+        hint="GitHub Enterprise Server may be older than the fields asked for; links still "
+        "work without the details.",
+        httpStatus=200,
+        messages=said or ["no data"],
+    )
 
 
 def _as_rest(node: Any) -> dict[str, Any] | None:

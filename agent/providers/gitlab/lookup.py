@@ -4,8 +4,9 @@
   `GET /projects/:path/issues?iids[]=1&iids[]=7&scope=all&per_page=100` (up to 100 iids
   a request, the projects at most 4 at a time). A project that does not exist or that
   the user cannot see (404) has no issues to show; an iid with no issue is not in the
-  answer. Each project's name is read once per session (`ProjectNames`), so a project
-  costs two requests the first time and one after.
+  answer; a project whose issues the user may not see (403 not about the token's
+  scopes) likewise. Each project's name is read once per session (`ProjectNames`), so
+  a project costs two requests the first time and one after.
 - Completion for `group/project#`: that project's issues assigned to me and opened,
   then its issues matching the typed words (`search=`, title and description), both
   `order_by=updated_at&sort=desc`, `per_page` the limit.
@@ -15,7 +16,8 @@ import asyncio
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from agent.errors import InvalidParams, RemoteError
+from agent.errors import InvalidParams
+from agent.providers.gitlab import failures
 from agent.providers.gitlab.api import GitLabApi
 from agent.providers.gitlab.issues import entry_problem, reference, to_wire
 from agent.providers.gitlab.keys import IssueRef, parse_key
@@ -82,14 +84,17 @@ async def suggest(
 async def _issues(
     api: GitLabApi, project: str, query: list[tuple[str, str]]
 ) -> list[dict[str, Any]] | None:
-    """One page of a project's issues; None when GitLab has no such project for the user."""
+    """One page of a project's issues; None when the user may not see them: no such
+    project for the user (404), or its issues closed to them (403, where the token's
+    scopes are not what is missing)."""
     path = f"/projects/{quote(project, safe='')}/issues?{urlencode(query)}"
-    try:
-        body = api.expect_list(await api.request("GET", path, what="the issue lookup"), "issues")
-    except RemoteError as exc:
-        if exc.data.get("httpStatus") == 404:
-            return None
-        raise
+    response = await api.send("GET", path)
+    hidden = response.status_code == 404 or (
+        response.status_code == 403 and not failures.insufficient_scope(response)
+    )
+    if hidden:
+        return None
+    body = api.expect_list(api.read(response, "the issue lookup"), "the issue lookup")
     return [raw for raw in body if entry_problem(raw) is None]
 
 
