@@ -1,5 +1,6 @@
 """The simulated GitHub REST API (api.github.com, or GitHub Enterprise Server under
-`/api/v3`), built on the shared loopback site.
+`/api/v3`), and the part of its GraphQL API the provider reads (`/graphql`, Enterprise
+`/api/graphql`: graphql.py), built on the shared loopback site.
 
 Every API answer carries GitHub's headers (`x-ratelimit-*`, `x-github-media-type`,
 `x-github-request-id`, and `x-github-enterprise-version` for Enterprise). Errors are
@@ -20,12 +21,15 @@ from typing import Any
 from simulators.common.server import LoopbackSite
 from simulators.common.wire import HTML_TYPE, Request, Response, json_response
 
-from . import represent, search
+from . import graphql, represent, search
 from .admin import AdminApi
 from .data import GitHubData, Issue, User
 from .faults import Faults, rate_limit_spent
 
 DOCS = "https://docs.github.com/rest"
+GRAPHQL_DOCS = (
+    "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
+)
 ENTERPRISE_PREFIX = "/api/v3"
 ENTERPRISE_VERSION = "3.15.2"
 DEFAULT_PER_PAGE = 30
@@ -83,10 +87,13 @@ class GitHubSimulator(LoopbackSite):
             request.path = path
             return self.admin.handle(request)
         if self.enterprise:
-            if not (path == ENTERPRISE_PREFIX or path.startswith(ENTERPRISE_PREFIX + "/")):
+            if path == "/api/graphql":
+                path = "/graphql"  # Enterprise's GraphQL endpoint, beside /api/v3
+            elif not (path == ENTERPRISE_PREFIX or path.startswith(ENTERPRISE_PREFIX + "/")):
                 # The web UI answers everything else on an Enterprise host.
                 return Response(200, b"<html><title>GitHub</title></html>", HTML_TYPE)
-            path = path[len(ENTERPRISE_PREFIX) :] or "/"
+            else:
+                path = path[len(ENTERPRISE_PREFIX) :] or "/"
         request.path = path
         if request.method == "GET" and path.rstrip("/") in LIST_PATHS:
             with self._lock:  # counted on arrival, before any latency
@@ -118,6 +125,8 @@ class GitHubSimulator(LoopbackSite):
     def _authenticate(self, request: Request) -> tuple[User | None, Response | None]:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
+        if not header and request.path == "/graphql":
+            return None, error(401, "This endpoint requires you to be authenticated.", GRAPHQL_DOCS)
         if not header:
             return None, error(401, "Requires authentication", f"{DOCS}/users/users")
         if scheme.lower() not in ("token", "bearer") or not token.strip():
@@ -158,6 +167,11 @@ class GitHubSimulator(LoopbackSite):
             return self._list(request, user)
         if (method, path) == ("GET", "/search/issues"):
             return self._search(request, user)
+        if (method, path) == ("POST", "/graphql"):
+            body = _json_object(request)
+            if body is None:
+                return error(400, "Problems parsing JSON", "https://docs.github.com/graphql")
+            return json_response(200, graphql.answer(body, self.data, self.urls(), user))
         match = _ISSUE.fullmatch(path)
         if match:
             issue = self.data.find(f"{match[1]}/{match[2]}", int(match[3]))

@@ -45,6 +45,8 @@ class Project:
     path_with_namespace: str
     name: str
     members: list[str] = field(default_factory=list)
+    # A project whose issues feature is off answers 403 to its issue lists and issues.
+    issues_enabled: bool = True
 
     @property
     def name_with_namespace(self) -> str:
@@ -59,7 +61,7 @@ class Project:
             "path": self.path_with_namespace.rpartition("/")[2],
             "path_with_namespace": self.path_with_namespace,
             "web_url": f"{base_url}/{self.path_with_namespace}",
-            "issues_enabled": True,
+            "issues_enabled": self.issues_enabled,
         }
 
 

@@ -7,6 +7,8 @@
   (empty when there is none), `X-Total` and `X-Total-Pages` (left out when the count
   is over 10,000, as GitLab does for performance), and `Link` (first, prev, next, last;
   no `last` without a total).
+- A project with its issues feature off answers 403 `{"message":"403 Forbidden"}` to
+  `/projects/:id/issues…`.
 - A parameter outside its values answers 400 `{"error":"<name> does not have a valid
   value"}`; an unknown project or issue 404 `{"message":"404 Project Not Found"}`.
 """
@@ -138,8 +140,11 @@ class Api:
 
     # --- issues ------------------------------------------------------------------------
 
-    def list_issues(self, request: Request, user: User) -> Response:
-        scope = request.arg("scope") or "created_by_me"
+    def list_issues(self, request: Request, user: User, project: Project | None = None) -> Response:
+        """`GET /issues` (scope `created_by_me` by default) or `GET /projects/:id/issues`
+        (scope `all` by default, that project's issues only); `iids[]` keeps the issues
+        of those iids (an iid that is not a number is 400)."""
+        scope = request.arg("scope") or ("all" if project is not None else "created_by_me")
         state = request.arg("state") or "all"
         order_by = request.arg("order_by") or "created_at"
         sort = request.arg("sort") or "desc"
@@ -153,11 +158,18 @@ class Api:
                 return invalid(name)
         search = (request.arg("search") or "").strip().lower()
         assignee = request.arg("assignee_username")
+        raw_iids = [v for k, v in request.query if k in ("iids[]", "iids")]
+        if not all(v.strip().isdigit() for v in raw_iids):
+            return invalid("iids")
+        iids = {int(v) for v in raw_iids}
         with self.store.lock:
             chosen = [
                 i
                 for i in self.store.issues
-                if (scope != "assigned_to_me" or user.username in i.assignees)
+                if (project is None or i.project is project)
+                and i.project.issues_enabled
+                and (not iids or i.iid in iids)
+                and (scope != "assigned_to_me" or user.username in i.assignees)
                 and (scope != "created_by_me" or i.author == user.username)
                 and (state == "all" or i.state == state)
                 and (not search or matches(i, search))
@@ -185,6 +197,10 @@ class Api:
                 if not search or search in u.username.lower() or search in u.name.lower()
             ]
             return self.paged(request, found)
+        if rest.startswith("/issues") and not project.issues_enabled:
+            return error(403, "403 Forbidden")
+        if rest == "/issues" and method == "GET":
+            return self.list_issues(request, user, project)
         match = re.fullmatch(r"/issues/(\d+)(/notes)?", rest)
         if not match:
             return error(404, "404 Not Found")

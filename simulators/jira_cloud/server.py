@@ -5,6 +5,7 @@ What it answers, after Atlassian's REST v3 documentation:
 - `GET|POST /rest/api/3/search/jql`: `jql`, `maxResults`, `fields`, `nextPageToken`;
   answers `{issues, nextPageToken?, isLast}` and no total; only ids without `fields`;
 - `GET|POST /rest/api/{2,3}/search` and `/search/id`: 410 Gone, as Cloud since 2025;
+- `GET /rest/api/3/project/search` and `POST /rest/api/3/issue/bulkfetch` (lookups.py);
 - issues, comments (ADF), transitions, assignee (accountId), assignable users;
 - `/_sim/…`: the admin API (page size, faults, latency, users, the request count).
 """
@@ -24,7 +25,7 @@ from urllib.parse import unquote
 from simulators.common.server import LoopbackSite
 from simulators.common.wire import TEXT_TYPE, Request, Response, json_response, no_content
 
-from . import represent
+from . import lookups, represent
 from .data import (
     TRANSITIONS,
     CloudComment,
@@ -126,6 +127,10 @@ class JiraCloudSimulator(LoopbackSite):
             return json_response(200, self._myself(request, me))
         if path == f"{API}/search/jql" and method in ("GET", "POST"):
             return self._search(request, me)
+        if path == f"{API}/project/search" and method == "GET":
+            return lookups.project_search(self, request)
+        if path == f"{API}/issue/bulkfetch" and method == "POST":
+            return lookups.bulk_fetch(self, request)
         if path == f"{API}/user/assignable/search" and method == "GET":
             return self._assignable(request)
         if path.startswith(f"{API}/issue/"):

@@ -2,7 +2,8 @@
 
 Supported: `for: me` / `for: <login>` (and `assignee:`, `Assignee:`), `#Unresolved`,
 `#Resolved`, `#me`, `project: <shortName>`, `State: <value>` / `#{In Progress}`,
-`Priority:`, `Type:`, `tag:`, `issue id: DEMO-1`, free words matched against the
+`Priority:`, `Type:`, `tag:`, `issue id: DEMO-1`, several values of one attribute
+separated by commas (`issue id: DEMO-1, DEMO-2`: either), free words matched against the
 summary and description, values in braces (`{In Progress}`), and `sort by: updated`
 (`asc`/`desc`, also `created`, `priority`... as `updated`). Without `sort by`, the
 simulator sorts by update time, newest first (a documented assumption).
@@ -25,12 +26,14 @@ Predicate = Callable[[Issue], bool]
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<sort>sort\s+by\s*:\s*(?P<sortfield>[\w ]+?)(?:\s+(?P<dir>asc|desc))?\s*$)
-      | (?P<attr>[A-Za-z][\w ]*?)\s*:\s*(?P<value>\{[^}]*\}|-?[^\s,{}]+)
+      | (?P<attr>issue\s+id|[A-Za-z]\w*)\s*:\s*
+        (?P<value>(?:\{[^}]*\}|-?[^\s,{}]+)(?:\s*,\s*(?:\{[^}]*\}|-?[^\s,{}]+))*)
       | \#(?P<hash>\{[^}]*\}|[^\s{}]+)
       | (?P<word>"[^"]*"|[^\s{}#:]+)
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
+_VALUES = re.compile(r"\{[^}]*\}|-?[^\s,{}]+")
 _KNOWN = {
     "for",
     "assignee",
@@ -80,12 +83,20 @@ def parse(text: str, me: str) -> Query:
             query.sort_field = match["sortfield"].strip().lower()
             query.descending = (match["dir"] or "desc").lower() == "desc"
         elif match["attr"]:
-            query.predicates.append(_attribute(match["attr"], _unbrace(match["value"]), me))
+            # `attribute: a, b`: either value (the grammar's comma-separated filters).
+            alternatives = [
+                _attribute(match["attr"], _unbrace(v), me) for v in _VALUES.findall(match["value"])
+            ]
+            query.predicates.append(_any(alternatives))
         elif match["hash"]:
             query.predicates.append(_hash(_unbrace(match["hash"]), me))
         elif match["word"]:
             query.predicates.append(_text(match["word"].strip('"').lower()))
     return query
+
+
+def _any(predicates: list[Predicate]) -> Predicate:
+    return predicates[0] if len(predicates) == 1 else lambda i: any(p(i) for p in predicates)
 
 
 def _text(word: str) -> Predicate:

@@ -1,5 +1,7 @@
 """The REST API under `{base}/api/`: the current user, users, issues (search with
-`query`, `$skip`/`$top`), one issue, its comments, commands, the issue count.
+`query`, `$skip`/`$top`), one issue, its comments, commands, the issue count, and the
+projects (`/api/admin/projects`, paged the same way; every user may list them here,
+where YouTrack lists the projects the user can read).
 
 Answers are YouTrack's JSON projected onto `fields=`; errors are YouTrack's bodies,
 `{"error": ..., "error_description": ...}`.
@@ -46,6 +48,8 @@ class RestApi:
             return self.users(request, spec)
         if parts == ["issues"] and method == "GET":
             return self.search(request, user, spec)
+        if parts == ["admin", "projects"] and method == "GET":
+            return self.projects(request, spec)
         if parts == ["issuesGetter", "count"] and method == "POST":
             return self.count(request, user, spec)
         if parts == ["commands"] and method == "POST":
@@ -100,6 +104,14 @@ class RestApi:
         page = found[skip : skip + top]
         store = self.sim.store
         return json_response(200, fields.project([store.issue_json(i) for i in page], spec))
+
+    def projects(self, request: Request, spec: fields.Spec | None) -> Response:
+        paging = self._paging(request)
+        if isinstance(paging, Response):
+            return paging
+        skip, top = paging
+        listed = [p.json() for p in self.sim.store.projects.values()]
+        return json_response(200, fields.project(listed[skip : skip + top], spec))
 
     def _matching(self, text: str, user: User) -> list[Any]:
         parsed = query.parse(text, user.login)

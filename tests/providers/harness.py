@@ -107,3 +107,40 @@ class ProviderHarness(abc.ABC):
         """Make the tracker refuse the credentials `fields(user)` carries from now on (the
         user revoked the token); False if the simulator cannot, and the suite skips that."""
         return False
+
+    # --- optional: issue keys in documents (test_conformance_keys.py) ----------------------
+    # Asked only of a provider with a `key_style`; a harness of such a provider gives all.
+
+    def existing_keys(self) -> list[str]:
+        """Several keys of issues the user can see, from two projects (or repositories)
+        where the simulator has them."""
+        raise NotImplementedError
+
+    def missing_key(self) -> str:
+        """A key of one of the instance's projects (repositories) that names no issue."""
+        raise NotImplementedError
+
+    def api_requests(self) -> int:
+        """How many tracker API requests reached the simulator so far (its request log,
+        the admin API left out)."""
+        raise NotImplementedError
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        """The most requests the provider documents for one lookup of `keys`."""
+        raise NotImplementedError
+
+    def project_keys(self) -> set[str] | None:
+        """Key style "project": the project keys of the instance; None otherwise."""
+        return None
+
+    def suggest_project(self) -> str:
+        """A project key (or `owner/repo`) where the user has open issues and others too."""
+        raise NotImplementedError
+
+    def suggest_text(self) -> str:
+        """A word the tracker's text search finds in several issues of `suggest_project`."""
+        raise NotImplementedError
+
+    def mine_and_open(self, key: str) -> bool:
+        """The issue is open and assigned to `user` (read from the simulator's data)."""
+        raise NotImplementedError

@@ -41,6 +41,7 @@ class GitHubProvider(TrackerProvider):
         "issuebridge/issues/assignees",
         "issuebridge/issues/assign",
     )
+    key_style = "repository"
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()
@@ -100,6 +101,31 @@ class GitHubProvider(TrackerProvider):
         return GitHubSession(
             lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
         )
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str | None:
+        """The issue's web page: `https://github.com/o/r/issues/12`, or on the Enterprise
+        host (`https://HOST/o/r/issues/12` for `https://HOST/api/v3`)."""
+        from agent.providers.github.issues import parse_key
+        from agent.providers.github.web import web_url
+
+        try:
+            owner, repo, number = parse_key(key)
+        except InvalidParams:
+            return None
+        return f"{web_url(instance.base_url)}/{owner}/{repo}/issues/{number}"
+
+    def repository_of_remote(self, instance: InstanceConfig, remote_url: str) -> str | None:
+        """`owner/repo` of a remote on this instance's web host (github.com's remotes
+        also on ssh.github.com), in any form git takes."""
+        from agent.providers.github.issues import KEY
+        from agent.providers.github.web import remote_hosts
+        from agent.providers.remotes import repository_path
+
+        hosts, prefix = remote_hosts(instance.base_url)
+        path = repository_path(remote_url, hosts, prefix)
+        if path is None or KEY.fullmatch(f"{path}#1") is None:
+            return None
+        return path
 
     def _api(
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings

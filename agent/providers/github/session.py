@@ -1,9 +1,10 @@
 """A live connection to one GitHub instance: its HTTP client and token."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession, unsupported
-from agent.providers.github import work
+from agent.providers.github import lookup, work
 from agent.providers.github.api import GitHubApi
 from agent.providers.github.fetch import fetch_all
 from protocol.types import Comment, Issue, IssueDetail, Transition, User
@@ -56,6 +57,13 @@ class GitHubSession(TrackerSession):
         if self._me is None:
             self._me = await work.current_user(self.api)
         return self._me
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        return await lookup.lookup(self.api, keys)
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        me = await self.current_user()
+        return await lookup.suggest(self.api, project, text, limit, me.name)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

@@ -5,6 +5,7 @@ providers at start-up stays cheap.
 """
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from agent.errors import InvalidParams
 from agent.providers.base import (
@@ -16,7 +17,9 @@ from agent.providers.base import (
     TrackerSession,
 )
 from agent.providers.gitlab import methods
+from agent.providers.gitlab.keys import parse_key
 from agent.providers.gitlab.urls import gitlab_base_url
+from agent.providers.remotes import repository_path
 from agent.secret import Secret
 from agent.settings import Settings
 from protocol.types import AuthMethod
@@ -36,6 +39,7 @@ class GitLabProvider(TrackerProvider):
         "issuebridge/issues/assignees",
         "issuebridge/issues/assign",
     )
+    key_style = "repository"
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()
@@ -81,6 +85,24 @@ class GitLabProvider(TrackerProvider):
         return GitLabSession(
             lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
         )
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str | None:
+        """`{base}/group/project/-/issues/12`, GitLab's `web_url` of the issue."""
+        try:
+            ref = parse_key(key)
+        except InvalidParams:
+            return None
+        return f"{instance.base_url}/{ref.project}/-/issues/{ref.iid}"
+
+    def repository_of_remote(self, instance: InstanceConfig, remote_url: str) -> str | None:
+        """`group/sub/project` of a remote on this instance's host (any scheme, any port:
+        ssh often listens elsewhere than https), below the base URL's path for http(s)."""
+        web = urlsplit(instance.base_url)
+        hosts = {web.hostname.lower()} if web.hostname else set()
+        path = repository_path(remote_url, hosts, web.path)
+        if path is None or "/" not in path or "/-/" in f"/{path}/":
+            return None
+        return path
 
     def _api(
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings

@@ -2,9 +2,10 @@
 work on one issue."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession, unsupported
-from agent.providers.gitlab import work
+from agent.providers.gitlab import lookup, work
 from agent.providers.gitlab.api import GitLabApi
 from agent.providers.gitlab.issues import to_user
 from agent.providers.gitlab.projects import ProjectNames
@@ -57,6 +58,12 @@ class GitLabSession(TrackerSession):
 
     async def current_user(self) -> User:
         return to_user(await self.api.current_user())
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        return await lookup.lookup(self.api, keys, self._projects)
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        return await lookup.suggest(self.api, project, text, limit, self._projects)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

@@ -43,6 +43,7 @@ class JiraCloudProvider(TrackerProvider):
     id = "jira-cloud"
     name = "Jira Cloud"
     capabilities = CAPABILITIES
+    key_style = "project"
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()
@@ -114,6 +115,9 @@ class JiraCloudProvider(TrackerProvider):
         return JiraCloudSession(
             lambda: self._api(instance, credentials, settings), settings.operation_timeout_seconds
         )
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str | None:
+        return f"{instance.base_url}/browse/{key}"
 
     def _api(
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings

@@ -1,11 +1,14 @@
 """A live connection to one Jira Cloud site: its HTTP client, auth and searches."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
+from agent.providers.jira_cloud import keys as key_requests
 from agent.providers.jira_cloud import work
 from agent.providers.jira_cloud.api import CloudApi
 from agent.providers.jira_cloud.search import fetch_all
+from agent.providers.key_lookup import Prefixes
 from protocol.types import Comment, Issue, IssueDetail, Transition, User
 
 # The contract's default: my unresolved issues, most recently updated first.
@@ -17,6 +20,7 @@ class JiraCloudSession(TrackerSession):
         self._new_api = new_api
         self._api: CloudApi | None = None
         self.operation_timeout_seconds = operation_timeout_seconds
+        self._prefixes = Prefixes(lambda: key_requests.project_keys(self.api))
 
     @property
     def api(self) -> CloudApi:
@@ -50,6 +54,15 @@ class JiraCloudSession(TrackerSession):
 
     async def current_user(self) -> User:
         return await work.current_user(self.api)
+
+    async def key_prefixes(self) -> set[str]:
+        return await self._prefixes.get()
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        return await key_requests.lookup(self.api, keys)
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        return await key_requests.suggest(self.api, project, text, limit)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

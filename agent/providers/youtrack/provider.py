@@ -41,6 +41,7 @@ class YouTrackProvider(TrackerProvider):
         "issuebridge/issues/assign",
         "issuebridge/issues/startWork",
     )
+    key_style = "project"
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()
@@ -92,6 +93,9 @@ class YouTrackProvider(TrackerProvider):
             lambda: self._api(instance, credentials, settings),
             settings.operation_timeout_seconds,
         )
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str | None:
+        return f"{instance.base_url}/issue/{key}"
 
     def _api(
         self, instance: InstanceConfig, credentials: Credentials, settings: Settings

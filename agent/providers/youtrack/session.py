@@ -1,8 +1,11 @@
 """A live connection to one YouTrack instance: its HTTP client, token and searches."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
+from agent.providers.key_lookup import Prefixes
+from agent.providers.youtrack import keys as key_requests
 from agent.providers.youtrack import work
 from agent.providers.youtrack.api import YouTrackApi
 from agent.providers.youtrack.search import fetch_all
@@ -19,6 +22,7 @@ class YouTrackSession(TrackerSession):
         self._new_api = new_api
         self._api: YouTrackApi | None = None
         self.operation_timeout_seconds = operation_timeout_seconds
+        self._prefixes = Prefixes(lambda: key_requests.project_keys(self.api))
 
     @property
     def api(self) -> YouTrackApi:
@@ -52,6 +56,15 @@ class YouTrackSession(TrackerSession):
 
     async def current_user(self) -> User:
         return await work.current_user(self.api)
+
+    async def key_prefixes(self) -> set[str]:
+        return await self._prefixes.get()
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        return await key_requests.lookup(self.api, keys)
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        return await key_requests.suggest(self.api, project, text, limit)
 
     async def aclose(self) -> None:
         api, self._api = self._api, None

@@ -81,5 +81,37 @@ class GitHubHarness(ProviderHarness):
         # GitHub refuses a repository that does not exist (422 Validation Failed).
         return "repo:nobody-here/nothing is:open"
 
+    # --- issue keys in documents ------------------------------------------------------
+
+    def existing_keys(self) -> list[str]:
+        """The first two issues (not pull requests) of two repositories."""
+        with self.sim.data.lock:
+            chosen = []
+            for repo in ("acme/widgets", "acme/gadgets"):
+                chosen += [
+                    i.key for i in self.sim.data.issues if i.repo == repo and not i.pull_request
+                ][:2]
+        return chosen
+
+    def missing_key(self) -> str:
+        return "acme/widgets#9999"
+
+    def api_requests(self) -> int:
+        return sum(1 for r in list(self.sim.request_log) if not r.path.startswith("/_sim"))
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        return -(-len(set(keys)) // 50)  # one GraphQL request per 50 keys
+
+    def suggest_project(self) -> str:
+        return "acme/widgets"
+
+    def suggest_text(self) -> str:
+        return "problem"
+
+    def mine_and_open(self, key: str) -> bool:
+        repo, _, number = key.rpartition("#")
+        issue = self.sim.data.find(repo, int(number))
+        return issue is not None and issue.state == "open" and self.user in issue.assignees
+
 
 HARNESS = GitHubHarness

@@ -63,6 +63,42 @@ class GitLabHarness(ProviderHarness):
     def bad_query(self) -> str | None:
         return None  # `search` is free text: GitLab accepts every string
 
+    # --- issue keys in documents ------------------------------------------------------
+
+    def existing_keys(self) -> list[str]:
+        """The first two issues of two projects, one of them a subgroup's."""
+        with self.sim.store.lock:
+            chosen = []
+            for path in ("acme/backend", "acme/platform/infra"):
+                chosen += [
+                    i.reference
+                    for i in self.sim.store.issues
+                    if i.project.path_with_namespace == path
+                ][:2]
+        return chosen
+
+    def missing_key(self) -> str:
+        return "acme/backend#9999"
+
+    def api_requests(self) -> int:
+        return sum(1 for r in list(self.sim.request_log) if r.path.startswith("/api/v4/"))
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        # Per project: one request per 100 iids, and its name once per session.
+        projects = {k.rpartition("#")[0] for k in keys}
+        return 2 * len(projects)
+
+    def suggest_project(self) -> str:
+        return "acme/backend"
+
+    def suggest_text(self) -> str:
+        return "login"
+
+    def mine_and_open(self, key: str) -> bool:
+        with self.sim.store.lock:
+            issue = next((i for i in self.sim.store.issues if i.reference == key), None)
+            return issue is not None and issue.state == "opened" and self.user in issue.assignees
+
     def expected_user_name(self, user: str) -> str | None:
         return user  # GitLab users are named by username
 

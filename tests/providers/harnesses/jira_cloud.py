@@ -75,6 +75,34 @@ class JiraCloudHarness(ProviderHarness):
         self.sim.user(user).api_token = f"revoked-{self.sim.user(user).api_token}"
         return True
 
+    # --- issue keys in documents ------------------------------------------------------
+
+    def existing_keys(self) -> list[str]:
+        return ["CORE-1", "WEB-2", "CORE-5", "WEB-7"]
+
+    def missing_key(self) -> str:
+        return "CORE-9999"
+
+    def api_requests(self) -> int:
+        return sum(1 for r in self.sim.request_log if not r.path.startswith("/_sim/"))
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        return -(-len(set(keys)) // 100)  # one bulk fetch per 100 keys
+
+    def project_keys(self) -> set[str] | None:
+        return {"CORE", "WEB"}
+
+    def suggest_project(self) -> str:
+        return "CORE"
+
+    def suggest_text(self) -> str:
+        return "login"
+
+    def mine_and_open(self, key: str) -> bool:
+        issue = self.sim.issue(key)
+        me = self.sim.user(self.user).account_id
+        return issue is not None and issue.assignee == me and not issue.resolved
+
     def _keys(self, jql: str, user: str) -> list[str]:
         """Read from the simulator's data through its JQL (checked by its own tests)."""
         return [i.key for i in parse(jql, self.sim.user(user), self.sim.users).run(self.sim.issues)]

@@ -125,5 +125,33 @@ class JiraServerHarness(ProviderHarness):
     def bad_query(self) -> str | None:
         return "project = = ISB"
 
+    # --- issue keys in documents (asked once Jira Server has a key_style) ---------------
+
+    def existing_keys(self) -> list[str]:
+        return ["ISB-1", "WEB-1", "ISB-2", "OPS-1"]
+
+    def missing_key(self) -> str:
+        return "ISB-9999"
+
+    def api_requests(self) -> int:
+        return sum(1 for r in list(self.sim.request_log) if not r.path.startswith("/_sim"))
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        # One search per 100 keys, and the project list once (it names the projects).
+        return -(-len(set(keys)) // 100) + 1
+
+    def project_keys(self) -> set[str] | None:
+        return {"ISB", "WEB", "OPS", "DOC"}
+
+    def suggest_project(self) -> str:
+        return "ISB"
+
+    def suggest_text(self) -> str:
+        return "login"
+
+    def mine_and_open(self, key: str) -> bool:
+        issue = next((i for i in self.sim.issues if i.key == key), None)
+        return issue is not None and issue.assignee == self.user and issue.resolution_id is None
+
 
 HARNESS = JiraServerHarness

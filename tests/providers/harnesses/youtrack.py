@@ -71,6 +71,33 @@ class YouTrackHarness(ProviderHarness):
         self.sim.store.revoke(user)
         return True
 
+    # --- issue keys in documents ------------------------------------------------------
+
+    def existing_keys(self) -> list[str]:
+        return ["DEMO-1", "CORE-1", "DEMO-4", "CORE-3"]
+
+    def missing_key(self) -> str:
+        return "DEMO-9999"
+
+    def api_requests(self) -> int:
+        return sum(1 for r in self.sim.request_log if not r.path.startswith("/_sim"))
+
+    def lookup_request_bound(self, keys: list[str]) -> int:
+        return -(-len(set(keys)) // 50)  # one search per 50 issue ids
+
+    def project_keys(self) -> set[str] | None:
+        return set(self.sim.store.projects)
+
+    def suggest_project(self) -> str:
+        return "DEMO"
+
+    def suggest_text(self) -> str:
+        return "login"
+
+    def mine_and_open(self, key: str) -> bool:
+        issue = self.sim.store.find(key)
+        return issue is not None and issue.assignee == self.user and not issue.resolved
+
     def _keys(self, text: str, user: str) -> list[str]:
         parsed = yt_query.parse(text, user)
         found = [i for i in self.sim.store.issues.values() if parsed.matches(i)]
