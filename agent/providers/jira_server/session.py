@@ -71,6 +71,11 @@ class JiraSession(TrackerSession):
     ) -> Issue:
         return await self._create.create(self.api, project_key, issue_type, fields)
 
+    # --- issue keys in documents ---------------------------------------------------
+
+    async def key_prefixes(self) -> set[str]:
+        return {project.key for project in await self._projects.projects(self.api)}
+
     # --- one issue (agent.providers.jira_server.work) ---------------------------
 
     async def get_issue(self, key: str) -> IssueDetail:
