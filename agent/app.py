@@ -34,6 +34,7 @@ class Agent:
         client: EditorClient,
         registry: ProviderRegistry | None = None,
         encoding: Callable[[], Encoding] = lambda: "utf-16",
+        tooltips: Callable[[], bool] = lambda: True,
     ) -> None:
         self.client = client
         self.registry = registry or discover()
@@ -52,7 +53,11 @@ class Agent:
         self.authorizations = Authorizations(self.registry, self.instances, self.client)
         # Issue keys in open documents; off with `issueKeys.enabled: false`.
         self.documents = Documents(
-            self.instances, self.registry, lambda: self.settings.issue_keys_enabled, encoding
+            self.instances,
+            self.registry,
+            lambda: self.settings.issue_keys_enabled,
+            encoding,
+            tooltips,
         )
 
     @property

@@ -31,9 +31,13 @@ class Documents:
         registry: ProviderRegistry,
         enabled: Callable[[], bool],
         encoding: Callable[[], Encoding] = lambda: "utf-16",
+        tooltips: Callable[[], bool] = lambda: True,
     ) -> None:
         self.enabled = enabled
+        # What the client said at `initialize`: its position encoding, and whether
+        # its links show tooltips (`documentLink.tooltipSupport`).
         self.encoding = encoding
+        self.tooltips = tooltips
         self.store = DocumentStore()
         self.resolver = Resolver(instances, registry, enabled)
         self.cache = IssueCache()
@@ -74,7 +78,7 @@ class Documents:
         opened = self.store.get(params.text_document.uri)
         if opened is None or not self.enabled():
             return []
-        return await links.document_links(self.resolver, opened)
+        return await links.document_links(self.resolver, opened, self.tooltips())
 
     async def hover(self, params: lsp.HoverParams) -> dict[str, Any] | None:
         opened = self.store.get(params.text_document.uri)
