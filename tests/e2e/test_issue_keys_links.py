@@ -166,25 +166,11 @@ async def test_no_links_after_disconnecting(home: Path, jira: JiraSimulator) -> 
 async def test_columns_follow_the_negotiated_position_encoding(
     home: Path, jira: JiraSimulator
 ) -> None:
-    from issue_keys_flows import OPTIONS
-    from pytest_lsp import ClientServerConfig, LanguageClient
-    from wire import AGENT_COMMAND, agent_env
-
-    config = ClientServerConfig(server_command=AGENT_COMMAND, server_env=agent_env(home))
-    client = await config.start()
-    assert isinstance(client, LanguageClient)
-    try:
-        result = await client.initialize_session(
-            lsp.InitializeParams(
-                # No tooltips either: the links then come without one.
-                capabilities=lsp.ClientCapabilities(
-                    general=lsp.GeneralClientCapabilities(
-                        position_encodings=[lsp.PositionEncodingKind.Utf8]
-                    )
-                ),
-                initialization_options=OPTIONS,
-            )
-        )
+    # UTF-8 columns, and no tooltips: the links then come without one.
+    utf8 = lsp.ClientCapabilities(
+        general=lsp.GeneralClientCapabilities(position_encodings=[lsp.PositionEncodingKind.Utf8])
+    )
+    async with lsp_agent(home, capabilities=utf8) as (client, result):
         assert result.capabilities.position_encoding == lsp.PositionEncodingKind.Utf8
         await connect(client, jira)
         open_document(client, URI, "é😀 ISB-1\n")
@@ -196,9 +182,6 @@ async def test_columns_follow_the_negotiated_position_encoding(
         assert found is not None and found[0].tooltip is None
         change(client, URI, 2, (0, 2), (0, 6), "")  # the emoji's 4 bytes
         assert [link[1:3] for link in await links(client, URI)] == [(3, 8)]
-        await client.shutdown_session()
-    finally:
-        await client.stop()
 
 
 def test_malformed_document_requests_get_invalid_params(raw_agent: RawAgent) -> None:
