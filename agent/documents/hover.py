@@ -63,7 +63,7 @@ async def _look_up(
     lookup = cache.pending(wanted)
     if lookup is None:
         batches: dict[str, list[str]] = {wanted[0]: [wanted[1]]}
-        for _, _, target in await resolver.resolve(opened.text.uri, opened.keys.all()):
+        for _, _, target in await resolver.resolve_document(opened.text.uri, opened.keys):
             key = (target.instance.instance_id, target.key)
             if cache.get(key)[0] or cache.pending(key) is not None:
                 continue

@@ -21,7 +21,7 @@ async def document_links(
     each says `Open CORE-12 in <instance>`."""
     text, keys = opened.text, opened.keys
     links: list[dict[str, Any]] = []
-    for line, candidate, target in await resolver.resolve(text.uri, keys.all()):
+    for line, candidate, target in await resolver.resolve_document(text.uri, keys):
         link = {
             "range": key_range(text.line(line), line, candidate, text.encoding),
             "target": target.url,

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import attrs
 
-from agent.documents.index import Candidate
+from agent.documents.index import Candidate, KeyIndex
 from agent.documents.repositories import Checkouts
 from agent.errors import AgentError, AuthenticationFailed
 from agent.providers.base import InstanceConfig, TrackerProvider, TrackerSession
@@ -175,6 +175,14 @@ class Resolver:
             raise
 
     # --- candidates -> targets ----------------------------------------------------
+
+    async def resolve_document(
+        self, uri: str, keys: KeyIndex
+    ) -> list[tuple[int, Candidate, Target]]:
+        """Every key of a document (its refs only while a repository tracker is connected)."""
+        connected = await self.connected()
+        refs = any(c.provider.key_style == "repository" for c in connected)
+        return await self.resolve(uri, keys.all(refs))
 
     async def resolve(
         self, uri: str, candidates: Iterable[tuple[int, Candidate]]
