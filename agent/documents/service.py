@@ -7,7 +7,8 @@ instance is connected, never an error.
 What other modules build on (completion, code actions, create-from-comment):
 `store` (open documents by URI: `store.get(uri).text` is the `TextDocument`,
 `.keys` its `KeyIndex`), `resolver` (candidates -> (instance, key), and
-`resolver.connected()`), `cache` (issues looked up for hovers).
+`resolver.connected()`, `resolver.session(instance_id)` for a request to one),
+`cache` (issues looked up for hovers), `instances` (the configured instances).
 """
 
 from collections.abc import Callable
@@ -33,6 +34,7 @@ class Documents:
         encoding: Callable[[], Encoding] = lambda: "utf-16",
         tooltips: Callable[[], bool] = lambda: True,
     ) -> None:
+        self.instances = instances
         self.enabled = enabled
         # What the client said at `initialize`: its position encoding, and whether
         # its links show tooltips (`documentLink.tooltipSupport`).
