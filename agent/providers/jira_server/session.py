@@ -1,6 +1,7 @@
 """A live connection to one Jira instance: its HTTP client, auth and searches."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
 from agent.providers.jira_server import work
@@ -57,6 +58,13 @@ class JiraSession(TrackerSession):
             # The next request opens a new client.
             await self.aclose()
         return result
+
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        """Completion after `PROJECT-` (agent.providers.jira_server.suggest)."""
+        from agent.providers.jira_server.suggest import suggest
+
+        names = await self._projects.get(self.api)
+        return await suggest(self.api, project, text, limit, names)
 
     # --- projects and creating issues (agent.providers.jira_server.create) -----
 
