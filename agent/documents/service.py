@@ -15,7 +15,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from agent.documents import hover, links
+from agent.documents import completion, hover, links
 from agent.documents.cache import IssueCache
 from agent.documents.resolver import Resolver
 from agent.documents.store import DocumentStore
@@ -85,11 +85,14 @@ class Documents:
             self.resolver, self.cache, opened, position.line, position.character
         )
 
-    # --- filled in by the keys-actions work (completion.py, actions.py,
-    # create_from_comment.py); empty answers until then ---------------------------
+    # --- completion, code actions, create-from-comment (keys-actions) ----------
 
-    async def completion(self, params: lsp.CompletionParams) -> list[dict[str, Any]]:
-        return []
+    async def completion(self, params: lsp.CompletionParams) -> Any:
+        opened = self.store.get(params.text_document.uri)
+        if opened is None or not self.enabled():
+            return []
+        position = params.position
+        return await completion.complete(self.resolver, opened, position.line, position.character)
 
     async def code_actions(self, params: lsp.CodeActionParams) -> list[dict[str, Any]]:
         return []
