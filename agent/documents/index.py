@@ -6,10 +6,9 @@ spliced, never rescanned, so a keystroke costs the same in a 100-line file and i
 the connected instances, which may change without the text changing.
 """
 
+import itertools
 from collections.abc import Iterator
-from typing import Literal
-
-import attrs
+from typing import Literal, NamedTuple
 
 from agent.documents import patterns
 from agent.documents.text import Splice, TextDocument, content
@@ -17,9 +16,9 @@ from agent.documents.text import Splice, TextDocument, content
 Kind = Literal["project", "repository", "short"]
 
 
-@attrs.frozen
-class Candidate:
-    """Something shaped like a key on one line; columns are str indices."""
+class Candidate(NamedTuple):
+    """Something shaped like a key on one line; columns are str indices. (A tuple: a
+    10,000-line file may hold as many, and a tuple is made several times faster.)"""
 
     kind: Kind
     start: int
@@ -49,8 +48,9 @@ def scan(line: str) -> Line:
         for m in patterns.PROJECT_KEY.finditer(line):
             found.append(Candidate("project", m.start(), m.end(), m[1], m[2]))
     if hash_:
-        for m in patterns.REPOSITORY_REF.finditer(line):
-            found.append(Candidate("repository", m.start(), m.end(), m[1], m[2]))
+        if "/" in line:
+            for m in patterns.REPOSITORY_REF.finditer(line):
+                found.append(Candidate("repository", m.start(), m.end(), m[1], m[2]))
         for m in patterns.SHORT_REF.finditer(line):
             found.append(Candidate("short", m.start(), m.end(), "", m[1]))
     if not found:
@@ -67,16 +67,29 @@ def scan(line: str) -> Line:
     return tuple(kept)
 
 
+def _projects(line: Line) -> Line:
+    if not line:
+        return _NONE
+    kept = tuple(c for c in line if c.kind == "project")
+    return kept if len(kept) != len(line) else line
+
+
 class KeyIndex:
+    """Each line's candidates (`lines`), and their project-style ones alone
+    (`project_lines`): while no repository tracker is connected, `#12`-like text,
+    common in code, costs a request nothing."""
+
     def __init__(self, document: TextDocument) -> None:
         self.lines: list[Line] = [scan(content(line)) for line in document.lines]
+        self.project_lines: list[Line] = [_projects(line) for line in self.lines]
 
     def update(self, document: TextDocument, splice: Splice) -> None:
         """Rescan the lines a change replaced; splice the list (no other line is read)."""
         end = splice.start + splice.inserted
-        self.lines[splice.start : splice.start + splice.removed] = [
-            scan(content(line)) for line in document.lines[splice.start : end]
-        ]
+        scanned = [scan(content(line)) for line in document.lines[splice.start : end]]
+        replaced = slice(splice.start, splice.start + splice.removed)
+        self.lines[replaced] = scanned
+        self.project_lines[replaced] = [_projects(line) for line in scanned]
 
     def on_line(self, number: int) -> Line:
         return self.lines[number] if 0 <= number < len(self.lines) else _NONE
@@ -85,7 +98,10 @@ class KeyIndex:
         """The candidate covering str index `index` of a line (its end included)."""
         return next((c for c in self.on_line(number) if c.start <= index <= c.end), None)
 
-    def all(self) -> Iterator[tuple[int, Candidate]]:
-        for number, line in enumerate(self.lines):
-            for candidate in line:
+    def all(self, refs: bool = True) -> Iterator[tuple[int, Candidate]]:
+        """(line, candidate) in document order; without `refs`, project keys only."""
+        lines = self.lines if refs else self.project_lines
+        # `compress` skips the lines without candidates (most of them) in C.
+        for number in itertools.compress(range(len(lines)), lines):
+            for candidate in lines[number]:
                 yield number, candidate
