@@ -58,6 +58,8 @@ class Agent:
             lambda: self.settings.issue_keys_enabled,
             encoding,
             tooltips,
+            self.client,
+            lambda: self.team.folders,
         )
 
     @property
