@@ -383,6 +383,65 @@ tests[#tests + 1] = {
   end,
 }
 
+-- Issue keys in documents: the agent attached to a file buffer (issue_keys).
+
+local function keys_file(lines)
+  local file = vim.fn.tempname() .. '.py'
+  vim.fn.writefile(lines, file)
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  wait_for('the agent attached to ' .. file, function()
+    return ib.state.client_id ~= nil and vim.lsp.buf_is_attached(buf, ib.state.client_id)
+  end)
+  return buf, file
+end
+
+local function document_links(buf)
+  return ib.request('textDocument/documentLink', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
+end
+
+tests[#tests + 1] = {
+  'issue keys: a file buffer is attached; documentLink follows its edits; :IssuebridgeOpenKey',
+  function()
+    local keys = sim('search', alice.pat, WEB).keys
+    ib.setup({ issue_keys = true })
+    local prefix = '# see '
+    local buf = keys_file({ '# notes', prefix .. keys[1] .. ' for why', 'x = 1  # UTF-8 is not a key' })
+    check(vim.fn.maparg('K', 'n') ~= '', 'K is mapped in the buffer')
+    check(vim.bo[buf].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc: ' .. vim.bo[buf].omnifunc)
+    -- What didOpen gave the agent: one link, to the issue (UTF-8 is no key).
+    local links = document_links(buf)
+    check(#links == 1 and links[1].target == base .. '/browse/' .. keys[1], vim.inspect(links))
+    check(links[1].range.start.line == 1 and links[1].range.start.character == #prefix, vim.inspect(links))
+
+    -- An edit (incremental didChange) before a line with a non-ASCII character:
+    -- the new key's link starts at its UTF-16 column.
+    local second = keys[2]
+    vim.api.nvim_buf_set_lines(buf, 0, 1, false, { '# ünïcode 🚀 ' .. second })
+    links = document_links(buf)
+    local targets = {}
+    for _, link in ipairs(links) do
+      targets[link.target] = link.range.start
+    end
+    local start = targets[base .. '/browse/' .. second]
+    check(#links == 2 and start ~= nil, vim.inspect(links))
+    check(start.line == 0 and start.character == 13, 'UTF-16 column 13: ' .. vim.inspect(start))
+
+    -- :IssuebridgeOpenKey opens the key under the cursor.
+    vim.api.nvim_win_set_cursor(0, { 1, #'# ünïcode 🚀 ' + 1 })
+    vim.cmd('IssuebridgeOpenKey')
+    wait_for(':IssuebridgeOpenKey to open ' .. second, function()
+      return opened[#opened] == base .. '/browse/' .. second
+    end)
+    -- Special buffers are left alone.
+    vim.cmd('new')
+    vim.bo.buftype = 'nofile'
+    check(not require('issuebridge.keys').attach(0), 'a nofile buffer is not attached')
+    vim.cmd('close')
+    vim.cmd('bwipeout!')
+  end,
+}
+
 tests[#tests + 1] = {
   'a tracker without Start Work or issues/get: the commands say so and call nothing (a stubbed providers list)',
   function()
