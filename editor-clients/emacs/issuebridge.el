@@ -145,7 +145,9 @@ all; only for debugging, and never with real credentials."
           :rootUri nil
           :capabilities
           (list :window (list :showDocument (list :support t)
-                              :workDoneProgress t))
+                              :workDoneProgress t)
+                ;; issuebridge-keys.el counts columns in UTF-16.
+                :general (list :positionEncodings ["utf-16"]))
           :initializationOptions (or options (issuebridge--empty-object)))))
 
 (defun issuebridge--connection ()

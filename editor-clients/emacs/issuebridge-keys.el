@@ -1,0 +1,289 @@
+;;; issuebridge-keys.el --- Issue keys in buffers, through the issuebridge agent  -*- lexical-binding: t; -*-
+
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "28.1"))
+;; Keywords: tools, vc
+;; URL: https://github.com/issuebridge/issuebridge
+
+;;; Commentary:
+
+;; `issuebridge-keys-mode' makes the issue keys in a buffer (CORE-12 in a comment, a
+;; commit message, a TODO) live, through the agent's standard LSP side: the buffer is
+;; opened in the agent (textDocument/didOpen, then incremental didChange from
+;; `after-change-functions', in UTF-16 columns as LSP counts them, and didClose), and
+;;   - each key of a connected tracker is a button (textDocument/documentLink): RET
+;;     or mouse-1 opens the issue in the browser.
+;; `issuebridge-global-keys-mode' turns it on in every file buffer.
+;;
+;; The agent finds the keys; nothing here knows what a key looks like.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'issuebridge)
+(require 'jsonrpc)
+(require 'subr-x)
+(require 'url-util)
+
+(defcustom issuebridge-keys-links-delay 0.3
+  "Seconds after the last change before the buttons of the keys are refreshed."
+  :type 'number
+  :group 'issuebridge)
+
+(defcustom issuebridge-keys-ignored-modes '(special-mode)
+  "Major modes (and those derived from them) `issuebridge-global-keys-mode' skips."
+  :type '(repeat symbol)
+  :group 'issuebridge)
+
+(defface issuebridge-key '((t :inherit link))
+  "Face of an issue key that links to its issue."
+  :group 'issuebridge)
+
+(defvar issuebridge-keys-mode)
+
+(defvar issuebridge-keys-links-hook nil
+  "Run in a buffer after its keys' buttons were refreshed from the agent.")
+
+(defvar-local issuebridge--keys-conn nil
+  "The agent connection this buffer is open in (didOpen sent), or nil.")
+(defvar-local issuebridge--keys-version 0 "The document version the agent last got.")
+(defvar-local issuebridge--keys-pending nil
+  "(BEG END START END-POSITION) recorded by `before-change-functions'.")
+(defvar-local issuebridge--keys-timer nil "The timer that refreshes the buttons.")
+
+;;;; Positions: LSP counts UTF-16 code units
+
+(defun issuebridge--utf16-column (pos)
+  "The UTF-16 column of POS in its line."
+  (save-excursion
+    (goto-char pos)
+    (let ((bol (line-beginning-position)) (wide 0))
+      (goto-char bol)
+      (while (re-search-forward "[\U00010000-\U0010FFFF]" pos t)
+        (cl-incf wide))
+      (+ (- pos bol) wide))))
+
+(defun issuebridge--lsp-position (pos)
+  "POS as an LSP position plist."
+  (save-restriction
+    (widen)
+    (list :line (1- (line-number-at-pos pos t))
+          :character (issuebridge--utf16-column pos))))
+
+(defun issuebridge--buffer-position (position)
+  "The buffer position of POSITION, an LSP position plist."
+  (save-excursion
+    (save-restriction
+      (widen)
+      (goto-char (point-min))
+      (forward-line (plist-get position :line))
+      (let ((units (plist-get position :character))
+            (eol (line-end-position)))
+        (while (and (> units 0) (< (point) eol))
+          (setq units (- units (if (> (char-after) #xFFFF) 2 1)))
+          (forward-char 1))
+        (point)))))
+
+(defun issuebridge--uri ()
+  "This buffer's file as a file: URI."
+  (concat "file://" (url-hexify-string (expand-file-name buffer-file-name)
+                                       url-path-allowed-chars)))
+
+(defun issuebridge--text-document ()
+  (list :uri (issuebridge--uri)))
+
+(defun issuebridge--language-id ()
+  (let ((name (symbol-name major-mode)))
+    (cond ((string-match-p "commit" name) "git-commit")
+          ((string-suffix-p "-mode" name)
+           (string-remove-suffix "-ts" (string-remove-suffix "-mode" name)))
+          (t name))))
+
+;;;; The document in the agent
+
+(defun issuebridge--keys-open ()
+  "The connection this buffer is open in: opened (didOpen) if it is not yet."
+  (let ((conn (issuebridge--connection)))
+    (unless (eq conn issuebridge--keys-conn)
+      (setq issuebridge--keys-version 1)
+      (save-restriction
+        (widen)
+        (jsonrpc-notify conn 'textDocument/didOpen
+                        (list :textDocument
+                              (list :uri (issuebridge--uri)
+                                    :languageId (issuebridge--language-id)
+                                    :version issuebridge--keys-version
+                                    :text (buffer-substring-no-properties (point-min)
+                                                                          (point-max))))))
+      (setq issuebridge--keys-conn conn))
+    conn))
+
+(defun issuebridge--keys-live-conn ()
+  "The connection this buffer is open in, if it still runs."
+  (and issuebridge--keys-conn
+       (eq issuebridge--keys-conn issuebridge--connection)
+       (jsonrpc-running-p issuebridge--keys-conn)
+       issuebridge--keys-conn))
+
+(defun issuebridge--keys-close ()
+  (when-let ((conn (issuebridge--keys-live-conn)))
+    (jsonrpc-notify conn 'textDocument/didClose (list :textDocument (issuebridge--text-document))))
+  (setq issuebridge--keys-conn nil))
+
+(defun issuebridge--keys-before-change (beg end)
+  (setq issuebridge--keys-pending
+        (list beg end (issuebridge--lsp-position beg) (issuebridge--lsp-position end))))
+
+(defun issuebridge--keys-after-change (beg end old-length)
+  "Send the change from BEG to END (OLD-LENGTH characters before) to the agent."
+  (if-let ((conn (issuebridge--keys-live-conn)))
+    (let* ((pending issuebridge--keys-pending)
+           (change
+            (save-restriction
+              (widen)
+              (if (and pending (= (nth 0 pending) beg) (= (nth 1 pending) (+ beg old-length)))
+                  (list :range (list :start (nth 2 pending) :end (nth 3 pending))
+                        :text (buffer-substring-no-properties beg end))
+                ;; The hooks saw different regions (some commands do that): all of it.
+                (list :text (buffer-substring-no-properties (point-min) (point-max)))))))
+      (setq issuebridge--keys-pending nil)
+      (cl-incf issuebridge--keys-version)
+      (jsonrpc-notify conn 'textDocument/didChange
+                      (list :textDocument (list :uri (issuebridge--uri)
+                                                :version issuebridge--keys-version)
+                            :contentChanges (vector change)))
+      (issuebridge--keys-schedule-links))
+    ;; The agent was started again since: the links' refresh opens the text afresh.
+    (when (issuebridge--agent-running-p) (issuebridge--keys-schedule-links))))
+
+(defun issuebridge--agent-running-p ()
+  (and issuebridge--connection (jsonrpc-running-p issuebridge--connection)))
+
+(defun issuebridge--keys-reopen ()
+  "After a revert (which may not run the change hooks): the document afresh."
+  (issuebridge--keys-close)
+  (issuebridge--keys-open)
+  (issuebridge--keys-schedule-links))
+
+;;;; Links: buttons on the keys
+
+(defvar issuebridge-key-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "RET") #'issuebridge-open-key-at-point)
+    (define-key map [mouse-1] #'issuebridge-open-key-at-point)
+    (define-key map [mouse-2] #'issuebridge-open-key-at-point)
+    map)
+  "Keys on an issue key's button.")
+
+(defun issuebridge--keys-schedule-links ()
+  (when (timerp issuebridge--keys-timer) (cancel-timer issuebridge--keys-timer))
+  (setq issuebridge--keys-timer
+        ;; A plain timer restarted by every change: links once typing pauses.
+        (run-at-time issuebridge-keys-links-delay nil
+                     #'issuebridge--keys-refresh-links (current-buffer))))
+
+(defun issuebridge--keys-links-overlays ()
+  (save-restriction
+    (widen)
+    (cl-remove-if-not (lambda (o) (overlay-get o 'issuebridge-url))
+                      (overlays-in (point-min) (point-max)))))
+
+(defun issuebridge--keys-show-links (buffer version links)
+  "Buttons in BUFFER for LINKS, the agent's answer for document VERSION."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      ;; An answer for an older text would put buttons in the wrong places.
+      (when (and issuebridge-keys-mode (= version issuebridge--keys-version))
+        (mapc #'delete-overlay (issuebridge--keys-links-overlays))
+        (cl-loop for link across links
+                 for range = (plist-get link :range)
+                 for url = (plist-get link :target)
+                 when url do
+                 (let ((overlay (make-overlay
+                                 (issuebridge--buffer-position (plist-get range :start))
+                                 (issuebridge--buffer-position (plist-get range :end))
+                                 nil t nil)))
+                   (overlay-put overlay 'issuebridge-url url)
+                   (overlay-put overlay 'face 'issuebridge-key)
+                   (overlay-put overlay 'mouse-face 'highlight)
+                   (overlay-put overlay 'keymap issuebridge-key-map)
+                   (overlay-put overlay 'follow-link t)
+                   (overlay-put overlay 'evaporate t)
+                   (overlay-put overlay 'help-echo (or (plist-get link :tooltip) url))))
+        (run-hooks 'issuebridge-keys-links-hook)))))
+
+(defun issuebridge--keys-refresh-links (&optional buffer)
+  "Ask the agent for the links of BUFFER (default: this one) and show them."
+  (let ((buffer (or buffer (current-buffer))))
+    (when (buffer-live-p buffer)
+      (with-current-buffer buffer
+        (when issuebridge-keys-mode
+          (condition-case err
+              (let ((conn (issuebridge--keys-open))
+                    (version issuebridge--keys-version))
+                (jsonrpc-async-request
+                 conn 'textDocument/documentLink (list :textDocument (issuebridge--text-document))
+                 :success-fn (lambda (links)
+                               (issuebridge--keys-show-links buffer version (or links [])))
+                 :error-fn #'ignore
+                 :timeout-fn #'ignore))
+            (issuebridge-error
+             (issuebridge--say "issuebridge: %s" (issuebridge-error-message err)))))))))
+
+(defun issuebridge-key-url-at-point (&optional pos)
+  "The issue address of the key button at POS (default: point), or nil."
+  (cl-some (lambda (o) (overlay-get o 'issuebridge-url)) (overlays-at (or pos (point)))))
+
+(defun issuebridge-open-key-at-point (&optional event)
+  "Open the issue of the key at point in the browser.
+With EVENT, a click, the key clicked."
+  (interactive (list last-nonmenu-event))
+  (let* ((pos (if (mouse-event-p event) (posn-point (event-start event)) (point)))
+         (url (save-excursion
+                (when (mouse-event-p event) (set-buffer (window-buffer (posn-window (event-start event)))))
+                (issuebridge-key-url-at-point pos))))
+    (unless url (user-error "No issue key of a connected tracker here"))
+    (funcall issuebridge-browse-url-function url)))
+
+;;;; The modes
+
+;;;###autoload
+(define-minor-mode issuebridge-keys-mode
+  "Issue keys in this buffer, through the issuebridge agent.
+Each key of a connected tracker is a button (RET or mouse-1 opens the issue).
+The buffer is kept in sync with the agent (didOpen/didChange/didClose)."
+  :lighter " IB"
+  (if issuebridge-keys-mode
+      (if (not buffer-file-name)
+          (progn (setq issuebridge-keys-mode nil)
+                 (user-error "issuebridge-keys-mode works in file buffers"))
+        (add-hook 'before-change-functions #'issuebridge--keys-before-change nil t)
+        (add-hook 'after-change-functions #'issuebridge--keys-after-change nil t)
+        (add-hook 'kill-buffer-hook #'issuebridge--keys-close nil t)
+        (add-hook 'after-revert-hook #'issuebridge--keys-reopen nil t)
+        (condition-case err
+            (progn (issuebridge--keys-open)
+                   (issuebridge--keys-refresh-links))
+          (issuebridge-error
+           (issuebridge--say "issuebridge: %s" (issuebridge-describe-error err)))))
+    (remove-hook 'before-change-functions #'issuebridge--keys-before-change t)
+    (remove-hook 'after-change-functions #'issuebridge--keys-after-change t)
+    (remove-hook 'kill-buffer-hook #'issuebridge--keys-close t)
+    (remove-hook 'after-revert-hook #'issuebridge--keys-reopen t)
+    (when (timerp issuebridge--keys-timer) (cancel-timer issuebridge--keys-timer))
+    (mapc #'delete-overlay (issuebridge--keys-links-overlays))
+    (issuebridge--keys-close)))
+
+(defun issuebridge--keys-turn-on ()
+  (when (and buffer-file-name
+             (not (minibufferp))
+             (not (apply #'derived-mode-p issuebridge-keys-ignored-modes)))
+    (issuebridge-keys-mode 1)))
+
+;;;###autoload
+(define-globalized-minor-mode issuebridge-global-keys-mode issuebridge-keys-mode
+  issuebridge--keys-turn-on
+  :group 'issuebridge)
+
+(provide 'issuebridge-keys)
+;;; issuebridge-keys.el ends here

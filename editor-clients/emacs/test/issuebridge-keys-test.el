@@ -1,0 +1,97 @@
+;;; issuebridge-keys-test.el --- ERT tests of issue keys in buffers  -*- lexical-binding: t; -*-
+
+;;; Commentary:
+
+;; Run by test/run.sh after issuebridge-test.el (whose agent and simulator helpers
+;; these use): `issuebridge-keys-mode' against the real agent and the Jira
+;; simulator.  Waits are for events (the agent's answers), with a bound.
+
+;;; Code:
+
+(require 'ert)
+(require 'issuebridge-test)
+(require 'issuebridge-keys)
+
+(defun issuebridge-keys-test--issues (jql)
+  "The issues JQL finds for alice, straight from the simulator's REST API:
+a list of (KEY SUMMARY STATUS)."
+  (mapcar (lambda (issue)
+            (let ((fields (plist-get issue :fields)))
+              (list (plist-get issue :key) (plist-get fields :summary)
+                    (plist-get (plist-get fields :status) :name))))
+          (plist-get (issuebridge-test--http
+                      "GET" (concat "/rest/api/2/search?maxResults=5&fields=summary,status&jql="
+                                    (url-hexify-string jql))
+                      nil (issuebridge-test--token "alice"))
+                     :issues)))
+
+(defun issuebridge-keys-test--issue (key)
+  "The summary of KEY, from the simulator's REST API."
+  (plist-get (plist-get (issuebridge-test--http
+                         "GET" (concat "/rest/api/2/issue/" key "?fields=summary")
+                         nil (issuebridge-test--token "alice"))
+                        :fields)
+             :summary))
+
+(defmacro issuebridge-keys-test--with-file (lines &rest body)
+  "BODY in a buffer visiting a new file of LINES, `issuebridge-keys-mode' on."
+  (declare (indent 1))
+  `(let* ((file (make-temp-file "issuebridge-keys-" nil ".py"
+                                (concat (string-join ,lines "\n") "\n")))
+          (buffer (find-file-noselect file)))
+     (unwind-protect
+         (with-current-buffer buffer
+           (issuebridge-keys-mode 1)
+           ,@body)
+       (when (buffer-live-p buffer)
+         (with-current-buffer buffer (set-buffer-modified-p nil))
+         (kill-buffer buffer))
+       (delete-file file))))
+
+(defun issuebridge-keys-test--buttons ()
+  "The key buttons of this buffer: a list of (TEXT URL), in buffer order."
+  (mapcar (lambda (o) (list (buffer-substring-no-properties (overlay-start o) (overlay-end o))
+                            (overlay-get o 'issuebridge-url)))
+          (sort (issuebridge--keys-links-overlays)
+                (lambda (a b) (< (overlay-start a) (overlay-start b))))))
+
+(ert-deftest issuebridge-keys-utf16-columns ()
+  "LSP columns count UTF-16 code units: a character beyond the BMP counts two."
+  (with-temp-buffer
+    (insert "first\na🚀b ü CORE-1\n")
+    (let ((key (save-excursion (goto-char (point-min)) (search-forward "CORE") (match-beginning 0))))
+      (should (equal (issuebridge--lsp-position key) '(:line 1 :character 7)))
+      (should (= (issuebridge--buffer-position '(:line 1 :character 7)) key))
+      (should (= (issuebridge--buffer-position '(:line 1 :character 99)) (1- (point-max)))))))
+
+(ert-deftest issuebridge-keys-buttons-follow-edits ()
+  "A file's keys become buttons (RET opens the issue, `UTF-8' is none), and an edit
+\(sent as an incremental didChange) moves them."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (pcase-let* ((`((,key . ,_) (,second . ,_))
+                  (issuebridge-keys-test--issues "project = WEB ORDER BY key ASC"))
+                 (url (concat (issuebridge-test--simulator) "/browse/" key)))
+      (issuebridge-keys-test--with-file (list "# notes: UTF-8 is no key" (concat "# see " key))
+        (issuebridge-test--wait "the key's button" #'issuebridge-keys-test--buttons)
+        (should (equal (issuebridge-keys-test--buttons) (list (list key url))))
+        (goto-char (point-min))
+        (search-forward key)
+        (backward-char 2)
+        (let* ((opened nil) (issuebridge-browse-url-function (lambda (u) (setq opened u))))
+          (call-interactively (key-binding (kbd "RET")))
+          (should (equal opened url)))
+        ;; An edit before the key, with a character of two UTF-16 units.
+        (goto-char (point-min))
+        (insert "🚀 ünï " second "\n")
+        (issuebridge-test--wait
+         "the buttons after the edit"
+         (lambda () (= (length (issuebridge-keys-test--buttons)) 2)))
+        (should (equal (mapcar #'car (issuebridge-keys-test--buttons)) (list second key)))
+        ;; Turned off: no buttons, the document closed.
+        (issuebridge-keys-mode -1)
+        (should-not (issuebridge-keys-test--buttons))
+        (should-not issuebridge--keys-conn)))))
+
+(provide 'issuebridge-keys-test)
+;;; issuebridge-keys-test.el ends here
