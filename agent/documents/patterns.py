@@ -12,9 +12,14 @@
 
 import re
 
-PROJECT_KEY = re.compile(r"(?<![\w-])([A-Z][A-Z0-9_]*)-([1-9][0-9]{0,9})(?!\w)")
+# Each pattern starts with what it must start with (a letter, `#`) and checks what
+# comes before it just after that (a fixed-width lookbehind over the character before
+# and the one matched): the regex engine then skips quickly to where a match can
+# begin, instead of testing a lookbehind at every position of the line.
+PROJECT_KEY = re.compile(r"([A-Z](?<![\w-][A-Z])[A-Z0-9_]*)-([1-9][0-9]{0,9})(?!\w)")
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 REPOSITORY_REF = re.compile(
-    rf"(?<![\w./:@#&-])({_SEGMENT}(?:/{_SEGMENT})+)#([1-9][0-9]{{0,9}})(?!\w)"
+    rf"([A-Za-z0-9](?<![\w./:@#&-][A-Za-z0-9])[A-Za-z0-9_.-]*(?:/{_SEGMENT})+)"
+    r"#([1-9][0-9]{0,9})(?!\w)"
 )
-SHORT_REF = re.compile(r"(?<![\w&#/.:-])#([1-9][0-9]{0,9})(?!\w)")
+SHORT_REF = re.compile(r"#(?<![\w&#/.:-]#)([1-9][0-9]{0,9})(?!\w)")

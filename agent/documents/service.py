@@ -7,7 +7,7 @@ instance is connected, never an error.
 What other modules build on (completion, code actions, create-from-comment):
 `store` (open documents by URI: `store.get(uri).text` is the `TextDocument`,
 `.keys` its `KeyIndex`), `resolver` (candidates -> (instance, key), and
-`resolver.connected()`).
+`resolver.connected()`), `cache` (issues looked up for hovers).
 """
 
 from collections.abc import Callable
@@ -15,7 +15,8 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from agent.documents import links
+from agent.documents import hover, links
+from agent.documents.cache import IssueCache
 from agent.documents.resolver import Resolver
 from agent.documents.store import DocumentStore
 from agent.documents.text import Encoding
@@ -35,10 +36,12 @@ class Documents:
         self.encoding = encoding
         self.store = DocumentStore()
         self.resolver = Resolver(instances, registry, enabled)
+        self.cache = IssueCache()
 
     def instances_changed(self) -> None:
         """Connected, disconnected, configured: keys and issues are read again."""
         self.resolver.reload()
+        self.cache.clear()
 
     # --- text sync (notifications: synchronous, in the order they came) ---------
 
@@ -77,7 +80,10 @@ class Documents:
         opened = self.store.get(params.text_document.uri)
         if opened is None or not self.enabled():
             return None
-        return None  # next: the issue behind the key (hover.py)
+        position = params.position
+        return await hover.hover(
+            self.resolver, self.cache, opened, position.line, position.character
+        )
 
     # --- filled in by the keys-actions work (completion.py, actions.py,
     # create_from_comment.py); empty answers until then ---------------------------

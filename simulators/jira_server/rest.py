@@ -295,7 +295,7 @@ class RestApi:
             call.user,
             datetime.now(UTC),
             can_browse=call.user is not None,
-            validate=validate,
+            validate=validate or not self.config.honour_validate_query,
         )
         try:
             issues = self.search_cache.search(query, ctx)

@@ -79,3 +79,12 @@ def test_the_get_search_reads_validate_query_too(
 def test_validate_query_must_be_a_boolean(shared_sim: JiraSimulator, http: httpx.Client) -> None:
     response = post(shared_sim, http, {"jql": "key = ISB-1", "validateQuery": "no"})
     assert response.status_code == 400
+
+
+def test_a_server_may_ignore_validate_query(http: httpx.Client) -> None:
+    from simulators.jira_server import SimulatorConfig
+
+    with JiraSimulator(SimulatorConfig(honour_validate_query=False)) as sim:
+        response = post(sim, http, {"jql": "key in (ISB-1, ISB-99999)", "validateQuery": False})
+    assert response.status_code == 400
+    assert response.json()["errorMessages"] == [MISSING]
