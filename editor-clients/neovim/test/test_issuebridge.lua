@@ -385,6 +385,18 @@ tests[#tests + 1] = {
 
 -- Issue keys in documents: the agent attached to a file buffer (issue_keys).
 
+-- The floating window whose buffer has a line containing `text`, or nil.
+local function float_with(text)
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false)
+      if table.concat(lines, '\n'):find(text, 1, true) then
+        return win, lines
+      end
+    end
+  end
+end
+
 local function keys_file(lines)
   local file = vim.fn.tempname() .. '.py'
   vim.fn.writefile(lines, file)
@@ -438,6 +450,27 @@ tests[#tests + 1] = {
     vim.bo.buftype = 'nofile'
     check(not require('issuebridge.keys').attach(0), 'a nofile buffer is not attached')
     vim.cmd('close')
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: K on a key shows the issue\'s hover float with its title and status',
+  function()
+    local issue = sim('issue', alice.pat, sim('search', alice.pat, WEB).keys[1])
+    local prefix = '# see '
+    keys_file({ '# notes', prefix .. issue.key .. ' for why' })
+    vim.api.nvim_win_set_cursor(0, { 2, #prefix + 2 })
+    vim.api.nvim_feedkeys('K', 'x', false)
+    local float, lines
+    wait_for('the hover of ' .. issue.key .. ' with its title', function()
+      float, lines = float_with(issue.summary)
+      return float ~= nil
+    end)
+    local text = table.concat(lines, '\n')
+    check(text:find(issue.key, 1, true), 'the hover names the key: ' .. text)
+    check(text:find(issue.status, 1, true), 'the hover has the status ' .. issue.status .. ': ' .. text)
+    vim.api.nvim_win_close(float, true)
     vim.cmd('bwipeout!')
   end,
 }
