@@ -12,7 +12,8 @@
 ;; opened in the agent (textDocument/didOpen, then incremental didChange from
 ;; `after-change-functions', in UTF-16 columns as LSP counts them, and didClose), and
 ;;   - each key of a connected tracker is a button (textDocument/documentLink): RET
-;;     or mouse-1 opens the issue in the browser.
+;;     or mouse-1 opens the issue in the browser;
+;;   - eldoc shows the issue of the key at point (textDocument/hover).
 ;; `issuebridge-global-keys-mode' turns it on in every file buffer.
 ;;
 ;; The agent finds the keys; nothing here knows what a key looks like.
@@ -20,6 +21,7 @@
 ;;; Code:
 
 (require 'cl-lib)
+(require 'eldoc)
 (require 'issuebridge)
 (require 'jsonrpc)
 (require 'subr-x)
@@ -27,6 +29,11 @@
 
 (defcustom issuebridge-keys-links-delay 0.3
   "Seconds after the last change before the buttons of the keys are refreshed."
+  :type 'number
+  :group 'issuebridge)
+
+(defcustom issuebridge-keys-request-timeout 10
+  "Seconds to wait for the agent's answer to a request of this buffer's."
   :type 'number
   :group 'issuebridge)
 
@@ -165,6 +172,11 @@
   (issuebridge--keys-open)
   (issuebridge--keys-schedule-links))
 
+(defun issuebridge--keys-request (method params)
+  "METHOD with PARAMS for this buffer, synchronously.
+A failure signals `issuebridge-error'."
+  (issuebridge--call (issuebridge--keys-open) method params issuebridge-keys-request-timeout))
+
 ;;;; Links: buttons on the keys
 
 (defvar issuebridge-key-map
@@ -245,13 +257,60 @@ With EVENT, a click, the key clicked."
     (unless url (user-error "No issue key of a connected tracker here"))
     (funcall issuebridge-browse-url-function url)))
 
+;;;; Hover in eldoc
+
+(defun issuebridge--markdown-to-text (markdown)
+  "MARKDOWN, as the agent's hover has it, in plain words.
+No **, and links as their text."
+  (let ((text (replace-regexp-in-string "\\[\\([^]]*\\)\\]([^)]*)" "\\1" markdown)))
+    (setq text (replace-regexp-in-string "\\*\\*\\([^*]*\\)\\*\\*" "\\1" text))
+    (setq text (replace-regexp-in-string "\\\\\\([][\\\\`*_{}()#+.!|<>~-]\\)" "\\1" text))
+    (string-trim (replace-regexp-in-string "\n\n+" "\n" text))))
+
+(defun issuebridge--hover-text (hover)
+  (let* ((contents (plist-get hover :contents))
+         (value (if (stringp contents) contents (plist-get contents :value))))
+    (and (stringp value) (not (string-empty-p value))
+         (issuebridge--markdown-to-text value))))
+
+(defun issuebridge-keys-eldoc (callback &rest _)
+  "The issue of the key at point, from the agent, for eldoc.
+In `eldoc-documentation-functions'; CALLBACK gets the text."
+  (when-let ((conn (and (issuebridge--agent-running-p) (issuebridge--keys-open))))
+    (let ((buffer (current-buffer)) (start (point)))
+      (jsonrpc-async-request
+       conn 'textDocument/hover
+       (list :textDocument (issuebridge--text-document)
+             :position (issuebridge--lsp-position (point)))
+       :success-fn (lambda (hover)
+                     (when-let ((text (and hover (issuebridge--hover-text hover))))
+                       (when (and (buffer-live-p buffer)
+                                  (= start (with-current-buffer buffer (point))))
+                         (funcall callback text))))
+       :error-fn #'ignore
+       :timeout-fn #'ignore)
+      t)))
+
+(defun issuebridge-describe-key-at-point ()
+  "Show the issue of the key at point in the echo area; returns its text."
+  (interactive)
+  (let* ((hover (issuebridge--user-errors
+                  (issuebridge--keys-request 'textDocument/hover
+                                             (list :textDocument (issuebridge--text-document)
+                                                   :position (issuebridge--lsp-position (point))))))
+         (text (and hover (issuebridge--hover-text hover))))
+    (unless text (user-error "No issue key of a connected tracker here"))
+    (message "%s" text)
+    text))
+
 ;;;; The modes
 
 ;;;###autoload
 (define-minor-mode issuebridge-keys-mode
   "Issue keys in this buffer, through the issuebridge agent.
-Each key of a connected tracker is a button (RET or mouse-1 opens the issue).
-The buffer is kept in sync with the agent (didOpen/didChange/didClose)."
+Each key of a connected tracker is a button (RET or mouse-1 opens the issue),
+and eldoc shows the issue of the key at point.  The buffer is kept in sync
+with the agent (didOpen/didChange/didClose)."
   :lighter " IB"
   (if issuebridge-keys-mode
       (if (not buffer-file-name)
@@ -261,15 +320,18 @@ The buffer is kept in sync with the agent (didOpen/didChange/didClose)."
         (add-hook 'after-change-functions #'issuebridge--keys-after-change nil t)
         (add-hook 'kill-buffer-hook #'issuebridge--keys-close nil t)
         (add-hook 'after-revert-hook #'issuebridge--keys-reopen nil t)
+        (add-hook 'eldoc-documentation-functions #'issuebridge-keys-eldoc nil t)
         (condition-case err
             (progn (issuebridge--keys-open)
                    (issuebridge--keys-refresh-links))
           (issuebridge-error
-           (issuebridge--say "issuebridge: %s" (issuebridge-describe-error err)))))
+           (issuebridge--say "issuebridge: %s" (issuebridge-describe-error err))))
+        (eldoc-mode 1))
     (remove-hook 'before-change-functions #'issuebridge--keys-before-change t)
     (remove-hook 'after-change-functions #'issuebridge--keys-after-change t)
     (remove-hook 'kill-buffer-hook #'issuebridge--keys-close t)
     (remove-hook 'after-revert-hook #'issuebridge--keys-reopen t)
+    (remove-hook 'eldoc-documentation-functions #'issuebridge-keys-eldoc t)
     (when (timerp issuebridge--keys-timer) (cancel-timer issuebridge--keys-timer))
     (mapc #'delete-overlay (issuebridge--keys-links-overlays))
     (issuebridge--keys-close)))

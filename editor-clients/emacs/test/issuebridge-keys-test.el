@@ -93,5 +93,27 @@ a list of (KEY SUMMARY STATUS)."
         (should-not (issuebridge-keys-test--buttons))
         (should-not issuebridge--keys-conn)))))
 
+(ert-deftest issuebridge-keys-eldoc-shows-the-hover ()
+  "eldoc shows the hover of the key at point: its title and status, no markdown."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (pcase-let ((`((,key ,title ,status) . ,_)
+                 (issuebridge-keys-test--issues "project = WEB ORDER BY key ASC")))
+      (issuebridge-keys-test--with-file (list (concat "# see " key))
+        (goto-char (point-min))
+        (search-forward key)
+        (backward-char 2)
+        (let ((shown nil))
+          (should (issuebridge-keys-eldoc (lambda (text &rest _) (setq shown text))))
+          (issuebridge-test--wait "the hover in eldoc" (lambda () shown))
+          (should (string-match-p (regexp-quote title) shown))
+          (should (string-match-p (regexp-quote status) shown))
+          (should (string-match-p (regexp-quote key) shown))
+          (should-not (string-match-p "\\*\\*" shown)))
+        (should (equal (issuebridge-describe-key-at-point)
+                       (let ((shown nil))
+                         (issuebridge-keys-eldoc (lambda (text &rest _) (setq shown text)))
+                         (issuebridge-test--wait "eldoc again" (lambda () shown)))))))))
+
 (provide 'issuebridge-keys-test)
 ;;; issuebridge-keys-test.el ends here
