@@ -476,6 +476,57 @@ tests[#tests + 1] = {
 }
 
 tests[#tests + 1] = {
+  'issue keys: the code action creates an issue from a TODO and the line then shows its key',
+  function()
+    local key = sim('search', alice.pat, WEB).keys[1]
+    local buf = keys_file({ '# about ' .. key, 'def load():', '    # TODO: rework the cache', '    pass' })
+    script = { ['Code actions'] = 'Create issue from this comment' }
+    local from = #notes + 1
+    vim.api.nvim_win_set_cursor(0, { 3, 6 })
+    vim.lsp.buf.code_action()
+    local created
+    wait_for('the TODO line to name the new issue', function()
+      local line = vim.api.nvim_buf_get_lines(buf, 2, 3, false)[1]
+      created = line:match('^    # TODO: (WEB%-%d+)$')
+      return created ~= nil
+    end)
+    local issue = sim('issue', alice.pat, created)
+    check(issue.summary == 'rework the cache', 'the summary is the TODO text: ' .. issue.summary)
+    local said
+    wait_for('the agent\'s answer', function()
+      said = note_matching('created ' .. created, from)
+      return said ~= nil
+    end)
+    check(said.level == vim.log.levels.INFO, vim.inspect(said))
+    check(vim.bo[buf].modified, 'the edit is in the buffer, not yet written')
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: completion after WEB- (what omnifunc asks) offers WEB issues with their titles',
+  function()
+    local buf = keys_file({ '# see WEB-' })
+    -- Where the cursor is in insert mode after typing WEB- (normal mode cannot be there).
+    local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 0, character = 10 } }
+    local answers = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 30000)
+    local reply = answers and answers[ib.state.client_id]
+    check(reply and not reply.err, 'the agent answered: ' .. vim.inspect(answers))
+    local items = vim.lsp.util.extract_completion_items(reply.result)
+    check(#items > 0, 'items: ' .. vim.inspect(reply.result))
+    -- What vim.lsp.omnifunc makes of them: the key replacing "WEB-", its title beside.
+    local words = vim.lsp.util.text_document_completion_list_to_complete_items(reply.result, 'WEB-')
+    check(#words == #items, 'every item starts with WEB-: ' .. vim.inspect(words))
+    for i, word in ipairs(words) do
+      check(word.word:match('^WEB%-%d+$') and word.menu ~= '', 'item ' .. i .. ': ' .. vim.inspect(word))
+      local edit = items[i].textEdit
+      check(edit and edit.range.start.character == #'# see ', 'it replaces the typed WEB-: ' .. vim.inspect(edit))
+    end
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
   'a tracker without Start Work or issues/get: the commands say so and call nothing (a stubbed providers list)',
   function()
     local real_call = ib.call

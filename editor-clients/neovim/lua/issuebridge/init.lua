@@ -151,6 +151,19 @@ local handlers = {
   end,
   -- The agent's log at info and above; Neovim's default would put it in lsp.log.
   ['window/logMessage'] = function() end,
+  -- The answer to a command a code action ran ("Create issue from this comment":
+  -- the agent has created the issue and sent workspace/applyEdit by now).
+  ['workspace/executeCommand'] = function(err, result)
+    if err then
+      require('issuebridge.commands').report(M.wrap_error(err))
+    elseif type(result) == 'table' and type(result.issue) == 'table' then
+      local text = string.format('issuebridge: created %s  %s', result.issue.key, result.issue.title or '')
+      if result.edited == false then
+        text = text .. ' (the line changed meanwhile: the key is not in it)'
+      end
+      vim.notify(text, vim.log.levels.INFO)
+    end
+  end,
 }
 
 local function capabilities()
