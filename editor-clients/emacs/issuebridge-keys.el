@@ -13,7 +13,11 @@
 ;; `after-change-functions', in UTF-16 columns as LSP counts them, and didClose), and
 ;;   - each key of a connected tracker is a button (textDocument/documentLink): RET
 ;;     or mouse-1 opens the issue in the browser;
-;;   - eldoc shows the issue of the key at point (textDocument/hover).
+;;   - eldoc shows the issue of the key at point (textDocument/hover);
+;;   - `completion-at-point' after CORE- offers issues (textDocument/completion);
+;;   - `issuebridge-create-issue-from-comment' on a TODO/FIXME line creates an issue
+;;     from it (the code action's command, which the agent runs; it then edits the
+;;     line with workspace/applyEdit, which this file answers).
 ;; `issuebridge-global-keys-mode' turns it on in every file buffer.
 ;;
 ;; The agent finds the keys; nothing here knows what a key looks like.
@@ -33,7 +37,7 @@
   :group 'issuebridge)
 
 (defcustom issuebridge-keys-request-timeout 10
-  "Seconds to wait for the agent's answer to a request of this buffer's."
+  "Seconds to wait for the agent's answer to a completion or a code action."
   :type 'number
   :group 'issuebridge)
 
@@ -303,14 +307,147 @@ In `eldoc-documentation-functions'; CALLBACK gets the text."
     (message "%s" text)
     text))
 
+;;;; Completion after CORE-
+
+(defun issuebridge--completion-items (result)
+  (append (if (vectorp result) result (plist-get result :items)) nil))
+
+(defun issuebridge-keys-completion-at-point ()
+  "Issues after a project key and a dash (CORE-), owner/repo# or #.
+In `completion-at-point-functions'; the agent offers them."
+  (when (and (issuebridge--keys-live-conn)
+             (looking-back "\\(?:[[:alnum:]_.-]+/[[:alnum:]_./-]*#\\|\\_<[[:alpha:]][[:alnum:]_]*-\\|#\\)[[:alnum:]]*"
+                           (line-beginning-position)))
+    (let* ((start (match-beginning 0))
+           (result (condition-case nil
+                       (issuebridge--keys-request
+                        'textDocument/completion
+                        (list :textDocument (issuebridge--text-document)
+                              :position (issuebridge--lsp-position (point))))
+                     (issuebridge-error nil)))
+           (items (issuebridge--completion-items result))
+           (details (make-hash-table :test #'equal))
+           candidates)
+      (dolist (item items)
+        (let* ((edit (plist-get item :textEdit))
+               (word (or (plist-get edit :newText) (plist-get item :insertText)
+                         (plist-get item :label))))
+          (when-let ((range (plist-get edit :range)))
+            (setq start (issuebridge--buffer-position (plist-get range :start))))
+          (puthash word (plist-get item :detail) details)
+          (push word candidates)))
+      (when candidates
+        (setq candidates (nreverse candidates))
+        (list start (point)
+              ;; The agent's order (its own first, then a search), not sorted again.
+              (lambda (string pred action)
+                (if (eq action 'metadata)
+                    '(metadata (display-sort-function . identity)
+                               (cycle-sort-function . identity))
+                  (complete-with-action action candidates string pred)))
+              :annotation-function (lambda (word)
+                                     (when-let ((detail (gethash word details)))
+                                       (concat "  " detail)))
+              :exclusive 'no)))))
+
+;;;; Create an issue from a TODO
+
+(defconst issuebridge--create-from-comment "issuebridge.createIssueFromComment")
+
+(defun issuebridge--apply-edit (params)
+  "Answer the agent's workspace/applyEdit (PARAMS): apply its text edits."
+  (condition-case err
+      (let ((edit (plist-get params :edit)) (documents nil))
+        (cl-loop for change across (or (plist-get edit :documentChanges) [])
+                 do (push (list (plist-get (plist-get change :textDocument) :uri)
+                                (plist-get (plist-get change :textDocument) :version)
+                                (plist-get change :edits))
+                          documents))
+        (cl-loop for (uri edits) on (plist-get edit :changes) by #'cddr
+                 do (push (list (substring (symbol-name uri) 1) nil edits) documents))
+        (dolist (document documents)
+          (apply #'issuebridge--apply-text-edits document))
+        (list :applied t))
+    (error (list :applied :json-false :failureReason (error-message-string err)))))
+
+(defun issuebridge--uri-buffer (uri)
+  (or (cl-find-if (lambda (buffer)
+                    (with-current-buffer buffer
+                      (and buffer-file-name (equal (issuebridge--uri) uri))))
+                  (buffer-list))
+      (and (string-prefix-p "file://" uri)
+           (find-file-noselect (url-unhex-string (substring uri (length "file://")))))
+      (error "No buffer for %s" uri)))
+
+(defun issuebridge--apply-text-edits (uri version edits)
+  "Apply EDITS (LSP TextEdits) to the buffer of URI.
+Refused unless the buffer is at VERSION, when given."
+  (with-current-buffer (issuebridge--uri-buffer uri)
+    (when (and (numberp version) issuebridge--keys-conn (/= version issuebridge--keys-version))
+      (error "%s changed since (version %d, not %d)" (buffer-name) issuebridge--keys-version
+             version))
+    (let ((edits (mapcar (lambda (edit)
+                           (let ((range (plist-get edit :range)))
+                             (list (copy-marker (issuebridge--buffer-position (plist-get range :start)))
+                                   (copy-marker (issuebridge--buffer-position (plist-get range :end)) t)
+                                   (plist-get edit :newText))))
+                         (append edits nil))))
+      (save-excursion
+        (save-restriction
+          (widen)
+          (pcase-dolist (`(,beg ,end ,text) edits)
+            (goto-char beg)
+            (delete-region beg end)
+            (insert text)))))))
+
+(add-to-list 'issuebridge-request-handlers (cons 'workspace/applyEdit #'issuebridge--apply-edit))
+
+(defun issuebridge--line-range ()
+  (list :start (issuebridge--lsp-position (line-beginning-position))
+        :end (issuebridge--lsp-position (line-end-position))))
+
+(defun issuebridge-create-issue-from-comment ()
+  "Create an issue from the TODO or FIXME comment on this line.
+The agent offers it as a code action; running its command creates the
+issue (the comment's text as the summary, the file and line in the
+description; it asks for the project when it cannot tell) and replaces the
+comment's text with the new key.  Returns the agent's result (:issue,
+:edited)."
+  (interactive)
+  (unless issuebridge-keys-mode (issuebridge-keys-mode 1))
+  (issuebridge--user-errors
+    (let* ((actions (issuebridge--keys-request
+                     'textDocument/codeAction
+                     (list :textDocument (issuebridge--text-document)
+                           :range (issuebridge--line-range)
+                           :context (list :diagnostics []))))
+           (action (cl-find-if (lambda (a)
+                                 (equal (plist-get (plist-get a :command) :command)
+                                        issuebridge--create-from-comment))
+                               actions))
+           (command (plist-get action :command)))
+      (unless command (user-error "No TODO or FIXME comment on this line to create an issue from"))
+      (let* ((result (issuebridge--call (issuebridge--keys-open) 'workspace/executeCommand
+                                        (list :command (plist-get command :command)
+                                              :arguments (plist-get command :arguments))
+                                        issuebridge-request-timeout))
+             (issue (plist-get result :issue)))
+        (issuebridge--say "issuebridge: created %s  %s%s" (plist-get issue :key)
+                          (or (plist-get issue :title) "")
+                          (if (eq (plist-get result :edited) t) ""
+                            " (the line changed meanwhile: the key is not in it)"))
+        result))))
+
 ;;;; The modes
 
 ;;;###autoload
 (define-minor-mode issuebridge-keys-mode
   "Issue keys in this buffer, through the issuebridge agent.
 Each key of a connected tracker is a button (RET or mouse-1 opens the issue),
-and eldoc shows the issue of the key at point.  The buffer is kept in sync
-with the agent (didOpen/didChange/didClose)."
+eldoc shows the issue of the key at point, `completion-at-point' after CORE-
+offers issues, and \\[issuebridge-create-issue-from-comment] creates an issue
+from a TODO comment.  The buffer is kept in sync with the agent
+\(didOpen/didChange/didClose)."
   :lighter " IB"
   (if issuebridge-keys-mode
       (if (not buffer-file-name)
@@ -321,6 +458,7 @@ with the agent (didOpen/didChange/didClose)."
         (add-hook 'kill-buffer-hook #'issuebridge--keys-close nil t)
         (add-hook 'after-revert-hook #'issuebridge--keys-reopen nil t)
         (add-hook 'eldoc-documentation-functions #'issuebridge-keys-eldoc nil t)
+        (add-hook 'completion-at-point-functions #'issuebridge-keys-completion-at-point nil t)
         (condition-case err
             (progn (issuebridge--keys-open)
                    (issuebridge--keys-refresh-links))
@@ -332,6 +470,7 @@ with the agent (didOpen/didChange/didClose)."
     (remove-hook 'kill-buffer-hook #'issuebridge--keys-close t)
     (remove-hook 'after-revert-hook #'issuebridge--keys-reopen t)
     (remove-hook 'eldoc-documentation-functions #'issuebridge-keys-eldoc t)
+    (remove-hook 'completion-at-point-functions #'issuebridge-keys-completion-at-point t)
     (when (timerp issuebridge--keys-timer) (cancel-timer issuebridge--keys-timer))
     (mapc #'delete-overlay (issuebridge--keys-links-overlays))
     (issuebridge--keys-close)))

@@ -115,5 +115,71 @@ a list of (KEY SUMMARY STATUS)."
                          (issuebridge-keys-eldoc (lambda (text &rest _) (setq shown text)))
                          (issuebridge-test--wait "eldoc again" (lambda () shown)))))))))
 
+(ert-deftest issuebridge-keys-create-issue-from-a-todo ()
+  "The code action on a TODO line: the agent creates the issue and replaces the
+comment's text with its key through workspace/applyEdit, answered by this client."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (let ((key (car (car (issuebridge-keys-test--issues "project = WEB ORDER BY key ASC")))))
+      (issuebridge-keys-test--with-file (list (concat "# about " key) "def load():"
+                                              "    # TODO: rework the cache" "    pass")
+        (goto-char (point-min))
+        (forward-line 2)
+        (let* ((result (issuebridge-create-issue-from-comment))
+               (created (plist-get (plist-get result :issue) :key)))
+          (should (eq (plist-get result :edited) t))
+          (should (string-prefix-p "WEB-" created))
+          (should (equal (buffer-substring-no-properties (line-beginning-position)
+                                                         (line-end-position))
+                         (concat "    # TODO: " created)))
+          (should (equal (issuebridge-keys-test--issue created) "rework the cache"))
+          (should (cl-some (lambda (m) (string-match-p (concat "created " created) m))
+                           messages))
+          ;; The agent has the edited text: the new key is a button too.
+          (issuebridge-test--wait
+           "the new key's button"
+           (lambda () (member created (mapcar #'car (issuebridge-keys-test--buttons))))))
+        (goto-char (point-min))
+        (should-error (issuebridge-create-issue-from-comment) :type 'user-error)))))
+
+(ert-deftest issuebridge-keys-create-issue-asks-the-project ()
+  "A file that names no project: the agent asks which (window/showMessageRequest),
+Emacs answers with the button picked, and the issue is created there."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (issuebridge-keys-test--with-file (list "// FIXME: the cache forgets" "int x;")
+      (goto-char (point-min))
+      (let* ((asked nil)
+             (result
+              (cl-letf (((symbol-function 'completing-read)
+                         (lambda (prompt titles &rest _)
+                           (push prompt asked)
+                           (cl-find-if (lambda (title) (string-match-p "\\bWEB\\b" title))
+                                       titles))))
+                (issuebridge-create-issue-from-comment)))
+             (created (plist-get (plist-get result :issue) :key)))
+        (should asked)
+        (should (string-prefix-p "WEB-" created))
+        (should (equal (buffer-substring-no-properties (point-min) (line-end-position))
+                       (concat "// FIXME: " created)))
+        (should (equal (issuebridge-keys-test--issue created) "the cache forgets"))))))
+
+(ert-deftest issuebridge-keys-completion-after-the-project-key ()
+  "`completion-at-point' after WEB-: the agent's issues of WEB, their titles beside."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (issuebridge-keys-test--with-file (list "# see ")
+      (goto-char (point-min))
+      (end-of-line)
+      (insert "WEB-")
+      (let* ((capf (issuebridge-keys-completion-at-point))
+             (candidates (all-completions "" (nth 2 capf))))
+        (should capf)
+        (should (= (nth 0 capf) (- (point) 4)))
+        (should candidates)
+        (should (cl-every (lambda (c) (string-prefix-p "WEB-" c)) candidates))
+        (should (string-match-p "\\S-" (funcall (plist-get (nthcdr 3 capf) :annotation-function)
+                                                (car candidates))))))))
+
 (provide 'issuebridge-keys-test)
 ;;; issuebridge-keys-test.el ends here
