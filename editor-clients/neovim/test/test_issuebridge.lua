@@ -527,6 +527,29 @@ tests[#tests + 1] = {
 }
 
 tests[#tests + 1] = {
+  'issue keys: a git commit message (filetype gitcommit) is attached too',
+  function()
+    local key = sim('search', alice.pat, WEB).keys[1]
+    vim.cmd('filetype on') -- -u NONE leaves filetype detection off
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir .. '/.git', 'p')
+    local file = dir .. '/.git/COMMIT_EDITMSG'
+    vim.fn.writefile({ 'Fix the cache', '', 'Closes ' .. key .. '.' }, file)
+    vim.cmd('edit ' .. vim.fn.fnameescape(file))
+    local buf = vim.api.nvim_get_current_buf()
+    check(vim.bo[buf].filetype == 'gitcommit', 'filetype: ' .. vim.bo[buf].filetype)
+    wait_for('the agent attached to the commit message', function()
+      return vim.lsp.buf_is_attached(buf, ib.state.client_id)
+    end)
+    local links = document_links(buf)
+    check(#links == 1 and links[1].target == base .. '/browse/' .. key, vim.inspect(links))
+    check(links[1].range.start.line == 2 and links[1].range.start.character == #'Closes ', vim.inspect(links))
+    vim.cmd('bwipeout!')
+    vim.cmd('filetype off')
+  end,
+}
+
+tests[#tests + 1] = {
   'a tracker without Start Work or issues/get: the commands say so and call nothing (a stubbed providers list)',
   function()
     local real_call = ib.call
