@@ -181,5 +181,32 @@ Emacs answers with the button picked, and the issue is created there."
         (should (string-match-p "\\S-" (funcall (plist-get (nthcdr 3 capf) :annotation-function)
                                                 (car candidates))))))))
 
+(ert-deftest issuebridge-keys-global-mode-in-file-buffers ()
+  "`issuebridge-global-keys-mode' turns the mode on in a file's buffer, not in
+one without a file; killing the buffer closes the document."
+  (issuebridge-test--with-agent
+    (issuebridge-test--configure-token "alice")
+    (let* ((key (car (car (issuebridge-keys-test--issues "project = WEB ORDER BY key ASC"))))
+           (file (make-temp-file "issuebridge-global-" nil ".txt" (concat "See " key "\n"))))
+      (unwind-protect
+          (progn
+            (issuebridge-global-keys-mode 1)
+            (with-current-buffer (find-file-noselect file)
+              (should issuebridge-keys-mode)
+              (issuebridge-test--wait "the key's button" #'issuebridge-keys-test--buttons)
+              (should (equal (mapcar #'car (issuebridge-keys-test--buttons)) (list key)))
+              (let ((uri (issuebridge--uri)))
+                (kill-buffer)
+                ;; Closed in the agent: it has no links for it any more.
+                (should (equal (issuebridge-request "textDocument/documentLink"
+                                                    (list :textDocument (list :uri uri)))
+                               []))))
+            (with-current-buffer (get-buffer-create "*issuebridge no file*")
+              (fundamental-mode)
+              (should-not issuebridge-keys-mode)
+              (kill-buffer)))
+        (issuebridge-global-keys-mode -1)
+        (delete-file file)))))
+
 (provide 'issuebridge-keys-test)
 ;;; issuebridge-keys-test.el ends here
