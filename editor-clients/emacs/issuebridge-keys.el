@@ -81,6 +81,14 @@
     (list :line (1- (line-number-at-pos pos t))
           :character (issuebridge--utf16-column pos))))
 
+(defun issuebridge--forward-units (units)
+  "Move forward UTF-16 UNITS in this line (at most to its end); return point."
+  (let ((eol (line-end-position)))
+    (while (and (> units 0) (< (point) eol))
+      (setq units (- units (if (> (char-after) #xFFFF) 2 1)))
+      (forward-char 1))
+    (point)))
+
 (defun issuebridge--buffer-position (position)
   "The buffer position of POSITION, an LSP position plist."
   (save-excursion
@@ -88,12 +96,20 @@
       (widen)
       (goto-char (point-min))
       (forward-line (plist-get position :line))
-      (let ((units (plist-get position :character))
-            (eol (line-end-position)))
-        (while (and (> units 0) (< (point) eol))
-          (setq units (- units (if (> (char-after) #xFFFF) 2 1)))
-          (forward-char 1))
-        (point)))))
+      (issuebridge--forward-units (plist-get position :character)))))
+
+(defun issuebridge--position-walker ()
+  "A function from LSP positions to buffer positions that moves from the line of
+the previous one (cheap for positions in order: the links of a document)."
+  (let ((line 0) (bol (save-restriction (widen) (point-min))))
+    (lambda (position)
+      (save-excursion
+        (save-restriction
+          (widen)
+          (goto-char bol)
+          (forward-line (- (plist-get position :line) line))
+          (setq line (plist-get position :line) bol (point))
+          (issuebridge--forward-units (plist-get position :character)))))))
 
 (defun issuebridge--uri ()
   "This buffer's file as a file: URI."
@@ -211,14 +227,14 @@ A failure signals `issuebridge-error'."
       ;; An answer for an older text would put buttons in the wrong places.
       (when (and issuebridge-keys-mode (= version issuebridge--keys-version))
         (mapc #'delete-overlay (issuebridge--keys-links-overlays))
-        (cl-loop for link across links
+        (cl-loop with at = (issuebridge--position-walker)
+                 for link across links
                  for range = (plist-get link :range)
                  for url = (plist-get link :target)
                  when url do
-                 (let ((overlay (make-overlay
-                                 (issuebridge--buffer-position (plist-get range :start))
-                                 (issuebridge--buffer-position (plist-get range :end))
-                                 nil t nil)))
+                 (let ((overlay (make-overlay (funcall at (plist-get range :start))
+                                              (funcall at (plist-get range :end))
+                                              nil t nil)))
                    (overlay-put overlay 'issuebridge-url url)
                    (overlay-put overlay 'face 'issuebridge-key)
                    (overlay-put overlay 'mouse-face 'highlight)

@@ -62,7 +62,12 @@ a list of (KEY SUMMARY STATUS)."
     (let ((key (save-excursion (goto-char (point-min)) (search-forward "CORE") (match-beginning 0))))
       (should (equal (issuebridge--lsp-position key) '(:line 1 :character 7)))
       (should (= (issuebridge--buffer-position '(:line 1 :character 7)) key))
-      (should (= (issuebridge--buffer-position '(:line 1 :character 99)) (1- (point-max)))))))
+      (should (= (issuebridge--buffer-position '(:line 1 :character 99)) (1- (point-max))))
+      ;; The walker of a document's links: the same positions, in order or not.
+      (let ((at (issuebridge--position-walker)))
+        (should (= (funcall at '(:line 0 :character 2)) 3))
+        (should (= (funcall at '(:line 1 :character 7)) key))
+        (should (= (funcall at '(:line 0 :character 0)) 1))))))
 
 (ert-deftest issuebridge-keys-buttons-follow-edits ()
   "A file's keys become buttons (RET opens the issue, `UTF-8' is none), and an edit
