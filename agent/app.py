@@ -34,6 +34,7 @@ class Agent:
         client: EditorClient,
         registry: ProviderRegistry | None = None,
         encoding: Callable[[], Encoding] = lambda: "utf-16",
+        tooltips: Callable[[], bool] = lambda: True,
     ) -> None:
         self.client = client
         self.registry = registry or discover()
@@ -56,6 +57,7 @@ class Agent:
             self.registry,
             lambda: self.settings.issue_keys_enabled,
             encoding,
+            tooltips,
             self.client,
             lambda: self.team.folders,
         )

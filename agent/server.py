@@ -24,10 +24,19 @@ def build_server() -> tuple[LanguageServer, Agent]:
     )
 
     def encoding() -> Encoding:
-        # What `initialize` negotiated; documents are opened only after it.
-        return encoding_named(server.workspace.position_encoding)
+        # What `initialize` negotiated (UTF-16 before it, as LSP says).
+        try:
+            return encoding_named(server.workspace.position_encoding)
+        except RuntimeError:
+            return "utf-16"
 
-    agent = Agent(EditorClient(server), encoding=encoding)
+    def tooltips() -> bool:
+        capabilities = getattr(server.protocol, "client_capabilities", None)
+        text = capabilities.text_document if capabilities else None
+        links = text.document_link if text else None
+        return bool(links and links.tooltip_support)
+
+    agent = Agent(EditorClient(server), encoding=encoding, tooltips=tooltips)
 
     @server.feature(lsp.INITIALIZE)
     def on_initialize(params: lsp.InitializeParams) -> None:

@@ -7,14 +7,16 @@ agent is started, configured with a token, and given two documents: a 10,000-lin
 file with 500 keys and a 100-line file with 5 others. Printed, side by side in one
 run (medians):
 
+- didOpen of the big file and of the small one (each followed by a request);
 - documentLink on the big file: the first request (it loads the project keys) and
   the next ones;
 - hover: the first in the big file (it looks up all 500 keys of the document), the
   first in the small file (a cold lookup of its 5 keys), and one answered from the
   cache;
 - a keystroke (one incremental didChange in the middle of the file) followed by a
-  documentLink, and followed by a hover off any key (a round trip that shows the
-  change's own cost), on the big file vs the small one, with their ratios;
+  hover off any key (a round trip that shows the change's own cost) and followed by
+  a documentLink, in the big file vs the small one, and vs a 100-line file with the
+  same 500 keys (the same answer: what is left is the cost of the file's size);
 - the HTTP requests the simulator received for the links and for the hovers.
 """
 
@@ -40,7 +42,7 @@ import fetch  # noqa: E402  (bench/fetch.py, beside this file)
 
 from agent.cli.connection import AgentConnection  # noqa: E402
 
-BIG, SMALL = "file:///bench/big.py", "file:///bench/small.py"
+BIG, SMALL, DENSE = "file:///bench/big.py", "file:///bench/small.py", "file:///bench/dense.py"
 
 
 def start_simulator(latency_ms: int, cap: int) -> tuple[subprocess.Popen[str], str, str]:
@@ -60,12 +62,17 @@ def simulator_keys(base_url: str, token: str) -> list[str]:
 
 
 def document(lines: int, keys: list[str]) -> str:
-    """`lines` lines of code-like text, the keys spread evenly over them."""
-    every = lines // len(keys)
+    """`lines` lines of code-like text, the keys spread evenly over them (several a
+    line when there are more keys than lines). Every other line has a `#12`-like
+    candidate too (no repository tracker is connected, so none resolves)."""
+    every = max(1, lines // len(keys))
+    per_line = max(1, len(keys) // lines)
     out = []
     for n in range(lines):
-        if n % every == 0 and n // every < len(keys):
-            out.append(f"    # TODO: {keys[n // every]} handle the naïve case (UTF-8, SHA-256)\n")
+        start = (n // every) * per_line
+        if n % every == 0 and start < len(keys):
+            refs = " ".join(keys[start : start + per_line])
+            out.append(f"    # TODO: {refs} handle the naïve case (UTF-8, SHA-256)\n")
         else:
             out.append(f"    value_{n} = compute(value_{n - 1}, 'text with a-dash #{n}')\n")
     return "".join(out)
@@ -107,12 +114,21 @@ async def main_async(args: argparse.Namespace) -> int:
         keys = simulator_keys(base_url, token)
         big_text = document(10_000, keys[:500])
         small_text = document(100, keys[500:505])
-        for uri, text in ((BIG, big_text), (SMALL, small_text)):
+        dense_text = document(100, keys[:500])  # the big file's 500 keys in 100 lines
+        opened: dict[str, float] = {}
+        for uri, text in ((BIG, big_text), (SMALL, small_text), (DENSE, dense_text)):
+            started = time.perf_counter()
             agent.notify(
                 "textDocument/didOpen",
                 {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
             )
-        versions = {BIG: 1, SMALL: 1}
+            # A request behind it: its answer comes once the document is in.
+            await agent.request(
+                "textDocument/hover",
+                {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}},
+            )
+            opened[uri] = (time.perf_counter() - started) * 1000
+        versions = {BIG: 1, SMALL: 1, DENSE: 1}
 
         def links(uri: str) -> Awaitable[Any]:
             return agent.request("textDocument/documentLink", {"textDocument": {"uri": uri}})
@@ -173,7 +189,8 @@ async def main_async(args: argparse.Namespace) -> int:
             return (time.perf_counter() - started) * 1000
 
         stroke: dict[str, list[float]] = {}
-        for name, uri, middle in (("big", BIG, 5_001), ("small", SMALL, 51)):
+        assert len(await links(DENSE)) == 500
+        for name, uri, middle in (("big", BIG, 5_001), ("small", SMALL, 51), ("dense", DENSE, 51)):
             stroke[f"{name}+links"] = [
                 await type_then(uri, middle, lambda uri=uri: links(uri)) for _ in range(args.runs)
             ]
@@ -192,6 +209,10 @@ async def main_async(args: argparse.Namespace) -> int:
     print(
         f"10,000-line file with 500 keys (and a 100-line file with 5), {args.latency_ms} ms "
         f"simulated latency per request, page cap {args.cap}, {args.runs} runs (medians)"
+    )
+    print(
+        f"didOpen (and a request behind it)  big {opened[BIG]:.1f} ms, "
+        f"100 lines {opened[SMALL]:.1f} ms"
     )
     print("documentLink (big file, 500 links)")
     print(f"  first (loads the project keys)   {first_links:8.1f} ms")
@@ -214,17 +235,20 @@ async def main_async(args: argparse.Namespace) -> int:
         f"  cached                           {ms(cached):8.1f} ms   "
         f"{len(cached_requests)} requests for {args.runs} hovers"
     )
-    print("a keystroke (didChange) and then")
-    for then in ("links", "hover"):
-        big, small = ms(stroke[f"big+{then}"]), ms(stroke[f"small+{then}"])
-        what = "documentLink" if then == "links" else "hover off a key"
+    print("a keystroke (didChange) and then, in the big file vs a 100-line file")
+    for then, small_name, what in (
+        ("hover", "small", "hover off a key (5 keys)"),
+        ("links", "small", "documentLink (5 keys)"),
+        ("links", "dense", "documentLink (500 keys)"),
+    ):
+        big, small = ms(stroke[f"big+{then}"]), ms(stroke[f"{small_name}+{then}"])
         print(
-            f"  {what:<16} big {big:7.2f} ms, small {small:7.2f} ms, "
-            f"ratio big/small {big / small:5.2f}"
+            f"  {what:<26} big {big:7.2f} ms, 100 lines {small:7.2f} ms, ratio {big / small:5.2f}"
         )
     print(
         json.dumps(
             {
+                "open_ms": {"big": round(opened[BIG], 1), "small": round(opened[SMALL], 1)},
                 "links_ms": {"first": round(first_links, 1), "next": round(ms(link_times), 2)},
                 "hover_ms": {
                     "first": round(first_hover, 1),

@@ -127,7 +127,7 @@ async def proposal(
     tie: the one named first), else the only project-style instance (and its project
     when it has only one); (None, None) when it cannot tell."""
     counts: Counter[tuple[str, str]] = Counter()
-    for _line, _candidate, target in await resolver.resolve(opened.text.uri, opened.keys.all()):
+    for _line, _candidate, target in await resolver.resolve_document(opened.text.uri, opened.keys):
         counts[(target.instance.instance_id, project_of(target.key))] += 1
     if counts:
         (instance_id, project), _count = counts.most_common(1)[0]

@@ -97,11 +97,11 @@ class CreateFromComment:
 
     async def run(self, arguments: Sequence[Any] | None) -> CreateFromCommentResult | None:
         """The issue made and whether the TODO names it; None while nothing is connected
-        (as every issue-key answer is empty then)."""
-        args = parse_arguments(arguments)
+        (as every issue-key answer is empty then, whatever the arguments)."""
         connected = await self.resolver.connected()
         if not connected:
             return None
+        args = parse_arguments(arguments)
         target = await self.target(args, connected)
         issue = await self.create(args, target)
         edited = await self.edit(args, issue.key)

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from agent.documents.cache import Found, IssueCache, Key
+from agent.documents.index import Candidate
 from agent.documents.links import key_range
 from agent.documents.resolver import Resolver, Target
 from agent.documents.store import OpenDocument
@@ -62,21 +63,38 @@ async def _look_up(
     key of the document not in the cache (one per instance)."""
     lookup = cache.pending(wanted)
     if lookup is None:
-        batches: dict[str, list[str]] = {wanted[0]: [wanted[1]]}
-        for _, _, target in await resolver.resolve(opened.text.uri, opened.keys.all()):
-            key = (target.instance.instance_id, target.key)
-            if cache.get(key)[0] or cache.pending(key) is not None:
-                continue
-            keys = batches.setdefault(key[0], [])
-            if target.key not in keys:
-                keys.append(target.key)
-        for instance_id, keys in batches.items():
-            task = asyncio.ensure_future(_lookup_issues(resolver, instance_id, keys))
-            cache.start([(instance_id, k) for k in keys], task)
+        resolved = await resolver.resolve_document(opened.text.uri, opened.keys)
+        # Another hover may have started (or finished) a lookup of it meanwhile.
+        hit, found = cache.get(wanted)
+        if hit:
+            return found
         lookup = cache.pending(wanted)
-        assert lookup is not None
+        if lookup is None:
+            _start_lookups(resolver, cache, wanted, resolved)
+            lookup = cache.pending(wanted)
+            assert lookup is not None
     # Shielded: a hover the editor cancels does not cancel the lookup others share.
     return (await asyncio.shield(lookup)).get(wanted[1])
+
+
+def _start_lookups(
+    resolver: Resolver,
+    cache: IssueCache,
+    wanted: Key,
+    resolved: list[tuple[int, Candidate, Target]],
+) -> None:
+    """One lookup per instance of `wanted` and the document's keys neither kept nor
+    being looked up (no await here: nothing can start the same ones meanwhile)."""
+    batches: dict[str, list[str]] = {}
+    seen: set[Key] = set()
+    for key in [wanted, *((t.instance.instance_id, t.key) for _, _, t in resolved)]:
+        if key in seen or cache.get(key)[0] or cache.pending(key) is not None:
+            continue
+        seen.add(key)
+        batches.setdefault(key[0], []).append(key[1])
+    for instance_id, keys in batches.items():
+        task = asyncio.ensure_future(_lookup_issues(resolver, instance_id, keys))
+        cache.start([(instance_id, k) for k in keys], task)
 
 
 async def _lookup_issues(resolver: Resolver, instance_id: str, keys: list[str]) -> dict[str, Found]:

@@ -14,17 +14,21 @@ from agent.documents.store import OpenDocument
 from agent.documents.text import Encoding, to_units
 
 
-async def document_links(resolver: Resolver, opened: OpenDocument) -> list[dict[str, Any]]:
+async def document_links(
+    resolver: Resolver, opened: OpenDocument, tooltips: bool = True
+) -> list[dict[str, Any]]:
+    """The links of the document's keys; with `tooltips` (the client shows them),
+    each says `Open CORE-12 in <instance>`."""
     text, keys = opened.text, opened.keys
     links: list[dict[str, Any]] = []
-    for line, candidate, target in await resolver.resolve(text.uri, keys.all()):
-        links.append(
-            {
-                "range": key_range(text.line(line), line, candidate, text.encoding),
-                "target": target.url,
-                "tooltip": f"Open {target.key} in {target.instance.label}",
-            }
-        )
+    for line, candidate, target in await resolver.resolve_document(text.uri, keys):
+        link = {
+            "range": key_range(text.line(line), line, candidate, text.encoding),
+            "target": target.url,
+        }
+        if tooltips:
+            link["tooltip"] = f"Open {target.key} in {target.instance.label}"
+        links.append(link)
     return links
 
 

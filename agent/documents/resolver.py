@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import attrs
 
-from agent.documents.index import Candidate
+from agent.documents.index import Candidate, KeyIndex
 from agent.documents.repositories import Checkouts
 from agent.errors import AgentError, AuthenticationFailed
 from agent.providers.base import InstanceConfig, TrackerProvider, TrackerSession
@@ -55,11 +55,23 @@ class Target:
     url: str
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _Snapshot:
     connected: tuple[Connected, ...]
     loaded_at: float
     lifetime: float
+    # Project key -> its instance (the first one that has it), built once.
+    by_prefix: dict[str, Connected] = attrs.field(init=False)
+    repository_style: tuple[Connected, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_prefix: dict[str, Connected] = {}
+        for instance in self.connected:
+            for prefix in instance.prefixes:
+                by_prefix.setdefault(prefix, instance)
+        object.__setattr__(self, "by_prefix", by_prefix)
+        repository = tuple(c for c in self.connected if c.provider.key_style == "repository")
+        object.__setattr__(self, "repository_style", repository)
 
     def stale(self) -> bool:
         return time.monotonic() - self.loaded_at > self.lifetime
@@ -97,8 +109,12 @@ class Resolver:
 
     async def connected(self) -> tuple[Connected, ...]:
         """The connected instances whose keys documents show (none while disabled)."""
+        snapshot = await self._current()
+        return snapshot.connected if snapshot else ()
+
+    async def _current(self) -> _Snapshot | None:
         if not self._enabled():
-            return ()
+            return None
         snapshot = self._snapshot
         while snapshot is None:
             generation = self._generation
@@ -107,7 +123,7 @@ class Resolver:
             snapshot = loaded if generation == self._generation else self._snapshot
         if snapshot.stale():
             self._load()  # in the background: this request uses what is kept
-        return snapshot.connected
+        return snapshot
 
     def _load(self) -> "asyncio.Task[_Snapshot]":
         if self._loading is None:
@@ -176,18 +192,23 @@ class Resolver:
 
     # --- candidates -> targets ----------------------------------------------------
 
+    async def resolve_document(
+        self, uri: str, keys: KeyIndex
+    ) -> list[tuple[int, Candidate, Target]]:
+        """Every key of a document (its refs only while a repository tracker is connected)."""
+        snapshot = await self._current()
+        if snapshot is None or not snapshot.connected:
+            return []
+        return await self.resolve(uri, keys.all(refs=bool(snapshot.repository_style)))
+
     async def resolve(
         self, uri: str, candidates: Iterable[tuple[int, Candidate]]
     ) -> list[tuple[int, Candidate, Target]]:
         """The candidates that are keys of a connected instance, with their target."""
-        connected = await self.connected()
-        if not connected:
+        snapshot = await self._current()
+        if snapshot is None or not snapshot.connected:
             return []
-        by_prefix: dict[str, Connected] = {}
-        for instance in connected:
-            for prefix in instance.prefixes:
-                by_prefix.setdefault(prefix, instance)
-        repository_style = [c for c in connected if c.provider.key_style == "repository"]
+        by_prefix, repository_style = snapshot.by_prefix, list(snapshot.repository_style)
         found: list[tuple[int, Candidate, Target]] = []
         mapped: tuple[Connected, str] | bool | None = False  # False: not looked up yet
         for line, candidate in candidates:

@@ -7,7 +7,8 @@ instance is connected, never an error.
 What other modules build on (completion, code actions, create-from-comment):
 `store` (open documents by URI: `store.get(uri).text` is the `TextDocument`,
 `.keys` its `KeyIndex`), `resolver` (candidates -> (instance, key), and
-`resolver.connected()`), `cache` (issues looked up for hovers).
+`resolver.connected()`, `resolver.session(instance_id)` for a request to one),
+`cache` (issues looked up for hovers), `instances` (the configured instances).
 """
 
 from collections.abc import Callable
@@ -35,14 +36,18 @@ class Documents:
         registry: ProviderRegistry,
         enabled: Callable[[], bool],
         encoding: Callable[[], Encoding] = lambda: "utf-16",
+        tooltips: Callable[[], bool] = lambda: True,
         client: EditorClient | None = None,
         folders: Callable[[], list[Path]] = list,
     ) -> None:
+        self.instances = instances
         self.enabled = enabled
+        # What the client said at `initialize`: its position encoding, and whether
+        # its links show tooltips (`documentLink.tooltipSupport`).
         self.encoding = encoding
+        self.tooltips = tooltips
         self.store = DocumentStore()
         self.resolver = Resolver(instances, registry, enabled)
-        self.instances = instances
         self.client = client
         self.folders = folders
         self.cache = IssueCache()
@@ -83,7 +88,7 @@ class Documents:
         opened = self.store.get(params.text_document.uri)
         if opened is None or not self.enabled():
             return []
-        return await links.document_links(self.resolver, opened)
+        return await links.document_links(self.resolver, opened, self.tooltips())
 
     async def hover(self, params: lsp.HoverParams) -> dict[str, Any] | None:
         opened = self.store.get(params.text_document.uri)

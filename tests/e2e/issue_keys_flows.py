@@ -18,9 +18,22 @@ from simulators.jira_server import JiraSimulator
 OPTIONS: dict[str, Any] = {"http": {"timeoutSeconds": 20}}
 
 
+# What the tests' editor says it supports: markdown hovers, link tooltips.
+CAPABILITIES = lsp.ClientCapabilities(
+    text_document=lsp.TextDocumentClientCapabilities(
+        hover=lsp.HoverClientCapabilities(
+            content_format=[lsp.MarkupKind.Markdown, lsp.MarkupKind.PlainText]
+        ),
+        document_link=lsp.DocumentLinkClientCapabilities(tooltip_support=True),
+    )
+)
+
+
 @asynccontextmanager
 async def lsp_agent(
-    home: Path, options: dict[str, Any] | None = None
+    home: Path,
+    options: dict[str, Any] | None = None,
+    capabilities: lsp.ClientCapabilities = CAPABILITIES,
 ) -> AsyncIterator[tuple[LanguageClient, lsp.InitializeResult]]:
     """The agent as a subprocess, initialized with `options` (plus a long timeout)."""
     config = ClientServerConfig(server_command=AGENT_COMMAND, server_env=agent_env(home))
@@ -29,14 +42,7 @@ async def lsp_agent(
     try:
         result = await client.initialize_session(
             lsp.InitializeParams(
-                capabilities=lsp.ClientCapabilities(
-                    text_document=lsp.TextDocumentClientCapabilities(
-                        hover=lsp.HoverClientCapabilities(
-                            content_format=[lsp.MarkupKind.Markdown, lsp.MarkupKind.PlainText]
-                        ),
-                        document_link=lsp.DocumentLinkClientCapabilities(tooltip_support=True),
-                    )
-                ),
+                capabilities=capabilities,
                 initialization_options={**OPTIONS, **(options or {})},
             )
         )

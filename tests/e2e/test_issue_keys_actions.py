@@ -309,6 +309,8 @@ async def test_nothing_is_offered_while_nothing_is_connected(
 ) -> None:
     uri = open_file(editor.client, tmp_path / "repo" / "a.py", "# TODO: no tracker yet\n")
     assert await editor.actions(uri, 0) == []
+    # The command too answers empty then, not an error, whatever its argument.
+    assert await editor.run([]) is None
 
 
 async def test_nothing_is_offered_with_issue_keys_disabled(

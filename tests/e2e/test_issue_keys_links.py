@@ -6,6 +6,7 @@ from pathlib import Path
 
 from issue_keys_flows import change, connect, links, lsp_agent, open_document
 from lsprotocol import types as lsp
+from wire import RawAgent
 
 from simulators.jira_server import JiraSimulator
 
@@ -160,3 +161,50 @@ async def test_no_links_after_disconnecting(home: Path, jira: JiraSimulator) -> 
             "issuebridge/providers/disconnect", {"instanceId": instance_id}
         )
         assert await links(client, URI) == []
+
+
+async def test_columns_follow_the_negotiated_position_encoding(
+    home: Path, jira: JiraSimulator
+) -> None:
+    # UTF-8 columns, and no tooltips: the links then come without one.
+    utf8 = lsp.ClientCapabilities(
+        general=lsp.GeneralClientCapabilities(position_encodings=[lsp.PositionEncodingKind.Utf8])
+    )
+    async with lsp_agent(home, capabilities=utf8) as (client, result):
+        assert result.capabilities.position_encoding == lsp.PositionEncodingKind.Utf8
+        await connect(client, jira)
+        open_document(client, URI, "é😀 ISB-1\n")
+        # UTF-8 bytes: é is 2, 😀 4, the space 1.
+        assert [link[1:3] for link in await links(client, URI)] == [(7, 12)]
+        found = await client.text_document_document_link_async(
+            lsp.DocumentLinkParams(text_document=lsp.TextDocumentIdentifier(uri=URI))
+        )
+        assert found is not None and found[0].tooltip is None
+        change(client, URI, 2, (0, 2), (0, 6), "")  # the emoji's 4 bytes
+        assert [link[1:3] for link in await links(client, URI)] == [(3, 8)]
+
+
+def test_malformed_document_requests_get_invalid_params(raw_agent: RawAgent) -> None:
+    raw_agent.initialize()
+    # A notification is never answered, even a malformed one; the agent goes on.
+    raw_agent.notify("textDocument/didOpen", {"textDocument": {"uri": URI}})
+    raw_agent.notify("textDocument/didChange", {"textDocument": 3, "contentChanges": []})
+    for method, params in (
+        ("textDocument/documentLink", {"textDocument": {}}),
+        ("textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": "x"}}),
+    ):
+        msg_id = raw_agent.request(method, params)
+        reply = raw_agent.response(msg_id)
+        assert reply["error"]["code"] == -32602, reply
+    # A document opened since is served as any other.
+    raw_agent.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": URI, "languageId": "markdown", "version": 1, "text": "ISB-1"}},
+    )
+    reply = raw_agent.call("textDocument/documentLink", {"textDocument": {"uri": URI}})
+    assert reply["result"] == []
+    command = raw_agent.call(
+        "workspace/executeCommand",
+        {"command": "issuebridge.createIssueFromComment", "arguments": []},
+    )
+    assert "result" in command, command

@@ -52,6 +52,8 @@ def test_random_edits_keep_the_index_in_step() -> None:
         new = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 4)))
         keys.update(document, document.apply(start, end, new))
         assert indexed(keys) == keys_by_line(document)
+        projects = [[k for k in line if "#" not in k] for line in keys_by_line(document)]
+        assert [[c.text for c in line] for line in keys.project_lines] == projects
 
 
 def test_the_candidate_at_a_column() -> None:
