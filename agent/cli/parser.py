@@ -10,6 +10,7 @@ from agent.cli import commands as cli_commands
 from agent.cli import configure as cli_configure
 from agent.cli import http_options
 from agent.cli.actions import CA_BUNDLE_ENV
+from agent.cli.parser_keys import FileOrCommand, add_keys_command
 from agent.cli.parser_work import INSTANCE_HELP, add_work_commands
 
 
@@ -27,6 +28,11 @@ class Parser(argparse.ArgumentParser):
             sys.stderr.write("\n")
             self.exit(2)
         super().error(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if isinstance(action, FileOrCommand):
+            return  # any word: a subcommand or a file
+        super()._check_value(action, value)
 
 
 def _not_empty(what: str, instead: str) -> Any:
@@ -267,10 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     _instance_network_flags(configure)
     configure.set_defaults(run=cli_configure.configure)
 
-    keys = command("keys", "RSA key pairs for OAuth 1.0a")
-    keys_commands = keys.add_subparsers(
-        dest="keys_command", required=True, metavar="COMMAND", help="what to do with keys"
-    )
+    keys_commands = add_keys_command(command)
     generate = command(
         "generate",
         "generate a key pair; prints the public key for the Jira admin",

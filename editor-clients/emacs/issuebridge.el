@@ -145,7 +145,10 @@ all; only for debugging, and never with real credentials."
           :rootUri nil
           :capabilities
           (list :window (list :showDocument (list :support t)
-                              :workDoneProgress t))
+                              :workDoneProgress t)
+                ;; issuebridge-keys.el applies the agent's edits and counts UTF-16.
+                :workspace (list :applyEdit t)
+                :general (list :positionEncodings ["utf-16"]))
           :initializationOptions (or options (issuebridge--empty-object)))))
 
 (defun issuebridge--connection ()
@@ -298,10 +301,32 @@ the error's `data' plist (:kind, :hint, :action, ...).  TIMEOUT defaults to
 
 ;;;; What the agent sends
 
+(defvar issuebridge-request-handlers nil
+  "More requests of the agent that this client answers.
+An alist of (METHOD . FUNCTION): METHOD is a symbol such as
+`workspace/applyEdit'; FUNCTION takes the params (a plist) and returns the
+result.  issuebridge-keys.el adds its own.")
+
 (defun issuebridge--handle-request (_conn method params)
   (pcase method
     ('window/showDocument (issuebridge--show-document params))
-    (_ (jsonrpc-error :code -32601 :message (format "issuebridge.el does not handle %s" method)))))
+    ('window/showMessageRequest (issuebridge--show-message-request params))
+    (_ (if-let ((handler (alist-get method issuebridge-request-handlers)))
+           (funcall handler params)
+         (jsonrpc-error :code -32601
+                        :message (format "issuebridge.el does not handle %s" method))))))
+
+(defun issuebridge--show-message-request (params)
+  "The agent's question with buttons (a project to create an issue in): the
+button picked, or null when the user picks none (\\[keyboard-quit])."
+  (let* ((actions (append (plist-get params :actions) nil))
+         (titles (mapcar (lambda (action) (plist-get action :title)) actions)))
+    (if (null titles)
+        (progn (issuebridge--say "issuebridge: %s" (plist-get params :message)) nil)
+      (condition-case nil
+          (let ((title (completing-read (concat (plist-get params :message) " ") titles nil t)))
+            (cl-find title actions :key (lambda (a) (plist-get a :title)) :test #'equal))
+        (quit nil)))))
 
 (defun issuebridge--show-document (params)
   "Open the URL the agent asks for; `:success' says whether it could."

@@ -43,3 +43,6 @@ end, { nargs = 1, complete = complete_key, desc = 'issuebridge: an issue with it
 create('IssuebridgeStart', function(opts)
   commands().start(opts.args, opts.bang)
 end, { nargs = 1, bang = true, complete = complete_key, desc = 'issuebridge: start work (! checks out the branch)' })
+create('IssuebridgeOpenKey', function()
+  require('issuebridge.keys').open_key()
+end, { desc = 'issuebridge: open the issue whose key is under the cursor (documentLink)' })

@@ -5,6 +5,7 @@ a timeout. Prints JSON on stdout.
 
     sim.py BASE admin METHOD ROUTE [JSON]
     sim.py BASE search TOKEN JQL
+    sim.py BASE issue TOKEN KEY
     sim.py BASE browse URL
     sim.py BASE location URL
     sim.py BASE freeport
@@ -53,6 +54,19 @@ def search(base: str, token: str, jql: str) -> object:
     return {"total": total, "keys": keys}
 
 
+def issue(base: str, token: str, key: str) -> object:
+    """One issue's key, summary and status name, straight from the REST API."""
+    query = urllib.parse.urlencode({"fields": "summary,status"})
+    request = urllib.request.Request(
+        f"{base}/rest/api/2/issue/{urllib.parse.quote(key)}?{query}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        found = json.load(response)
+    fields = found["fields"]
+    return {"key": found["key"], "summary": fields["summary"], "status": fields["status"]["name"]}
+
+
 def browse(url: str) -> object:
     """GET as a browser would, following redirects (to the agent's callback)."""
     with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
@@ -91,6 +105,8 @@ def main(argv: list[str]) -> None:
         result = admin(base, *args)
     elif command == "search":
         result = search(base, *args)
+    elif command == "issue":
+        result = issue(base, *args)
     elif command == "browse":
         result = browse(*args)
     elif command == "location":

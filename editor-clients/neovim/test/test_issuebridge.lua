@@ -383,6 +383,172 @@ tests[#tests + 1] = {
   end,
 }
 
+-- Issue keys in documents: the agent attached to a file buffer (issue_keys).
+
+-- The floating window whose buffer has a line containing `text`, or nil.
+local function float_with(text)
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false)
+      if table.concat(lines, '\n'):find(text, 1, true) then
+        return win, lines
+      end
+    end
+  end
+end
+
+local function keys_file(lines)
+  local file = vim.fn.tempname() .. '.py'
+  vim.fn.writefile(lines, file)
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  wait_for('the agent attached to ' .. file, function()
+    return ib.state.client_id ~= nil and vim.lsp.buf_is_attached(buf, ib.state.client_id)
+  end)
+  return buf, file
+end
+
+local function document_links(buf)
+  return ib.request('textDocument/documentLink', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
+end
+
+tests[#tests + 1] = {
+  'issue keys: a file buffer is attached; documentLink follows its edits; :IssuebridgeOpenKey',
+  function()
+    local keys = sim('search', alice.pat, WEB).keys
+    ib.setup({ issue_keys = true })
+    local prefix = '# see '
+    local buf = keys_file({ '# notes', prefix .. keys[1] .. ' for why', 'x = 1  # UTF-8 is not a key' })
+    check(vim.fn.maparg('K', 'n') ~= '', 'K is mapped in the buffer')
+    check(vim.bo[buf].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc: ' .. vim.bo[buf].omnifunc)
+    -- What didOpen gave the agent: one link, to the issue (UTF-8 is no key).
+    local links = document_links(buf)
+    check(#links == 1 and links[1].target == base .. '/browse/' .. keys[1], vim.inspect(links))
+    check(links[1].range.start.line == 1 and links[1].range.start.character == #prefix, vim.inspect(links))
+
+    -- An edit (incremental didChange) before a line with a non-ASCII character:
+    -- the new key's link starts at its UTF-16 column.
+    local second = keys[2]
+    vim.api.nvim_buf_set_lines(buf, 0, 1, false, { '# ünïcode 🚀 ' .. second })
+    links = document_links(buf)
+    local targets = {}
+    for _, link in ipairs(links) do
+      targets[link.target] = link.range.start
+    end
+    local start = targets[base .. '/browse/' .. second]
+    check(#links == 2 and start ~= nil, vim.inspect(links))
+    check(start.line == 0 and start.character == 13, 'UTF-16 column 13: ' .. vim.inspect(start))
+
+    -- :IssuebridgeOpenKey opens the key under the cursor.
+    vim.api.nvim_win_set_cursor(0, { 1, #'# ünïcode 🚀 ' + 1 })
+    vim.cmd('IssuebridgeOpenKey')
+    wait_for(':IssuebridgeOpenKey to open ' .. second, function()
+      return opened[#opened] == base .. '/browse/' .. second
+    end)
+    -- Special buffers are left alone.
+    vim.cmd('new')
+    vim.bo.buftype = 'nofile'
+    check(not require('issuebridge.keys').attach(0), 'a nofile buffer is not attached')
+    vim.cmd('close')
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: K on a key shows the issue\'s hover float with its title and status',
+  function()
+    local issue = sim('issue', alice.pat, sim('search', alice.pat, WEB).keys[1])
+    local prefix = '# see '
+    keys_file({ '# notes', prefix .. issue.key .. ' for why' })
+    vim.api.nvim_win_set_cursor(0, { 2, #prefix + 2 })
+    vim.api.nvim_feedkeys('K', 'x', false)
+    local float, lines
+    wait_for('the hover of ' .. issue.key .. ' with its title', function()
+      float, lines = float_with(issue.summary)
+      return float ~= nil
+    end)
+    local text = table.concat(lines, '\n')
+    check(text:find(issue.key, 1, true), 'the hover names the key: ' .. text)
+    check(text:find(issue.status, 1, true), 'the hover has the status ' .. issue.status .. ': ' .. text)
+    vim.api.nvim_win_close(float, true)
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: the code action creates an issue from a TODO and the line then shows its key',
+  function()
+    local key = sim('search', alice.pat, WEB).keys[1]
+    local buf = keys_file({ '# about ' .. key, 'def load():', '    # TODO: rework the cache', '    pass' })
+    script = { ['Code actions'] = 'Create issue from this comment' }
+    local from = #notes + 1
+    vim.api.nvim_win_set_cursor(0, { 3, 6 })
+    vim.lsp.buf.code_action()
+    local created
+    wait_for('the TODO line to name the new issue', function()
+      local line = vim.api.nvim_buf_get_lines(buf, 2, 3, false)[1]
+      created = line:match('^    # TODO: (WEB%-%d+)$')
+      return created ~= nil
+    end)
+    local issue = sim('issue', alice.pat, created)
+    check(issue.summary == 'rework the cache', 'the summary is the TODO text: ' .. issue.summary)
+    local said
+    wait_for('the agent\'s answer', function()
+      said = note_matching('created ' .. created, from)
+      return said ~= nil
+    end)
+    check(said.level == vim.log.levels.INFO, vim.inspect(said))
+    check(vim.bo[buf].modified, 'the edit is in the buffer, not yet written')
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: completion after WEB- (what omnifunc asks) offers WEB issues with their titles',
+  function()
+    local buf = keys_file({ '# see WEB-' })
+    -- Where the cursor is in insert mode after typing WEB- (normal mode cannot be there).
+    local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 0, character = 10 } }
+    local answers = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 30000)
+    local reply = answers and answers[ib.state.client_id]
+    check(reply and not reply.err, 'the agent answered: ' .. vim.inspect(answers))
+    local items = vim.lsp.util.extract_completion_items(reply.result)
+    check(#items > 0, 'items: ' .. vim.inspect(reply.result))
+    -- What vim.lsp.omnifunc makes of them: the key replacing "WEB-", its title beside.
+    local words = vim.lsp.util.text_document_completion_list_to_complete_items(reply.result, 'WEB-')
+    check(#words == #items, 'every item starts with WEB-: ' .. vim.inspect(words))
+    for i, word in ipairs(words) do
+      check(word.word:match('^WEB%-%d+$') and word.menu ~= '', 'item ' .. i .. ': ' .. vim.inspect(word))
+      local edit = items[i].textEdit
+      check(edit and edit.range.start.character == #'# see ', 'it replaces the typed WEB-: ' .. vim.inspect(edit))
+    end
+    vim.cmd('bwipeout!')
+  end,
+}
+
+tests[#tests + 1] = {
+  'issue keys: a git commit message (filetype gitcommit) is attached too',
+  function()
+    local key = sim('search', alice.pat, WEB).keys[1]
+    vim.cmd('filetype on') -- -u NONE leaves filetype detection off
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir .. '/.git', 'p')
+    local file = dir .. '/.git/COMMIT_EDITMSG'
+    vim.fn.writefile({ 'Fix the cache', '', 'Closes ' .. key .. '.' }, file)
+    vim.cmd('edit ' .. vim.fn.fnameescape(file))
+    local buf = vim.api.nvim_get_current_buf()
+    check(vim.bo[buf].filetype == 'gitcommit', 'filetype: ' .. vim.bo[buf].filetype)
+    wait_for('the agent attached to the commit message', function()
+      return vim.lsp.buf_is_attached(buf, ib.state.client_id)
+    end)
+    local links = document_links(buf)
+    check(#links == 1 and links[1].target == base .. '/browse/' .. key, vim.inspect(links))
+    check(links[1].range.start.line == 2 and links[1].range.start.character == #'Closes ', vim.inspect(links))
+    vim.cmd('bwipeout!')
+    vim.cmd('filetype off')
+  end,
+}
+
 tests[#tests + 1] = {
   'a tracker without Start Work or issues/get: the commands say so and call nothing (a stubbed providers list)',
   function()

@@ -14,6 +14,12 @@ M.config = {
   timeout_ms = 30000, -- the default bound of a synchronous request
   issue_limit = 1000, -- issues/fetch limit of :IssuebridgeIssues (the agent allows up to 10000)
   start_timeout_ms = 30000, -- how long the agent may take to answer initialize
+  -- Issue keys in documents (issuebridge.keys): attach the agent to file and
+  -- gitcommit buffers, so that hover (K), completion (omnifunc) and code actions
+  -- work on keys such as CORE-12.
+  issue_keys = false,
+  issue_keys_keymaps = true, -- K -> hover and omnifunc, where the buffer has none
+  issue_keys_exclude = {}, -- filetypes never attached
 }
 
 M.state = {
@@ -44,6 +50,11 @@ end
 
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', M.config, opts or {})
+  if M.config.issue_keys then
+    require('issuebridge.keys').enable()
+  elseif package.loaded['issuebridge.keys'] then
+    require('issuebridge.keys').disable()
+  end
   return M
 end
 
@@ -140,6 +151,19 @@ local handlers = {
   end,
   -- The agent's log at info and above; Neovim's default would put it in lsp.log.
   ['window/logMessage'] = function() end,
+  -- The answer to a command a code action ran ("Create issue from this comment":
+  -- the agent has created the issue and sent workspace/applyEdit by now).
+  ['workspace/executeCommand'] = function(err, result)
+    if err then
+      require('issuebridge.commands').report(M.wrap_error(err))
+    elseif type(result) == 'table' and type(result.issue) == 'table' then
+      local text = string.format('issuebridge: created %s  %s', result.issue.key, result.issue.title or '')
+      if result.edited == false then
+        text = text .. ' (the line changed meanwhile: the key is not in it)'
+      end
+      vim.notify(text, vim.log.levels.INFO)
+    end
+  end,
 }
 
 local function capabilities()
@@ -202,20 +226,10 @@ local function with_initialize_errors(start, config)
   return ok, result
 end
 
--- The running agent's client, started on first use.
-function M.client()
-  local id = M.state.client_id
-  local client = id and vim.lsp.get_client_by_id(id)
-  if client and not invoke(client, 'is_stopped') then
-    -- Another command may have started it a moment ago.
-    vim.wait(M.config.start_timeout_ms, function()
-      return M.state.initialized or M.state.client_id ~= id
-    end, 10)
-    if M.state.initialized then
-      return client
-    end
-    invoke(client, 'stop', true) -- it never answered initialize: start afresh
-  end
+-- Start the agent's client without waiting for its initialize answer; returns
+-- its id. Neovim sends didOpen for the buffers attached meanwhile once it is
+-- initialized (issuebridge.keys attaches file buffers this way).
+local function spawn()
   M.state.initialized, M.state.start_error = false, nil
   local started_id
   local spawned, failure = with_initialize_errors(vim.lsp.start_client, {
@@ -246,6 +260,39 @@ function M.client()
     )
   end
   M.state.client_id = started_id
+  return started_id
+end
+
+-- The id of the agent's client, started (not waited for) when none runs.
+-- An agent that refused to initialize is not started again here (a command
+-- does that, through M.client): its error is raised instead.
+function M.started_client_id()
+  local id = M.state.client_id
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client and not invoke(client, 'is_stopped') then
+    if M.state.start_error then
+      error(M.state.start_error, 0)
+    end
+    return id
+  end
+  return spawn()
+end
+
+-- The running agent's client, started on first use.
+function M.client()
+  local id = M.state.client_id
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client and not invoke(client, 'is_stopped') then
+    -- Another command may have started it a moment ago.
+    vim.wait(M.config.start_timeout_ms, function()
+      return M.state.initialized or M.state.start_error ~= nil or M.state.client_id ~= id
+    end, 10)
+    if M.state.initialized then
+      return client
+    end
+    invoke(client, 'stop', true) -- it never answered initialize: start afresh
+  end
+  local started_id = spawn()
   -- Requests before the initialize answer would be refused by the agent.
   vim.wait(M.config.start_timeout_ms, function()
     return M.state.initialized or M.state.start_error ~= nil or M.state.client_id ~= started_id
