@@ -11,6 +11,7 @@ import {
   State,
   WorkDoneProgress,
   type CloseHandlerResult,
+  type DocumentSelector,
   type ErrorHandlerResult,
   type LanguageClientOptions,
   type WorkDoneProgressBegin,
@@ -32,7 +33,8 @@ import type { LaunchPlan } from "./launchPlan";
 import type { AgentStatus } from "./status";
 
 export type { AgentStatus } from "./status";
-import { agentOptions, launchSettings } from "./settings";
+import { documentSelectorOf } from "../keys/documentSelector";
+import { agentOptions, configurationEffect, launchSettings } from "./settings";
 
 const CONFIG_SECTION = "issuebridge";
 
@@ -198,9 +200,15 @@ export class AgentConnection implements vscode.Disposable {
   }
 
   private clientOptions(): LanguageClientOptions {
+    // Issue keys in documents: what is synced is fixed for the client's lifetime,
+    // so a change of the setting restarts the agent (onConfigurationChanged).
+    const { selector, ignored } = documentSelectorOf(this.configuration());
+    if (ignored.length) {
+      this.log.warn(`issuebridge.issueKeys.documentSelector: ignored ${JSON.stringify(ignored)} (no language, scheme or pattern)`);
+    }
     return {
-      // No documents: the agent is a service, not a language server.
-      documentSelector: [],
+      // Each filter names a language, a scheme or a pattern (filterOf sees to it).
+      documentSelector: selector as DocumentSelector,
       outputChannel: this.log,
       // Re-read on every (re)start so the newest settings win.
       initializationOptions: () => agentOptions(this.configuration()),
@@ -296,14 +304,12 @@ export class AgentConnection implements vscode.Disposable {
   }
 
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (event.affectsConfiguration(`${CONFIG_SECTION}.agent`)) {
+    const effect = configurationEffect((section) => event.affectsConfiguration(section));
+    if (effect === "restart") {
       void this.restart();
       return;
     }
-    const affectsAgent = ["storageDir", "http", "issues.branchTemplate"].some((key) =>
-      event.affectsConfiguration(`${CONFIG_SECTION}.${key}`),
-    );
-    if (affectsAgent && this.client && this.currentStatus.state === "running") {
+    if (effect === "notify" && this.client && this.currentStatus.state === "running") {
       // The full set every time: a setting the user removed is absent, i.e. default.
       void this.client.sendNotification("workspace/didChangeConfiguration", {
         settings: { issuebridge: agentOptions(this.configuration()) },
