@@ -36,6 +36,9 @@ export type { AgentStatus } from "./status";
 import { documentSelectorOf } from "../keys/documentSelector";
 import { agentOptions, configurationEffect, launchSettings } from "./settings";
 
+/** Runs a command the agent advertises (executeCommandProvider) in the extension instead. */
+export type CommandInterceptor = (args: unknown[]) => Promise<unknown>;
+
 const CONFIG_SECTION = "issuebridge";
 
 export class AgentConnection implements vscode.Disposable {
@@ -50,6 +53,7 @@ export class AgentConnection implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<AgentStatus>();
   private readonly providersEmitter = new vscode.EventEmitter<Provider[]>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly interceptors = new Map<string, CommandInterceptor>();
 
   /** Fires on every state change of the agent process. */
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -139,6 +143,17 @@ export class AgentConnection implements vscode.Disposable {
     await this.start();
   }
 
+  /**
+   * Runs `command` (one the agent advertises, which vscode-languageclient registers)
+   * with `interceptor` rather than sending `workspace/executeCommand`.
+   */
+  interceptCommand(command: string, interceptor: CommandInterceptor): vscode.Disposable {
+    this.interceptors.set(command, interceptor);
+    return new vscode.Disposable(() => {
+      if (this.interceptors.get(command) === interceptor) this.interceptors.delete(command);
+    });
+  }
+
   /** A typed request; rejects with the agent's JSON-RPC error (see errors.ts). */
   async request<M extends RequestMethod>(
     method: M,
@@ -209,6 +224,12 @@ export class AgentConnection implements vscode.Disposable {
     return {
       // Each filter names a language, a scheme or a pattern (filterOf sees to it).
       documentSelector: selector as DocumentSelector,
+      middleware: {
+        executeCommand: (command, args, next) => {
+          const interceptor = this.interceptors.get(command);
+          return interceptor ? interceptor(args) : next(command, args);
+        },
+      },
       outputChannel: this.log,
       // Re-read on every (re)start so the newest settings win.
       initializationOptions: () => agentOptions(this.configuration()),
