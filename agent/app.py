@@ -9,6 +9,8 @@ from typing import Any
 
 from agent import logs
 from agent.client import EditorClient
+from agent.documents.service import Documents
+from agent.documents.text import Encoding
 from agent.errors import about_instance
 from agent.providers.registry import ProviderRegistry, discover
 from agent.services import create, issues, keys, providers, work
@@ -27,7 +29,12 @@ Service = Callable[[Any], Awaitable[Any]]
 
 
 class Agent:
-    def __init__(self, client: EditorClient, registry: ProviderRegistry | None = None) -> None:
+    def __init__(
+        self,
+        client: EditorClient,
+        registry: ProviderRegistry | None = None,
+        encoding: Callable[[], Encoding] = lambda: "utf-16",
+    ) -> None:
         self.client = client
         self.registry = registry or discover()
         # Resolved at `initialize` (or on first use without one): finding the platform's
@@ -43,6 +50,10 @@ class Agent:
         self.team = Team(self.instances)
         self.offline = Offline(lambda: self.settings.storage_dir)
         self.authorizations = Authorizations(self.registry, self.instances, self.client)
+        # Issue keys in open documents; off with `issueKeys.enabled: false`.
+        self.documents = Documents(
+            self.instances, self.registry, lambda: self.settings.issue_keys_enabled, encoding
+        )
 
     @property
     def settings(self) -> Settings:
@@ -83,6 +94,7 @@ class Agent:
         await self.instances.drop_all_sessions()
 
     async def _providers_changed(self) -> None:
+        self.documents.instances_changed()
         result = t.ProvidersDidChangeParams(
             providers=providers.describe(self.registry, await self.team.listed())
         )

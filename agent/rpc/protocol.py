@@ -14,6 +14,10 @@ What pygls does on its own, and what this class does instead:
 - Requests after `shutdown` are dropped silently. Here they get `-32600`.
 - `exit` raises SystemExit inside a callback, where it is swallowed and the exit
   status lost. Here `exit` records the status and stops the serving loop.
+- `textDocument/didOpen|didChange|didClose` update pygls' workspace copy of each
+  document, which rebuilds the whole text at every change. Here they only call the
+  server's handlers: the agent keeps documents itself (agent.documents), changing
+  only the lines an edit touches.
 """
 
 import json
@@ -267,6 +271,23 @@ class AgentProtocol(LanguageServerProtocol):
             if msg_id != current and not future.done():
                 future.cancel()
         self._shutdown = True
+
+    # --- text documents: the agent's store only (agent.documents) ---------------
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams) -> Any:
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
 
 
 def _cancel_notification(params: Any) -> JsonRPCNotification | None:

@@ -44,6 +44,9 @@ class SimulatorConfig:
     # False: every anonymous REST call is refused with 401, serverInfo included (as behind
     # a proxy that demands a login); a client must then send its credentials to learn more.
     anonymous_access: bool = True
+    # False: the search ignores `validateQuery` and validates every query, as something
+    # in front of Jira (or a server that does not know the option) would.
+    honour_validate_query: bool = True
 
     def __post_init__(self) -> None:
         self.context_path = normalise_context_path(self.context_path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta
 
 from .data import (
@@ -409,6 +410,12 @@ class Context:
     # Set while compiling when the result depends on `now` (now(), startOfDay(), -1d...):
     # such a result is not the same a moment later, so the search cache keeps none.
     reads_clock: bool = False
+    # The search's `validateQuery`. False: a value that does not exist (a missing
+    # issue key, an unknown user or status) matches nothing and is reported in
+    # `warnings` (the answer's `warningMessages`) instead of failing the search with
+    # 400; a query that is not well formed is still refused.
+    validate: bool = True
+    warnings: list[str] = dataclass_field(default_factory=list)
 
 
 def canonical_field(name: str) -> str:
@@ -580,13 +587,22 @@ def _resolve(field: str, shown: str, operand: Operand, ctx: Context) -> str | No
     elif field == "key":
         issue = ctx.store.issue(text)
         if issue is None or not ctx.can_browse:
-            raise JqlError(f"An issue with key '{text}' does not exist for field '{shown}'.")
+            return _missing(ctx, f"An issue with key '{text}' does not exist for field '{shown}'.")
         found = issue.key
     elif field == "labels":
         return text
     if found is None:
-        raise JqlError(f"The value '{text}' does not exist for the field '{shown}'.")
+        return _missing(ctx, f"The value '{text}' does not exist for the field '{shown}'.")
     return found
+
+
+def _missing(ctx: Context, message: str) -> str:
+    """A value that does not exist: Jira's 400, or with `validateQuery` false a warning
+    and a value no issue has."""
+    if ctx.validate:
+        raise JqlError(message)
+    ctx.warnings.append(message)
+    return _NO_MATCH
 
 
 # -- text fields ----------------------------------------------------------------------

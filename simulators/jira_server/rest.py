@@ -253,6 +253,7 @@ class RestApi:
             _int_param(call.request.arg("maxResults"), "maxResults"),
             fields,
             expand,
+            (call.request.arg("validateQuery") or "true").lower() != "false",
         )
 
     def search_post(self, call: Call) -> Response:
@@ -265,6 +266,9 @@ class RestApi:
             fields = fields_raw.split(",")
         expand_raw = body.get("expand") or []
         expand = set(expand_raw.split(",") if isinstance(expand_raw, str) else map(str, expand_raw))
+        validate = body.get("validateQuery", True)
+        if not isinstance(validate, bool):
+            return error_response(400, ["Invalid value for 'validateQuery'."])
         return self.run_search(
             call,
             str(body.get("jql") or ""),
@@ -272,6 +276,7 @@ class RestApi:
             _int_value(body.get("maxResults"), "maxResults"),
             fields,
             expand,
+            validate,
         )
 
     def run_search(
@@ -282,9 +287,15 @@ class RestApi:
         max_results: int | None,
         fields: list[str] | None,
         expand: set[str],
+        validate: bool = True,
     ) -> Response:
+        """`validate` is the search's `validateQuery` (jql.Context.validate)."""
         ctx = jql.Context(
-            self.store, call.user, datetime.now(UTC), can_browse=call.user is not None
+            self.store,
+            call.user,
+            datetime.now(UTC),
+            can_browse=call.user is not None,
+            validate=validate or not self.config.honour_validate_query,
         )
         try:
             issues = self.search_cache.search(query, ctx)
@@ -302,6 +313,8 @@ class RestApi:
             "maxResults": page_size,
             "total": len(issues),
         }
+        if ctx.warnings:
+            head["warningMessages"] = list(dict.fromkeys(ctx.warnings))
         # The JSON of {**head, "issues": [...], "names"?: {...}}, from each issue's kept JSON.
         parts = [encode_json(head)[:-1], b',"issues":[']
         parts.append(b",".join(self.rendered.encoded(call.rep, page, chosen, expand)))

@@ -39,7 +39,7 @@ MAX_ENTRIES = 64
 # Encoded issues kept (about 2 kB each with an editor's fields); past it, start over.
 MAX_RENDERED = 50_000
 
-_Key = tuple[str, str | None, bool]
+_Key = tuple[str, str | None, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class SearchCache:
 
     def search(self, query: str, ctx: jql.Context) -> Sequence[Issue]:
         """`jql.search(query, ctx)`, from the cache while the data is unchanged."""
-        key: _Key = (query, ctx.user.name if ctx.user else None, ctx.can_browse)
+        key: _Key = (query, ctx.user.name if ctx.user else None, ctx.can_browse, ctx.validate)
         generation = changes.generation()
         with self._lock:
             entry = self._entries.get(key)
@@ -70,7 +70,8 @@ class SearchCache:
                 return entry.issues
         issues = tuple(jql.search(query, ctx))
         with self._lock:
-            if ctx.reads_clock:
+            if ctx.reads_clock or ctx.warnings:
+                # Warnings are the answer's too: a kept result would lose them.
                 self.uncached += 1
                 return issues
             self.misses += 1

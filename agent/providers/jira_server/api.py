@@ -165,9 +165,23 @@ class JiraApi:
         ]
 
     async def search(
-        self, jql: str, start_at: int, max_results: int, fields: list[str]
+        self,
+        jql: str,
+        start_at: int,
+        max_results: int,
+        fields: list[str],
+        validate_query: bool = True,
     ) -> dict[str, Any]:
-        body = {"jql": jql, "startAt": start_at, "maxResults": max_results, "fields": fields}
+        body: dict[str, Any] = {
+            "jql": jql,
+            "startAt": start_at,
+            "maxResults": max_results,
+            "fields": fields,
+        }
+        if not validate_query:
+            # Jira then reports values that do not exist (a deleted issue's key) as
+            # warnings and matches nothing for them, instead of refusing the query.
+            body["validateQuery"] = False
         # A read sent as POST (a long JQL fits no URL): safe to send again.
         result = await self.request(
             "POST", "/rest/api/2/search", what="the search", json=body, idempotent=True

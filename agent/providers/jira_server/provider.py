@@ -51,6 +51,10 @@ class JiraServerProvider(TrackerProvider):
     name = "Jira Server / Data Center"
     capabilities = CAPABILITIES
     listing_order = 0
+    key_style = "project"
+
+    def issue_url(self, instance: InstanceConfig, key: str) -> str:
+        return f"{instance.base_url}/browse/{key}"
 
     def auth_methods(self) -> list[AuthMethod]:
         return methods.auth_methods()

@@ -1,9 +1,10 @@
 """A live connection to one Jira instance: its HTTP client, auth and searches."""
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.providers.base import FetchResult, ProgressCallback, TrackerSession
-from agent.providers.jira_server import work
+from agent.providers.jira_server import lookup, work
 from agent.providers.jira_server.api import JiraApi
 from agent.providers.jira_server.create import JiraCreate
 from agent.providers.jira_server.projects import ProjectNames
@@ -70,6 +71,14 @@ class JiraSession(TrackerSession):
         self, project_key: str, issue_type: str, fields: dict[str, FieldValue]
     ) -> Issue:
         return await self._create.create(self.api, project_key, issue_type, fields)
+
+    # --- issue keys in documents (agent.providers.jira_server.lookup) ------------
+
+    async def key_prefixes(self) -> set[str]:
+        return {project.key for project in await self._projects.projects(self.api)}
+
+    async def lookup_issues(self, keys: list[str]) -> list[dict[str, Any]]:
+        return await lookup.lookup_issues(self.api, self._projects, keys)
 
     # --- one issue (agent.providers.jira_server.work) ---------------------------
 
