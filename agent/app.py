@@ -52,7 +52,12 @@ class Agent:
         self.authorizations = Authorizations(self.registry, self.instances, self.client)
         # Issue keys in open documents; off with `issueKeys.enabled: false`.
         self.documents = Documents(
-            self.instances, self.registry, lambda: self.settings.issue_keys_enabled, encoding
+            self.instances,
+            self.registry,
+            lambda: self.settings.issue_keys_enabled,
+            encoding,
+            self.client,
+            lambda: self.team.folders,
         )
 
     @property

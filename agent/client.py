@@ -113,6 +113,41 @@ class EditorClient:
             return False
         return bool(getattr(result, "success", False))
 
+    async def choose(self, message: str, choices: list[str]) -> str | None:
+        """Ask the user to pick one of `choices` (`window/showMessageRequest`, one
+        button each); the title picked, or None when dismissed or refused."""
+        params = lsp.ShowMessageRequestParams(
+            type=lsp.MessageType.Info,
+            message=message,
+            actions=[lsp.MessageActionItem(title=choice) for choice in choices],
+        )
+        try:
+            picked = await self._server.window_show_message_request_async(params)
+        except Exception as exc:  # the editor answered with an error: nothing was picked
+            log.info("window/showMessageRequest failed: %s", exc)
+            return None
+        title = getattr(picked, "title", None)
+        return title if isinstance(title, str) and title in choices else None
+
+    async def apply_edit(self, label: str, edit: lsp.WorkspaceEdit) -> bool:
+        """Ask the editor to apply `edit` (`workspace/applyEdit`); True if it did."""
+        try:
+            result = await self._server.workspace_apply_edit_async(
+                lsp.ApplyWorkspaceEditParams(edit=edit, label=label)
+            )
+        except Exception as exc:  # the editor answered with an error: nothing changed
+            log.info("workspace/applyEdit failed: %s", exc)
+            return False
+        return bool(getattr(result, "applied", False))
+
+    @property
+    def edits_versioned_documents(self) -> bool:
+        """The client takes `documentChanges` (edits checked against a version)."""
+        caps = self._capabilities()
+        workspace = caps.workspace if caps else None
+        edit = workspace.workspace_edit if workspace else None
+        return bool(edit and edit.document_changes)
+
     @contextmanager
     def progress(self, token: lsp.ProgressToken | None, title: str) -> Iterator["Progress"]:
         """Work-done progress under the client's token; silent when there is none."""

@@ -11,17 +11,21 @@ What other modules build on (completion, code actions, create-from-comment):
 """
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 
-from agent.documents import hover, links
+from agent.client import EditorClient
+from agent.documents import actions, completion, hover, links
 from agent.documents.cache import IssueCache
+from agent.documents.create_from_comment import CreateFromComment
 from agent.documents.resolver import Resolver
 from agent.documents.store import DocumentStore
 from agent.documents.text import Encoding
 from agent.providers.registry import ProviderRegistry
 from agent.services.instances import Instances
+from protocol.converter import unstructure
 
 
 class Documents:
@@ -31,11 +35,16 @@ class Documents:
         registry: ProviderRegistry,
         enabled: Callable[[], bool],
         encoding: Callable[[], Encoding] = lambda: "utf-16",
+        client: EditorClient | None = None,
+        folders: Callable[[], list[Path]] = list,
     ) -> None:
         self.enabled = enabled
         self.encoding = encoding
         self.store = DocumentStore()
         self.resolver = Resolver(instances, registry, enabled)
+        self.instances = instances
+        self.client = client
+        self.folders = folders
         self.cache = IssueCache()
 
     def instances_changed(self) -> None:
@@ -85,14 +94,27 @@ class Documents:
             self.resolver, self.cache, opened, position.line, position.character
         )
 
-    # --- filled in by the keys-actions work (completion.py, actions.py,
-    # create_from_comment.py); empty answers until then ---------------------------
+    # --- completion, code actions, create-from-comment (keys-actions) ----------
 
-    async def completion(self, params: lsp.CompletionParams) -> list[dict[str, Any]]:
-        return []
+    async def completion(self, params: lsp.CompletionParams) -> Any:
+        opened = self.store.get(params.text_document.uri)
+        if opened is None or not self.enabled():
+            return []
+        position = params.position
+        return await completion.complete(self.resolver, opened, position.line, position.character)
 
     async def code_actions(self, params: lsp.CodeActionParams) -> list[dict[str, Any]]:
-        return []
+        opened = self.store.get(params.text_document.uri)
+        if opened is None or not self.enabled():
+            return []
+        lines = params.range.start.line, params.range.end.line
+        only = [str(getattr(k, "value", k)) for k in params.context.only or []]
+        return await actions.code_actions(self.resolver, opened, *lines, self.folders(), only)
 
     async def create_from_comment(self, arguments: list[Any]) -> Any:
-        return None
+        if self.client is None or not self.enabled():
+            return None
+        command = CreateFromComment(
+            self.resolver, self.instances, self.client, self.store, self.encoding
+        )
+        return unstructure(await command.run(arguments))

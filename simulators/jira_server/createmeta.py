@@ -144,7 +144,7 @@ class TypeFields:
 
 
 def issue_types(project: Project) -> list[NamedItem]:
-    ids = _PROJECT_TYPES.get(project.key)
+    ids = project.issue_type_ids or _PROJECT_TYPES.get(project.key)
     if ids is None:
         return list(ISSUE_TYPES)
     return [t for i in ids for t in ISSUE_TYPES if t.id == i]

@@ -126,6 +126,8 @@ class Project(Tracked):
     lead: str
     status_ids: list[str]
     description: str = ""
+    # Its issue type scheme (type ids, in order) where it is not the default one.
+    issue_type_ids: list[str] | None = None
 
 
 @dataclass
@@ -328,6 +330,20 @@ class Store(Tracked):
                 if lowered in (project.key.lower(), project.id, project.name.lower()):
                     return project
         return None
+
+    def add_project(
+        self, key: str, name: str, lead: str = "alice", issue_types: list[str] | None = None
+    ) -> Project:
+        """A project with the default workflow; `issue_types` (names) is its issue type
+        scheme, every type when None."""
+        with self.lock:
+            if self.project(key) is not None:
+                raise ValueError(f"project {key!r} exists")
+            type_ids = [_find_named(ISSUE_TYPES, t).id for t in issue_types or []] or None
+            pid = str(1 + max((int(p.id) for p in self.projects), default=9999))
+            project = Project(pid, key, name, lead, list(_SEED_PROJECTS[0][4]), "", type_ids)
+            self.projects.append(project)
+            return project
 
     # -- issues -----------------------------------------------------------
 

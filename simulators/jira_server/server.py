@@ -19,7 +19,7 @@ from . import client_certs, tls
 from .admin import AdminApi
 from .auth import Authenticator, AuthResult, not_authenticated
 from .config import SimulatorConfig, parse_version
-from .data import Issue, Store, User
+from .data import Issue, Project, Store, User
 from .faults import Faults
 from .oauth import OAuthProblem, OAuthProvider
 from .oauth2 import AUTHORIZE_PATH as OAUTH2_AUTHORIZE_PATH
@@ -161,6 +161,12 @@ class JiraSimulator(LoopbackSite):
 
     def clear_issues(self) -> None:
         self.store.clear_issues()
+
+    def add_project(
+        self, key: str, name: str, lead: str = "alice", issue_types: list[str] | None = None
+    ) -> Project:
+        """A new project; `issue_types` (names, e.g. ["Bug"]) is its issue type scheme."""
+        return self.store.add_project(key, name, lead, issue_types)
 
     def edit_after_searches(self, key: str, after: int = 1, resolve: bool = False) -> None:
         """Edit issue `key` right after the `after`-th search from now is answered

@@ -131,3 +131,16 @@ def test_old_createmeta_honours_issue_type_ids(sim: JiraSimulator, http: httpx.C
     assert story["name"] == "Story"
     assert story["fields"][PLATFORMS]["required"] is True
     assert "fieldId" not in story["fields"][PLATFORMS]
+
+
+def test_a_project_added_with_its_own_issue_type_scheme(
+    sim: JiraSimulator, http: httpx.Client
+) -> None:
+    sim.add_project("SUP", "Support", issue_types=["Bug"])
+    assert [t["name"] for t in all_pages(sim, http, "issue/createmeta/SUP/issuetypes")] == ["Bug"]
+    keys = [p["key"] for p in http.get(api(sim, "project"), headers=auth(sim)).json()]
+    assert keys[-1] == "SUP"
+    body = {"project": {"key": "SUP"}, "issuetype": {"id": "3"}, "summary": "A task"}
+    refused = http.post(api(sim, "issue"), headers=auth(sim), json={"fields": body})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"issuetype": "valid issue type is required"}

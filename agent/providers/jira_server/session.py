@@ -59,6 +59,13 @@ class JiraSession(TrackerSession):
             await self.aclose()
         return result
 
+    async def suggest_issues(self, project: str, text: str, limit: int) -> list[dict[str, Any]]:
+        """Completion after `PROJECT-` (agent.providers.jira_server.suggest)."""
+        from agent.providers.jira_server.suggest import suggest
+
+        names = await self._projects.get(self.api)
+        return await suggest(self.api, project, text, limit, names)
+
     # --- projects and creating issues (agent.providers.jira_server.create) -----
 
     async def list_projects(self, refresh: bool) -> list[ProjectInfo]:
