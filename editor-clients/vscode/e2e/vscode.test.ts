@@ -5,7 +5,7 @@
 // docs/images/ holds the copies the README shows).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
@@ -16,9 +16,11 @@ import { freePort, pidsInGroup, recordGroup, stopAll } from "./support/processes
 import { Simulator, type SimUser } from "./support/simulator";
 import {
   dialogButton,
+  editorLine,
   foldInstances,
   integrationsPanel,
   notification,
+  openFile,
   openWorkbench,
   runCommand,
   showIssuesView,
@@ -73,6 +75,32 @@ async function authorizeInBrowser(card: Locator): Promise<Page> {
   return authorizePage;
 }
 
+/** `file`'s text once `done` accepts it: read now and on every change in its folder (a save may replace the file). */
+function waitForFile(file: string, done: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const read = (): string => {
+      try {
+        return readFileSync(file, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    const watcher = watch(path.dirname(file), () => check());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${file} never had the expected text; it has: ${JSON.stringify(read())}`));
+    }, timeoutMs);
+    function check(): void {
+      const text = read();
+      if (!done(text)) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve(text);
+    }
+    check();
+  });
+}
+
 /** Files named `name` under `dir`, at any depth. */
 function findFiles(dir: string, name: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -81,6 +109,11 @@ function findFiles(dir: string, name: string): string[] {
 }
 
 const UNRESOLVED_MINE = "assignee = currentUser() AND resolution = Unresolved";
+/** The comment the issue-key steps make an issue of, in the workspace's keys.py. */
+const KEYS_TODO = "tidy the e2e key file";
+function keysFile(): string {
+  return path.join(dirs.workspace, "keys.py");
+}
 const BRANCH_TEMPLATE = "feature/{key}-{summary}";
 
 /** git in the e2e workspace (a repository with one commit, made in `before`). */
@@ -567,6 +600,110 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await detail.getByRole("heading", { level: 1, name: summary }).waitFor({ timeout: 30_000 });
     assert.equal(await detail.locator('[data-field="description"]').textContent(), description);
     assert.equal(await detail.locator('[data-field="description"] b, [data-field="description"] script').count(), 0);
+  });
+
+  test("issue keys in a file: a link on the key, and a hover with its title and status", async () => {
+    await runCommand(page, "View: Close All Editors");
+    // A seeded issue of the connected Jira, and what Jira says of it.
+    const key = (await sim.search(alice.pat, "project = ISB ORDER BY key ASC")).keys[0];
+    assert.ok(key, "the simulator seeds ISB issues");
+    const fields = await sim.issue(alice.pat, key, "summary,status");
+    const title = String(fields.summary);
+    const status = (fields.status as { name: string }).name;
+    // Python: no language server of its own here, so the hover is the agent's alone.
+    writeFileSync(keysFile(), `# see ${key} for why\nANSWER = 42\n# TODO: ${KEYS_TODO}\n`);
+
+    await runCommand(page, "Notifications: Clear All Notifications");
+    const editor = await openFile(page, "keys.py");
+    // documentLink: VS Code draws the agent's link on the key alone.
+    const link = editorLine(editor, `see ${key} for why`).locator("span.detected-link", { hasText: key });
+    await link.waitFor({ timeout: 60_000 });
+    assert.equal((await link.textContent())?.trim(), key);
+
+    // hover: the issue's title and status, from Jira (one widget has them).
+    await link.hover();
+    const hover = page.locator(".monaco-hover", { hasText: title }).filter({ visible: true });
+    await hover.waitFor({ timeout: 60_000 });
+    const hoverText = (await hover.textContent()) ?? "";
+    assert.ok(hoverText.includes(key), `the hover names ${key}: ${hoverText}`);
+    assert.ok(hoverText.includes(status), `the hover shows the status ${status}: ${hoverText}`);
+    // The picture for the docs: the top of the editor, with the line and the hover.
+    const box = await page.locator(".part.editor").boundingBox();
+    assert.ok(box, "the editor is on screen");
+    await page.screenshot({
+      path: path.join(screenshots, "issue-key-hover.png"),
+      clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 260) },
+    });
+    await page.keyboard.press("Escape");
+    await hover.waitFor({ state: "hidden" });
+  });
+
+  test("issue keys: completion after ISB- offers alice's open ISB issues first, and inserts the key chosen", async () => {
+    // The agent's first item: alice's unresolved ISB issue updated last (as Jira orders it).
+    const mine = await sim.search(alice.pat, "project = ISB AND assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC");
+    const first = mine.keys[0];
+    assert.ok(first, "alice has open ISB issues");
+    const title = String((await sim.issue(alice.pat, first, "summary")).summary);
+    const editor = await openFile(page, "keys.py");
+    // A new last line (the TODO stays on line 3).
+    await editorLine(editor, `TODO: ${KEYS_TODO}`).click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("# ISB-");
+    // "-" triggers the agent's completion; the list is virtual: row 0 is the first item.
+    const top = page.locator('.suggest-widget .monaco-list-row[data-index="0"]');
+    await top.filter({ hasText: first }).waitFor({ timeout: 30_000 });
+    assert.ok(((await top.textContent()) ?? "").includes(title), "the item's detail is the issue's title");
+    await page.keyboard.press("Enter");
+    await editorLine(editor, `# ${first}`).waitFor({ timeout: 30_000 });
+  });
+
+  test("issue keys: the TODO line's quick fix creates the issue through the Create Issue form, and the comment names it", async () => {
+    const todo = KEYS_TODO;
+    const file = keysFile();
+    const editor = await openFile(page, "keys.py");
+    // The TODO line's quick fix runs the extension's Create Issue flow, started with the comment.
+    await editorLine(editor, `TODO: ${todo}`).click();
+    await page.keyboard.press("Control+.");
+    const action = page.locator(".action-widget .monaco-list-row", { hasText: "Create issue from this comment" });
+    await action.waitFor({ timeout: 30_000 });
+    await action.click();
+    // The agent proposes the project the file refers to (ISB), and the pickers list it first.
+    // (The list is virtual: the first row is the one at index 0, wherever it is in the DOM.)
+    const firstRow = page.locator('.quick-input-widget .quick-input-list .monaco-list-row[data-index="0"]');
+    await firstRow.filter({ hasText: "IssueBridge · proposed" }).waitFor({ timeout: 30_000 });
+    await pickInQuickPick("IssueBridge", "ISB");
+    await firstRow.getByText("Task", { exact: true }).waitFor({ timeout: 30_000 });
+    await pickInQuickPick("Improvement", "Task");
+    await activeTab("New Task in ISB");
+    const form = visibleWebview(page);
+    const summary = form.locator("#field-summary");
+    await summary.waitFor({ timeout: 30_000 });
+    assert.equal(await summary.inputValue(), todo);
+    const description = await form.locator("#field-description").inputValue();
+    assert.match(description, new RegExp(`^${todo}\\n\\nFrom \\S*keys\\.py:3$`), "the description says where the comment is");
+    await shot("create-from-comment-form.png");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    const created = notification(page, "now names it");
+    await created.waitFor({ timeout: 30_000 });
+    const newKey = /Created (ISB-\d+)/.exec((await created.textContent()) ?? "")?.[1];
+    assert.ok(newKey, "the notification names the new issue");
+    const stored = await sim.issue(alice.pat, newKey, "summary,description");
+    assert.equal(stored.summary, todo);
+    assert.equal(stored.description, description);
+
+    // The comment now names the issue, in the editor and, saved, on disk.
+    await page.locator(".tabs-container .tab", { hasText: "keys.py" }).click();
+    await activeTab("keys.py");
+    const keyLine = editorLine(editor, `TODO: ${newKey}`);
+    await keyLine.waitFor({ timeout: 30_000 });
+    // VS Code for the Web saves a moment after an edit by itself (files.autoSave
+    // afterDelay); Ctrl+S as a person would, either way.
+    await keyLine.click();
+    await page.keyboard.press("Control+S");
+    const saved = await waitForFile(file, (text) => text.includes(newKey));
+    assert.equal(saved.split("\n")[2], `# TODO: ${newKey}`);
+    await runCommand(page, "View: Close All Editors");
   });
 
   test("offline: the list says so with its age, and a Refresh after the server is back is fresh", async () => {

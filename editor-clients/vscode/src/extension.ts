@@ -12,6 +12,7 @@ import { registerWorkCommands } from "./issues/workCommands";
 import { FoldState } from "./issues/foldState";
 import { IssuesTree, ISSUES_VIEW_ID } from "./issues/issuesTree";
 import { JqlFilters } from "./issues/jqlFilters";
+import { registerCreateFromComment } from "./keys/createFromComment";
 import { IntegrationsPanel, PANEL_VIEW_TYPE, type PanelContext } from "./panel/integrationsPanel";
 import { ProvidersModel } from "./providersModel";
 import { createStatusBar } from "./status/statusBar";
@@ -70,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createStatusBar(connection, model),
     ...registerIssueCommands(tree, model, filters),
     ...registerWorkCommands(connection, model, detailContext, createContext),
+    registerCreateFromComment(connection, model, createContext),
     vscode.commands.registerCommand("issuebridge.openIntegrations", () => IntegrationsPanel.show(panelContext)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, IntegrationsPanel.serializer(panelContext)),
     vscode.commands.registerCommand("issuebridge.restartAgent", () => connection.restart()),

@@ -140,3 +140,26 @@ export async function waitForStoredWorkspaceState(page: Page, key: string, value
     { timeout: 30_000, polling: 250 },
   );
 }
+
+/** Opens a workspace file with Quick Open (Ctrl+P), as a person does, and waits for its tab. */
+export async function openFile(page: Page, name: string): Promise<Locator> {
+  await page.locator(".monaco-workbench").click({ position: { x: 5, y: 300 }, force: true }).catch(() => undefined);
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(name);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor({ timeout: 30_000 });
+  return visibleEditor(page);
+}
+
+/** The text editor on screen (the active editor group's). */
+export function visibleEditor(page: Page): Locator {
+  return page.locator(".editor-group-container.active .monaco-editor").filter({ visible: true }).first();
+}
+
+/** The rendered line of `editor` that contains `text` (Monaco draws only the lines in view). */
+export function editorLine(editor: Locator, text: string | RegExp): Locator {
+  return editor.locator(".view-lines .view-line", { hasText: text });
+}

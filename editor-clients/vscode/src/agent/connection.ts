@@ -11,6 +11,7 @@ import {
   State,
   WorkDoneProgress,
   type CloseHandlerResult,
+  type DocumentSelector,
   type ErrorHandlerResult,
   type LanguageClientOptions,
   type WorkDoneProgressBegin,
@@ -32,7 +33,11 @@ import type { LaunchPlan } from "./launchPlan";
 import type { AgentStatus } from "./status";
 
 export type { AgentStatus } from "./status";
-import { agentOptions, launchSettings } from "./settings";
+import { documentSelectorOf } from "../keys/documentSelector";
+import { agentOptions, configurationEffect, launchSettings } from "./settings";
+
+/** Runs a command the agent advertises (executeCommandProvider) in the extension instead. */
+export type CommandInterceptor = (args: unknown[]) => Promise<unknown>;
 
 const CONFIG_SECTION = "issuebridge";
 
@@ -48,6 +53,7 @@ export class AgentConnection implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<AgentStatus>();
   private readonly providersEmitter = new vscode.EventEmitter<Provider[]>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly interceptors = new Map<string, CommandInterceptor>();
 
   /** Fires on every state change of the agent process. */
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -137,6 +143,17 @@ export class AgentConnection implements vscode.Disposable {
     await this.start();
   }
 
+  /**
+   * Runs `command` (one the agent advertises, which vscode-languageclient registers)
+   * with `interceptor` rather than sending `workspace/executeCommand`.
+   */
+  interceptCommand(command: string, interceptor: CommandInterceptor): vscode.Disposable {
+    this.interceptors.set(command, interceptor);
+    return new vscode.Disposable(() => {
+      if (this.interceptors.get(command) === interceptor) this.interceptors.delete(command);
+    });
+  }
+
   /** A typed request; rejects with the agent's JSON-RPC error (see errors.ts). */
   async request<M extends RequestMethod>(
     method: M,
@@ -198,9 +215,21 @@ export class AgentConnection implements vscode.Disposable {
   }
 
   private clientOptions(): LanguageClientOptions {
+    // Issue keys in documents: what is synced is fixed for the client's lifetime,
+    // so a change of the setting restarts the agent (onConfigurationChanged).
+    const { selector, ignored } = documentSelectorOf(this.configuration());
+    if (ignored.length) {
+      this.log.warn(`issuebridge.issueKeys.documentSelector: ignored ${JSON.stringify(ignored)} (no language, scheme or pattern)`);
+    }
     return {
-      // No documents: the agent is a service, not a language server.
-      documentSelector: [],
+      // Each filter names a language, a scheme or a pattern (filterOf sees to it).
+      documentSelector: selector as DocumentSelector,
+      middleware: {
+        executeCommand: (command, args, next) => {
+          const interceptor = this.interceptors.get(command);
+          return interceptor ? interceptor(args) : next(command, args);
+        },
+      },
       outputChannel: this.log,
       // Re-read on every (re)start so the newest settings win.
       initializationOptions: () => agentOptions(this.configuration()),
@@ -296,14 +325,12 @@ export class AgentConnection implements vscode.Disposable {
   }
 
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (event.affectsConfiguration(`${CONFIG_SECTION}.agent`)) {
+    const effect = configurationEffect((section) => event.affectsConfiguration(section));
+    if (effect === "restart") {
       void this.restart();
       return;
     }
-    const affectsAgent = ["storageDir", "http", "issues.branchTemplate"].some((key) =>
-      event.affectsConfiguration(`${CONFIG_SECTION}.${key}`),
-    );
-    if (affectsAgent && this.client && this.currentStatus.state === "running") {
+    if (effect === "notify" && this.client && this.currentStatus.state === "running") {
       // The full set every time: a setting the user removed is absent, i.e. default.
       void this.client.sendNotification("workspace/didChangeConfiguration", {
         settings: { issuebridge: agentOptions(this.configuration()) },

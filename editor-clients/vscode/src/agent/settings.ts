@@ -57,7 +57,25 @@ export function agentOptions(settings: SettingsReader): InitializationOptions {
   if (Object.keys(http).length > 0) options.http = http;
   const branchTemplate = nonEmptyString(settings.get("issues.branchTemplate"));
   if (branchTemplate) options.issues = { branchTemplate };
+  // Default true, as the agent's: only turning issue keys off is sent.
+  if (settings.get<unknown>("issueKeys.enabled") === false) options.issueKeys = { enabled: false };
   return options;
+}
+
+/** Settings (under `issuebridge.`) that `agentOptions` reads after the start: sent with didChangeConfiguration. */
+const AGENT_SETTINGS = ["storageDir", "http", "issues.branchTemplate", "issueKeys.enabled"];
+/** Settings fixed when the language client starts: changing one restarts the agent. */
+const RESTART_SETTINGS = ["agent", "issueKeys.documentSelector"];
+
+/**
+ * What a configuration change means for the agent: a restart (how it is started,
+ * or which documents the client syncs, fixed at the client's start), the new
+ * settings sent to it, or nothing. `affects` is the event's `affectsConfiguration`.
+ */
+export function configurationEffect(affects: (section: string) => boolean): "restart" | "notify" | "none" {
+  if (RESTART_SETTINGS.some((key) => affects(`issuebridge.${key}`))) return "restart";
+  if (AGENT_SETTINGS.some((key) => affects(`issuebridge.${key}`))) return "notify";
+  return "none";
 }
 
 export function launchSettings(settings: SettingsReader): LaunchSettings {

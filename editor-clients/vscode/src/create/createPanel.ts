@@ -30,7 +30,11 @@ export class CreateIssuePanel implements vscode.Disposable {
   /** Keys this form created: the only ones its webview may ask to open. */
   private readonly created = new Set<string>();
 
-  static show(context: CreateContext, target: CreateTarget): void {
+  /**
+   * `afterCreate`, when given, runs instead of the usual notification once the
+   * form created its first issue (create from a comment puts the key in it).
+   */
+  static show(context: CreateContext, target: CreateTarget, afterCreate?: (issue: Issue, instanceId: string) => Promise<void>): void {
     const panel = vscode.window.createWebviewPanel(
       CREATE_VIEW_TYPE,
       `New ${target.issueTypeName} in ${target.projectKey}`,
@@ -38,13 +42,14 @@ export class CreateIssuePanel implements vscode.Disposable {
       // What was typed stays while the panel is behind another tab.
       { ...webviewOptions(context.extensionUri), retainContextWhenHidden: true },
     );
-    new CreateIssuePanel(panel, context, target);
+    new CreateIssuePanel(panel, context, target, afterCreate);
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly context: CreateContext,
     private readonly target: CreateTarget,
+    private afterCreate?: (issue: Issue, instanceId: string) => Promise<void>,
   ) {
     loadShell(panel, context.extensionUri, "create.js", panel.title);
     this.subscriptions.push(
@@ -60,10 +65,10 @@ export class CreateIssuePanel implements vscode.Disposable {
   private async onMessage(raw: unknown): Promise<void> {
     const message = parseCreateMessage(raw);
     if (!message) return; // not ours, or malformed: ignore rather than act on it
-    const { instanceId, issueType, projectKey, instanceLabel, projectName, issueTypeName, fields } = this.target;
+    const { instanceId, issueType, projectKey, instanceLabel, projectName, issueTypeName, fields, initial } = this.target;
     switch (message.type) {
       case "ready":
-        this.post({ type: "form", instanceLabel, projectKey, projectName, issueTypeName, fields });
+        this.post({ type: "form", instanceLabel, projectKey, projectName, issueTypeName, fields, ...(initial ? { initial } : {}) });
         return;
       case "copy":
         await vscode.env.clipboard.writeText(message.text);
@@ -82,7 +87,9 @@ export class CreateIssuePanel implements vscode.Disposable {
           this.created.add(issue.key);
           this.post({ type: "result", requestId: message.requestId, ok: true, issue });
           this.context.onCreated(instanceId);
-          void this.announce(issue);
+          const afterCreate = this.afterCreate;
+          this.afterCreate = undefined; // once: "Create Another" makes an issue of its own
+          void (afterCreate ? afterCreate(issue, instanceId) : this.announce(issue));
         } catch (error) {
           this.post({ type: "result", requestId: message.requestId, ok: false, failure: toFailure(error) });
         }

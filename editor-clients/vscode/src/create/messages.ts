@@ -10,6 +10,8 @@ export interface FormDescription {
   projectName: string;
   issueTypeName: string;
   fields: FormField[];
+  /** Values the form starts with, by field name (text fields only). */
+  initial?: Record<string, string>;
 }
 
 /** Host → webview. */

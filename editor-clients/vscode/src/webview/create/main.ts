@@ -104,8 +104,20 @@ function rawValues(host: HTMLElement, fields: readonly FormField[]): Record<stri
   return values;
 }
 
+/** The starting values of text fields (create from a comment: its summary and description). */
+function fillInitial(host: HTMLElement, description: FormDescription): void {
+  for (const field of description.fields) {
+    const value = description.initial?.[field.name];
+    const input = inputFor(field);
+    if (value === undefined || (input !== "text" && input !== "textarea")) continue;
+    const element = host.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${controlId(field)}`);
+    if (element) element.value = value;
+  }
+}
+
 function renderForm(description: FormDescription): void {
   const fieldsHost = h("div", { class: "fields" }, ...description.fields.map(control));
+  fillInitial(fieldsHost, description);
   const status = h("div", { class: "form-status", role: "alert" });
   const submit = h("button", { type: "button" }, "Create");
 
@@ -192,7 +204,8 @@ function renderCreated(issue: Issue): void {
         { class: "actions" },
         button("Open", () => bridge.send({ type: "openCreated", key: issue.key })),
         button("Copy Key", () => bridge.send({ type: "copy", text: issue.key }), { class: "secondary" }),
-        button("Create Another", () => form && renderForm(form), { class: "secondary" }),
+        // Another issue starts empty, not with the first one's starting values.
+        button("Create Another", () => form && renderForm({ ...form, initial: undefined }), { class: "secondary" }),
       ),
     ),
   );
