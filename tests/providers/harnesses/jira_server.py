@@ -147,7 +147,7 @@ class JiraServerHarness(ProviderHarness):
         return "ISB"
 
     def suggest_text(self) -> str:
-        return "login"
+        return "regression"  # in summaries of three of alice's open ISB issues and three others
 
     def mine_and_open(self, key: str) -> bool:
         issue = next((i for i in self.sim.issues if i.key == key), None)
