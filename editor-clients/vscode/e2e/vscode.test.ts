@@ -55,6 +55,10 @@ function requiredEnv(name: string): string {
  * external site, or offer the link when the browser blocked the pop-up: a
  * person clicks Open.
  */
+// Each step's bound: a step that hangs (a Playwright call without a timeout of its
+// own) fails with its screenshot instead of stopping the whole run at ci.sh's limit.
+const STEP = { timeout: 180_000 };
+
 async function authorizeInBrowser(card: Locator): Promise<Page> {
   const popup = context.waitForEvent("page", { timeout: 60_000 });
   await card.getByRole("button", { name: "Authorize", exact: true }).click();
@@ -71,6 +75,8 @@ async function authorizeInBrowser(card: Locator): Promise<Page> {
     await authorizePage.locator("#login-form-username").fill("alice");
     await authorizePage.locator("#login-form-password").fill(alice.password);
     await authorizePage.locator("#login-form-submit").click();
+    // Jira's login answers with the authorize page: handed over (or closed) only once loaded.
+    await authorizePage.waitForLoadState();
   }
   return authorizePage;
 }
@@ -240,7 +246,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await stopAll();
   });
 
-  test("the extension activates, starts the agent and shows its state", async () => {
+  test("the extension activates, starts the agent and shows its state", STEP, async () => {
     await statusBarItem(page, "issuebridge: not connected").waitFor({ timeout: 90_000 });
     // python3 may be a shim (pyenv) that execs the interpreter: let it settle.
     let agents: number[] = [];
@@ -259,7 +265,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     }
   });
 
-  test("the Integrations panel renders the agent's providers and forms", async () => {
+  test("the Integrations panel renders the agent's providers and forms", STEP, async () => {
     await runCommand(page, "issuebridge: Open Integrations");
     const panel = integrationsPanel(page);
     await panel.getByRole("heading", { name: "Jira Server / Data Center", level: 2 }).waitFor({ timeout: 30_000 });
@@ -277,7 +283,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await note.waitFor({ state: "hidden" });
   });
 
-  test("the Integrations panel lists every provider the agent has, each with its own form", async () => {
+  test("the Integrations panel lists every provider the agent has, each with its own form", STEP, async () => {
     // What the agent describes, asked by the test itself with the extension's Python.
     const described = new AgentClient(python);
     let providers: { id: string; name: string; authMethods: { id: string; label: string; fields: { name: string }[] }[] }[] = [];
@@ -319,7 +325,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await panel.getByRole("heading", { name: `Connect to ${first.name}` }).waitFor();
   });
 
-  test("a wrong token shows the agent's error message once, beside the token", async () => {
+  test("a wrong token shows the agent's error message once, beside the token", STEP, async () => {
     const panel = integrationsPanel(page);
     await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
     const token = panel.locator('input[name="token"]');
@@ -338,7 +344,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await shot("integrations-error.png");
   });
 
-  test("a URL typo marks the URL and keeps the pasted token", async () => {
+  test("a URL typo marks the URL and keeps the pasted token", STEP, async () => {
     const panel = integrationsPanel(page);
     const url = panel.locator('input[name="baseUrl"]');
     const token = panel.locator('input[name="token"]');
@@ -351,7 +357,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal(await token.inputValue(), alice.pat, "the pasted token survives the typo");
   });
 
-  test("configuring Jira Server with a token connects", async () => {
+  test("configuring Jira Server with a token connects", STEP, async () => {
     const panel = integrationsPanel(page);
     await panel.getByLabel("Jira base URL").fill(sim.baseUrl);
     await panel.locator('input[name="token"]').fill(alice.pat);
@@ -364,7 +370,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await shot("integrations-panel.png");
   });
 
-  test("the Issues view shows the seeded issues grouped by status category", async () => {
+  test("the Issues view shows the seeded issues grouped by status category", STEP, async () => {
     const all = await sim.search(alice.pat, UNRESOLVED_MINE);
     const inProgress = await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = indeterminate ORDER BY updated DESC`);
     const todo = await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = new`);
@@ -386,7 +392,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await inProgressRow.click();
   });
 
-  test("the Advanced section gives one server its own timeout and, confirmed, no TLS verification", async () => {
+  test("the Advanced section gives one server its own timeout and, confirmed, no TLS verification", STEP, async () => {
     // Its own simulator, forgotten at the end: the other steps see one instance.
     const third = await Simulator.start(python, dirs.logs, "jira-sim-advanced");
     try {
@@ -444,7 +450,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     }
   });
 
-  test("the agent's debug lines reach the output channel at logLevel debug", async () => {
+  test("the agent's debug lines reach the output channel at logLevel debug", STEP, async () => {
     // The channel's log file (user-data/logs/…/exthost1/issuebridge.issuebridge/issuebridge.log).
     const logs = findFiles(path.join(dirs.userData, "logs"), "issuebridge.log");
     assert.ok(logs.length > 0, "the output channel has a log file");
@@ -452,7 +458,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.match(text, /\[debug\] issuebridge[.\w]*: GET \S+ -> 200/, "a debug line of the agent (an HTTP request)");
   });
 
-  test("a filter (JQL for Jira) per instance narrows the view and can be cleared", async () => {
+  test("a filter (JQL for Jira) per instance narrows the view and can be cleared", STEP, async () => {
     const view = await showIssuesView(page);
     const target = (await sim.search(alice.pat, `${UNRESOLVED_MINE} ORDER BY updated DESC`)).keys[0];
     assert.ok(target);
@@ -468,7 +474,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await treeRow(view, /\d{3} issues$/).waitFor({ timeout: 30_000 });
   });
 
-  test("an issue's details: clicked in the Issues view, its text shown as text, a comment added", async () => {
+  test("an issue's details: clicked in the Issues view, its text shown as text, a comment added", STEP, async () => {
     const key = (await sim.search(alice.pat, `${UNRESOLVED_MINE} AND statusCategory = new ORDER BY updated DESC`)).keys[0];
     assert.ok(key, "alice has an issue to do");
     workKey = key;
@@ -497,7 +503,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal(await detail.getByLabel("Add a comment").inputValue(), "", "the box is emptied once the comment is in");
   });
 
-  test("Start Work in the detail view: asked first (uncommitted changes), then on the new branch in the workspace's repository", async () => {
+  test("Start Work in the detail view: asked first (uncommitted changes), then on the new branch in the workspace's repository", STEP, async () => {
     const key = workKey;
     assert.ok(key);
     const detail = visibleWebview(page);
@@ -526,7 +532,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await shot("issue-detail.png");
   });
 
-  test("the detail view's actions: assign by searching, Assign to me, a transition with a comment", async () => {
+  test("the detail view's actions: assign by searching, Assign to me, a transition with a comment", STEP, async () => {
     const key = workKey;
     assert.ok(key);
     const detail = visibleWebview(page);
@@ -550,7 +556,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal((after.status as { statusCategory: { key: string } }).statusCategory.key, "new");
   });
 
-  test("Create Issue: the Bug form with its required Severity, Jira's error beside its field, then created and opened", async () => {
+  test("Create Issue: the Bug form with its required Severity, Jira's error beside its field, then created and opened", STEP, async () => {
     await runCommand(page, "issuebridge: Create Issue…");
     await pickInQuickPick("IssueBridge", "ISB");
     await pickInQuickPick("Improvement", "Bug");
@@ -602,7 +608,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.equal(await detail.locator('[data-field="description"] b, [data-field="description"] script').count(), 0);
   });
 
-  test("issue keys in a file: a link on the key, and a hover with its title and status", async () => {
+  test("issue keys in a file: a link on the key, and a hover with its title and status", STEP, async () => {
     await runCommand(page, "View: Close All Editors");
     // A seeded issue of the connected Jira, and what Jira says of it.
     const key = (await sim.search(alice.pat, "project = ISB ORDER BY key ASC")).keys[0];
@@ -638,7 +644,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await hover.waitFor({ state: "hidden" });
   });
 
-  test("issue keys: completion after ISB- offers alice's open ISB issues first, and inserts the key chosen", async () => {
+  test("issue keys: completion after ISB- offers alice's open ISB issues first, and inserts the key chosen", STEP, async () => {
     // The agent's first item: alice's unresolved ISB issue updated last (as Jira orders it).
     const mine = await sim.search(alice.pat, "project = ISB AND assignee = currentUser() AND resolution = Unresolved ORDER BY updated DESC");
     const first = mine.keys[0];
@@ -658,7 +664,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await editorLine(editor, `# ${first}`).waitFor({ timeout: 30_000 });
   });
 
-  test("issue keys: the TODO line's quick fix creates the issue through the Create Issue form, and the comment names it", async () => {
+  test("issue keys: the TODO line's quick fix creates the issue through the Create Issue form, and the comment names it", STEP, async () => {
     const todo = KEYS_TODO;
     const file = keysFile();
     const editor = await openFile(page, "keys.py");
@@ -704,9 +710,12 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     const saved = await waitForFile(file, (text) => text.includes(newKey));
     assert.equal(saved.split("\n")[2], `# TODO: ${newKey}`);
     await runCommand(page, "View: Close All Editors");
+    // The "Created … Open" notification stays until dismissed: cleared, it cannot cover
+    // the notifications later steps click in.
+    await runCommand(page, "Notifications: Clear All Notifications");
   });
 
-  test("offline: the list says so with its age, and a Refresh after the server is back is fresh", async () => {
+  test("offline: the list says so with its age, and a Refresh after the server is back is fresh", STEP, async () => {
     await runCommand(page, "View: Close All Editors");
     await setJqlFilter("");
     const view = await showIssuesView(page);
@@ -725,7 +734,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await instanceRow.filter({ hasText: /\d{3} issues$/ }).waitFor({ timeout: 60_000 });
   });
 
-  test("Connecting again clears the old error in the Issues view, without Refresh", async () => {
+  test("Connecting again clears the old error in the Issues view, without Refresh", STEP, async () => {
     // Jira fails a search (a proxy's 502 on each of the agent's 3 attempts): the view shows
     // the error, the instance stays connected.
     await sim.admin("PUT", "faults", { html502: 3, match: "/search" });
@@ -753,7 +762,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await shot("issues-view-after-reconnect.png");
   });
 
-  test("OAuth: a generated key, the authorize page, Allow, the pasted callback address connects", async () => {
+  test("OAuth: a generated key, the authorize page, Allow, the pasted callback address connects", STEP, async () => {
     // A second Jira, so that the token instance above stays as it is.
     const second = await Simulator.start(python, dirs.logs, "jira-sim-oauth");
     oauthSim = second;
@@ -824,7 +833,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     await shot("integrations-oauth-connected.png");
   });
 
-  test("OAuth: Authorize again, the browser comes back through code-server's proxy (externalUri)", async () => {
+  test("OAuth: Authorize again, the browser comes back through code-server's proxy (externalUri)", STEP, async () => {
     assert.ok(oauthSim);
     const second = oauthSim;
     await runCommand(page, "issuebridge: Open Integrations");
@@ -862,7 +871,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     );
   });
 
-  test("OAuth 2.0: connect through the panel", async () => {
+  test("OAuth 2.0: connect through the panel", STEP, async () => {
     // Its own simulator (Jira 9.12, which has the OAuth 2.0 provider), forgotten at
     // the end: the other steps see the instances they expect.
     const jira = await Simulator.start(python, dirs.logs, "jira-sim-oauth2");
@@ -988,7 +997,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     }
   });
 
-  test("when the agent dies, the reason is shown and it is restarted", async () => {
+  test("when the agent dies, the reason is shown and it is restarted", STEP, async () => {
     const before = await statusBarItem(page, /issuebridge: \d+ connected/).textContent();
     const agents = pidsInGroup(server.processGroup, "-m agent --stdio");
     assert.equal(agents.length, 1, `expected one agent process, found ${agents.length}`);
@@ -1005,7 +1014,7 @@ describe("issuebridge in VS Code (code-server + Chromium + Jira simulator)", { t
     assert.notEqual(restarted[0], agents[0]);
   });
 
-  test("after a reload the Integrations panel is open again and folded instances stay folded", async () => {
+  test("after a reload the Integrations panel is open again and folded instances stay folded", STEP, async () => {
     assert.ok(oauthSim);
     const hosts = [sim.baseUrl, oauthSim.baseUrl].map((url) => url.replace(/^http:\/\//, ""));
     const view = await showIssuesView(page);
