@@ -5,7 +5,8 @@ dir (your real configuration is never touched), and walks through what an editor
 does: list providers, configure with a token, fetch issues; then the OAuth 1.0a
 path: generate a key, configure, authorize through the loopback callback, fetch;
 then OAuth 2.0 (Jira 8.22+): a client of an incoming link, configure, authorize
-through the loopback redirect, fetch.
+through the loopback redirect, fetch; and last the agent as a language server: a
+document with issue keys opened, its links and a hover.
 """
 
 import os
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from agent.cli import render
 from agent.cli.commands import fetch_with_progress
 from agent.cli.connection import AgentConnection
+from agent.cli.document_keys import describe_hover
 
 if TYPE_CHECKING:
     from simulators.jira_server import JiraSimulator
@@ -42,6 +44,7 @@ async def run_demo(verbose: bool = False) -> int:
             await _token_path(agent, jira.base_url, jira.user("alice").pat)
             await _oauth_path(agent, jira)
             await _oauth2_path(agent, jira)
+            await _keys_path(agent, jira)
         finally:
             await agent.close()
     print("\nDone. Point `issuebridge configure jira-server --base-url …` at your own Jira next.")
@@ -155,3 +158,25 @@ async def _oauth2_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
     step(12, "Authorize (PKCE): Jira redirects the browser to the agent on the redirect URL:")
     what = "carol's open issues with the OAuth 2.0 access token (Bearer)"
     await _authorize_and_fetch(agent, instance, 13, what)
+
+
+async def _keys_path(agent: AgentConnection, jira: "JiraSimulator") -> None:
+    first, second = jira.issues[0].key, jira.issues[1].key
+    text = f"# Fixes {first}; see {second}. UTF-8 and SHA-256 are no keys.\n"
+    uri = "untitled:demo.py"
+    step(14, "Issue keys in a document (standard LSP, as editors open files):")
+    print(f"    {text.rstrip()}")
+    agent.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
+    links = await agent.request("textDocument/documentLink", {"textDocument": {"uri": uri}})
+    for link in links:
+        start, end = link["range"]["start"]["character"], link["range"]["end"]["character"]
+        print(f"    link {text[start:end]} -> {link['target']}")
+    position = {"line": 0, "character": text.index(first)}
+    hover = await agent.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": position}
+    )
+    shown = describe_hover(hover)
+    print(f"    hover on {first}: {shown['title'] or shown['note']} [{shown['status']}]")

@@ -122,7 +122,13 @@ def test_demo_shows_configure_and_every_issue(home: Path) -> None:
         assert marker in run.stdout
     with JiraSimulator() as same_seed:
         expected = len(expected_open_issues(same_seed, "alice"))
+        first = same_seed.issues[0]
     assert f"{expected} issues" in run.stdout
+    # Last, a document's keys: two links (UTF-8 is none) and a hover with the title.
+    keys = run.stdout.split("[14] Issue keys in a document", 1)[1]
+    assert keys.count("    link ") == 2
+    assert f"/browse/{first.key}" in keys and "UTF-8 ->" not in keys
+    assert f"hover on {first.key}: {first.summary} [" in keys
     assert not any(home.iterdir())  # the demo keeps its own throw-away storage
 
 
