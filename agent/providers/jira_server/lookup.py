@@ -23,6 +23,7 @@ from agent.providers.jira_server.issues import (
     to_wire,
 )
 from agent.providers.jira_server.projects import ProjectNames
+from agent.providers.key_lookup import chunks, unique
 
 KEYS_PER_SEARCH = 100
 CONCURRENT_SEARCHES = 4
@@ -37,7 +38,7 @@ async def lookup_issues(
     api: JiraApi, projects: ProjectNames, keys: list[str]
 ) -> list[dict[str, Any]]:
     """The issues of `keys` (each once) as wire JSON; keys with no issue left out."""
-    wanted = list(dict.fromkeys(k for k in keys if _ISSUE_KEY.fullmatch(k)))
+    wanted = unique(k for k in keys if _ISSUE_KEY.fullmatch(k))
     if not wanted:
         return []
     names = await projects.get(api)
@@ -50,9 +51,8 @@ async def lookup_issues(
             raw = await _search_keys(api, part, fields)
         return [to_wire(issue, api.base_url, shared, names) for issue in raw]
 
-    chunks = [wanted[i : i + KEYS_PER_SEARCH] for i in range(0, len(wanted), KEYS_PER_SEARCH)]
     found: list[dict[str, Any]] = []
-    for issues in await asyncio.gather(*(chunk(part) for part in chunks)):
+    for issues in await asyncio.gather(*(chunk(part) for part in chunks(wanted, KEYS_PER_SEARCH))):
         found.extend(issues)
     if names is not None:
         await projects.name_unknown(found, names, api)

@@ -23,6 +23,7 @@ from agent.providers.jira_server.issues import (
     entry_problem,
     to_wire,
 )
+from agent.providers.key_lookup import merge
 
 _WORDS = re.compile(r"\w+")
 # Jira caps a page at 1000 (and often less); a completion list never needs more.
@@ -73,20 +74,16 @@ async def suggest(
     size = max(1, min(limit, LARGEST_LIMIT))
     fields = SEARCH_FIELDS if names is not None else SEARCH_FIELDS_WITH_PROJECT
     digits = text.strip() if text.strip().isdigit() else ""
-    found: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for jql in (mine_jql(project), search_jql(project, text)):
-        if len(found) >= size:
-            break
+
+    async def search(jql: str) -> list[dict[str, Any]]:
         answer = await api.search(jql, 0, size, fields)
         page = [to_wire(raw, api.base_url, None, names) for raw in _issues(answer)]
-        if digits:
-            page = digits_first(page, project, digits)
-        for issue in page:
-            if issue["key"] not in seen and len(found) < size:
-                seen.add(issue["key"])
-                found.append(issue)
-    return found
+        return digits_first(page, project, digits) if digits else page
+
+    mine = merge(await search(mine_jql(project)), [], size)
+    if len(mine) >= size:
+        return mine
+    return merge(mine, await search(search_jql(project, text)), size)
 
 
 def _issues(answer: dict[str, Any]) -> list[dict[str, Any]]:
